@@ -1,0 +1,57 @@
+"""Shared fixtures: recorded widget comms (no browser, no kernel)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+# ipykernel.ipkernel replaces the comm factory at import time; import it first so
+# that our patch below is the one that stays in place.
+import ipykernel.ipkernel  # noqa: F401  (imported for its side effect, see above)
+import comm
+import pytest
+from ipywidgets import Widget
+
+
+class RecordingComm(comm.base_comm.BaseComm):
+    """A comm that keeps every message a widget sends instead of publishing it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.messages: list[dict[str, Any]] = []
+        kwargs.setdefault("primary", True)
+        super().__init__(**kwargs)
+
+    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None,
+                    buffers: Any = None, **keys: Any) -> None:
+        self.messages.append({"msg_type": msg_type, "data": data, "buffers": buffers})
+
+
+class _CommManager:
+    def register_comm(self, comm: Any) -> str:
+        return comm.comm_id
+
+    def unregister_comm(self, comm: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def widget_comms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[RecordingComm]]:
+    """Route every widget's comm to a `RecordingComm`; yields the list of comms opened."""
+    opened: list[RecordingComm] = []
+    manager = _CommManager()
+
+    def create_comm(**kwargs: Any) -> RecordingComm:
+        c = RecordingComm(**kwargs)
+        opened.append(c)
+        return c
+
+    monkeypatch.setattr(comm, "create_comm", create_comm)
+    monkeypatch.setattr(comm, "get_comm_manager", lambda: manager)
+    yield opened
+    Widget.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets() -> Iterator[None]:
+    yield
+    Widget.close_all()
