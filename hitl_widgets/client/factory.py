@@ -1,0 +1,51 @@
+"""``get_client`` / ``get_sync_client``: in the kernel, or the official SDK for a URL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hitl_widgets.client.local import LocalClient
+from hitl_widgets.client.sync import SyncLocalClient
+from hitl_widgets.runtime.checkpointers import CheckpointerSpec
+from hitl_widgets.runtime.graphs import GraphSpec
+from hitl_widgets.runtime.runtime import Runtime
+
+__all__ = ["get_client", "get_sync_client"]
+
+
+def _runtime(graphs: Mapping[str, GraphSpec] | None, checkpointer: CheckpointerSpec) -> Runtime:
+    if not graphs:
+        raise ValueError(
+            "get_client needs graphs={'agent': graph} to run in the kernel, or url=... for a "
+            "deployed LangGraph Server"
+        )
+    return Runtime(graphs, checkpointer)
+
+
+def get_client(*, graphs: Mapping[str, GraphSpec] | None = None,
+               checkpointer: CheckpointerSpec = None, url: str | None = None,
+               **remote: Any) -> Any:
+    """An async client with ``langgraph_sdk``'s API.
+
+    With ``graphs`` (graph id → compiled graph, ``StateGraph`` or ``"module:attr"``) it runs
+    them in this kernel; ``checkpointer`` is ``None``/``"memory"``, a SQLite file path or
+    ``sqlite:///path``, or any ``BaseCheckpointSaver``. With ``url`` it is the official
+    ``langgraph_sdk.get_client(url=..., **remote)``.
+    """
+    if url is not None:
+        from langgraph_sdk import get_client as remote_client
+
+        return remote_client(url=url, **remote)
+    return LocalClient(_runtime(graphs, checkpointer))
+
+
+def get_sync_client(*, graphs: Mapping[str, GraphSpec] | None = None,
+                    checkpointer: CheckpointerSpec = None, url: str | None = None,
+                    **remote: Any) -> Any:
+    """The sync twin of :func:`get_client` (works inside a running Jupyter cell)."""
+    if url is not None:
+        from langgraph_sdk import get_sync_client as remote_sync_client
+
+        return remote_sync_client(url=url, **remote)
+    return SyncLocalClient(_runtime(graphs, checkpointer))

@@ -1,0 +1,258 @@
+"""The async in-kernel client: ``langgraph_sdk``'s API over a ``Runtime``.
+
+Method names, arguments, defaults and return shapes are the SDK's (a test compares the
+signatures), so code written against this client runs unchanged against
+``get_client(url=...)``. Arguments that only mean something to a deployed server
+(``headers``, ``params``, ``webhook``, ``langsmith_tracing``, ...) are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any
+
+from langgraph_sdk.schema import (
+    Assistant,
+    Checkpoint,
+    Command,
+    GraphSchema,
+    Run,
+    StreamPart,
+    Thread,
+    ThreadState,
+    ThreadUpdateStateResponse,
+)
+
+from hitl_widgets.runtime.runtime import Runtime
+
+__all__ = ["LocalAssistantsClient", "LocalClient", "LocalRunsClient", "LocalThreadsClient"]
+
+
+class _Sub:
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    async def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._rt.runner.acall(getattr(self._rt, name)(*args, **kwargs))
+
+    async def _iterate(self, name: str, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
+        async for event, data in self._rt.runner.aiterate(getattr(self._rt, name)(*args, **kwargs)):
+            yield StreamPart(event, data)
+
+
+class LocalAssistantsClient(_Sub):
+    """``client.assistants``: one default assistant per graph, as the server creates them."""
+
+    async def get(self, assistant_id: str, *, headers: Mapping[str, str] | None = None,
+                  params: Any = None) -> Assistant:
+        """The assistant for an assistant id or a graph id."""
+        return await self._call("assistants_get", assistant_id)
+
+    async def search(self, *, metadata: Any = None, graph_id: str | None = None,
+                     name: str | None = None, limit: int = 10, offset: int = 0,
+                     sort_by: Any = None, sort_order: Any = None, select: Any = None,
+                     response_format: str = "array", headers: Mapping[str, str] | None = None,
+                     params: Any = None) -> list[Assistant]:
+        """Assistants filtered by graph id, name and metadata."""
+        return await self._call("assistants_search", metadata=metadata, graph_id=graph_id,
+                                name=name, limit=limit, offset=offset)
+
+    async def get_graph(self, assistant_id: str, *, xray: int | bool = False,
+                        headers: Mapping[str, str] | None = None, params: Any = None) -> dict[str, list[dict[str, Any]]]:
+        """The graph's nodes and edges (LangGraph's ``get_graph().to_json()``)."""
+        return await self._call("assistants_get_graph", assistant_id, xray)
+
+    async def get_schemas(self, assistant_id: str, *, headers: Mapping[str, str] | None = None,
+                          params: Any = None) -> GraphSchema:
+        """Input, output, state, config and context JSON Schemas."""
+        return await self._call("assistants_get_schemas", assistant_id)
+
+
+class LocalThreadsClient(_Sub):
+    """``client.threads``: thread records, state, history and updates."""
+
+    async def create(self, *, metadata: Any = None, thread_id: str | None = None,
+                     if_exists: str | None = None,
+                     supersteps: Sequence[dict[str, Sequence[dict[str, Any]]]] | None = None,
+                     graph_id: str | None = None, ttl: int | Mapping[str, Any] | None = None,
+                     headers: Mapping[str, str] | None = None, params: Any = None) -> Thread:
+        """Create a thread (``if_exists='do_nothing'`` returns an existing one)."""
+        return await self._call("threads_create", metadata=metadata, thread_id=thread_id,
+                                if_exists=if_exists, supersteps=supersteps, graph_id=graph_id, ttl=ttl)
+
+    async def get(self, thread_id: str, *, include: Sequence[str] | None = None,
+                  headers: Mapping[str, str] | None = None, params: Any = None) -> Thread:
+        """The thread: status, metadata, latest values, pending interrupts by task id."""
+        return await self._call("threads_get", thread_id, include)
+
+    async def update(self, thread_id: str, *, metadata: Mapping[str, Any],
+                     ttl: int | Mapping[str, Any] | None = None, return_minimal: bool = False,
+                     headers: Mapping[str, str] | None = None, params: Any = None) -> Thread | None:
+        """Merge ``metadata`` into the thread's."""
+        return await self._call("threads_update", thread_id, metadata=metadata, ttl=ttl,
+                                return_minimal=return_minimal)
+
+    async def delete(self, thread_id: str, *, headers: Mapping[str, str] | None = None,
+                     params: Any = None) -> None:
+        """Delete the thread, its runs and its checkpoints."""
+        return await self._call("threads_delete", thread_id)
+
+    async def search(self, *, metadata: Any = None, values: Any = None,
+                     ids: Sequence[str] | None = None, status: str | None = None,
+                     limit: int = 10, offset: int = 0, sort_by: str | None = None,
+                     sort_order: str | None = None, select: list[str] | None = None,
+                     extract: dict[str, str] | None = None,
+                     headers: Mapping[str, str] | None = None, params: Any = None) -> list[Thread]:
+        """Threads by status, metadata and values containment, newest update first."""
+        return await self._call("threads_search", metadata=metadata, values=values, ids=ids,
+                                status=status, limit=limit, offset=offset, sort_by=sort_by,
+                                sort_order=sort_order, select=select)
+
+    async def count(self, *, metadata: Any = None, values: Any = None, status: str | None = None,
+                    headers: Mapping[str, str] | None = None, params: Any = None) -> int:
+        """How many threads match."""
+        return await self._call("threads_count", metadata=metadata, values=values, status=status)
+
+    async def copy(self, thread_id: str, *, headers: Mapping[str, str] | None = None,
+                   params: Any = None) -> None:
+        """Copy the thread, checkpoints included, to a new thread id."""
+        await self._call("threads_copy", thread_id)
+
+    async def get_state(self, thread_id: str, checkpoint: Checkpoint | None = None,
+                        checkpoint_id: str | None = None, *, subgraphs: bool = False,
+                        select: list[str] | None = None, headers: Mapping[str, str] | None = None,
+                        params: Any = None) -> ThreadState:
+        """The thread's state at its head (or at a checkpoint)."""
+        return await self._call("threads_get_state", thread_id, checkpoint, checkpoint_id,
+                                subgraphs=subgraphs, select=select)
+
+    async def update_state(self, thread_id: str, values: dict[str, Any] | Sequence[dict] | None, *,
+                           as_node: str | None = None, checkpoint: Checkpoint | None = None,
+                           checkpoint_id: str | None = None, headers: Mapping[str, str] | None = None,
+                           params: Any = None) -> ThreadUpdateStateResponse:
+        """Write ``values`` as if ``as_node`` had returned them; a past checkpoint forks."""
+        return await self._call("threads_update_state", thread_id, values, as_node=as_node,
+                                checkpoint=checkpoint, checkpoint_id=checkpoint_id)
+
+    async def get_history(self, thread_id: str, *, limit: int = 10,
+                          before: str | Checkpoint | None = None,
+                          metadata: Mapping[str, Any] | None = None,
+                          checkpoint: Checkpoint | None = None, select: list[str] | None = None,
+                          headers: Mapping[str, str] | None = None, params: Any = None) -> list[ThreadState]:
+        """The thread's past states, newest first."""
+        return await self._call("threads_get_history", thread_id, limit=limit, before=before,
+                                metadata=metadata, checkpoint=checkpoint, select=select)
+
+
+def _run_params(**given: Any) -> dict[str, Any]:
+    ignored = ("headers", "params", "webhook", "langsmith_tracing", "checkpoint_during",
+               "stream_resumable", "feedback_keys", "on_disconnect", "after_seconds",
+               "durability", "strict_resume", "version")
+    return {k: v for k, v in given.items() if k not in ignored}
+
+
+class LocalRunsClient(_Sub):
+    """``client.runs``: start, stream, wait for, join, list and cancel runs."""
+
+    def stream(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
+               command: Command | None = None, stream_mode: Any = "values",
+               stream_subgraphs: bool = False, stream_resumable: bool = False,
+               metadata: Mapping[str, Any] | None = None, config: Any = None, context: Any = None,
+               checkpoint: Checkpoint | None = None, checkpoint_id: str | None = None,
+               checkpoint_during: bool | None = None, interrupt_before: Any = None,
+               interrupt_after: Any = None, feedback_keys: Sequence[str] | None = None,
+               on_disconnect: Any = None, on_completion: Any = None, webhook: str | None = None,
+               multitask_strategy: Any = None, if_not_exists: Any = None,
+               after_seconds: int | None = None, langsmith_tracing: Any = None,
+               headers: Mapping[str, str] | None = None, params: Any = None,
+               on_run_created: Callable[[Any], None] | None = None, durability: Any = None,
+               strict_resume: bool | None = None, version: str = "v1") -> AsyncIterator[StreamPart]:
+        """Start a run and yield its events: ``metadata``, then one per stream mode chunk."""
+        return self._iterate("runs_stream", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+
+    async def wait(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
+                   command: Command | None = None, metadata: Mapping[str, Any] | None = None,
+                   config: Any = None, context: Any = None, checkpoint: Checkpoint | None = None,
+                   checkpoint_id: str | None = None, checkpoint_during: bool | None = None,
+                   interrupt_before: Any = None, interrupt_after: Any = None,
+                   webhook: str | None = None, on_disconnect: Any = None, on_completion: Any = None,
+                   multitask_strategy: Any = None, if_not_exists: Any = None,
+                   after_seconds: int | None = None, langsmith_tracing: Any = None,
+                   raise_error: bool = True, headers: Mapping[str, str] | None = None,
+                   params: Any = None, on_run_created: Callable[[Any], None] | None = None,
+                   durability: Any = None, strict_resume: bool | None = None) -> list[dict] | dict[str, Any]:
+        """Start a run and return its final values (with ``__interrupt__`` if it paused)."""
+        return await self._call("runs_wait", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+
+    async def create(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
+                     command: Command | None = None, stream_mode: Any = "values",
+                     stream_subgraphs: bool = False, stream_resumable: bool = False,
+                     metadata: Mapping[str, Any] | None = None, config: Any = None,
+                     context: Any = None, checkpoint: Checkpoint | None = None,
+                     checkpoint_id: str | None = None, checkpoint_during: bool | None = None,
+                     interrupt_before: Any = None, interrupt_after: Any = None,
+                     webhook: str | None = None, multitask_strategy: Any = None,
+                     if_not_exists: Any = None, on_completion: Any = None,
+                     after_seconds: int | None = None, langsmith_tracing: Any = None,
+                     headers: Mapping[str, str] | None = None, params: Any = None,
+                     on_run_created: Callable[[Any], None] | None = None, durability: Any = None,
+                     strict_resume: bool | None = None) -> Run:
+        """Start a run in the background and return its record at once."""
+        return await self._call("runs_create", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+
+    async def join(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
+                   params: Any = None) -> dict:
+        """Wait for a run to end; its final values (or ``__interrupt__`` / ``__error__``)."""
+        return await self._call("runs_join", thread_id, run_id)
+
+    def join_stream(self, thread_id: str, run_id: str, *, cancel_on_disconnect: bool = False,
+                    stream_mode: Any = None, headers: Mapping[str, str] | None = None,
+                    params: Any = None, last_event_id: str | None = None) -> AsyncIterator[StreamPart]:
+        """A run's events from its start, then live until it ends."""
+        return self._iterate("runs_join_stream", thread_id, run_id, stream_mode)
+
+    async def get(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
+                  params: Any = None) -> Run:
+        """The run record."""
+        return await self._call("runs_get", thread_id, run_id)
+
+    async def list(self, thread_id: str, *, limit: int = 10, offset: int = 0,
+                   status: str | None = None, select: Any = None,
+                   headers: Mapping[str, str] | None = None, params: Any = None) -> list[Run]:
+        """The thread's runs, newest first."""
+        return await self._call("runs_list", thread_id, limit=limit, offset=offset, status=status)
+
+    async def cancel(self, thread_id: str, run_id: str, *, wait: bool = False,
+                     action: str = "interrupt", headers: Mapping[str, str] | None = None,
+                     params: Any = None) -> None:
+        """Stop a run (``interrupt`` keeps what it did, ``rollback`` drops its record)."""
+        return await self._call("runs_cancel", thread_id, run_id, wait=wait, action=action)
+
+    async def delete(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
+                     params: Any = None) -> None:
+        """Delete a finished run's record."""
+        return await self._call("runs_delete", thread_id, run_id)
+
+
+def locals_of(frame_locals: dict[str, Any]) -> dict[str, Any]:
+    """A method's keyword arguments from its ``locals()`` (without self and the ids)."""
+    return {k: v for k, v in frame_locals.items() if k not in ("self", "thread_id", "assistant_id")}
+
+
+class LocalClient:
+    """An in-kernel ``LangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.assistants = LocalAssistantsClient(runtime)
+        self.threads = LocalThreadsClient(runtime)
+        self.runs = LocalRunsClient(runtime)
+
+    async def __aenter__(self) -> LocalClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        """Nothing to close: the runtime lives as long as the kernel."""

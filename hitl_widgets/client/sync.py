@@ -1,0 +1,94 @@
+"""The sync client: the async client's twin, method for method.
+
+Each sync method is made from its async twin (same name, signature and docstring) and
+blocks on the runtime's runner thread, so it works inside a Jupyter cell whose event loop
+is already running. Making them rather than writing them keeps the two from drifting;
+``tests/client/test_parity.py`` checks both against ``langgraph_sdk``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from langgraph_sdk.schema import StreamPart
+
+from hitl_widgets.client.local import (
+    LocalAssistantsClient,
+    LocalRunsClient,
+    LocalThreadsClient,
+    _Sub,
+)
+from hitl_widgets.runtime.runtime import Runtime
+
+__all__ = [
+    "SyncLocalAssistantsClient",
+    "SyncLocalClient",
+    "SyncLocalRunsClient",
+    "SyncLocalThreadsClient",
+]
+
+
+def _blocking(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: _Sub, *args: Any, **kwargs: Any) -> Any:
+        return self._rt.runner.call(method(self, *args, **kwargs))
+
+    return call
+
+
+def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def iterate(self: _Sub, *args: Any, **kwargs: Any) -> Iterator[StreamPart]:
+        # The async twin yields on the caller's loop; here there is none, so drive the
+        # runtime's generator on the runner and hand items across a thread-safe queue.
+        name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
+        for event, data in self._rt.runner.iterate(getattr(self._rt, name)(*call_args, **call_kwargs)):
+            yield StreamPart(event, data)
+
+    return iterate
+
+
+class _Recorder:
+    """Stands in for ``self`` to learn which runtime generator a streaming method calls."""
+
+    def _iterate(self, name: str, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        return name, args, kwargs
+
+
+def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:
+    namespace: dict[str, Any] = {"__doc__": f"Sync twin of ``{async_cls.__name__}``."}
+    for attr, member in vars(async_cls).items():
+        if attr.startswith("_") or not callable(member):
+            continue
+        if inspect.iscoroutinefunction(member):
+            namespace[attr] = _blocking(member)
+        else:
+            namespace[attr] = _iterating(member)
+    return type(name, (_Sub,), namespace)
+
+
+SyncLocalAssistantsClient = _sync_twin(LocalAssistantsClient, "SyncLocalAssistantsClient")
+SyncLocalThreadsClient = _sync_twin(LocalThreadsClient, "SyncLocalThreadsClient")
+SyncLocalRunsClient = _sync_twin(LocalRunsClient, "SyncLocalRunsClient")
+
+
+class SyncLocalClient:
+    """An in-kernel ``SyncLangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.assistants = SyncLocalAssistantsClient(runtime)
+        self.threads = SyncLocalThreadsClient(runtime)
+        self.runs = SyncLocalRunsClient(runtime)
+
+    def __enter__(self) -> SyncLocalClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def close(self) -> None:
+        """Nothing to close: the runtime lives as long as the kernel."""

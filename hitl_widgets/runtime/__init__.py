@@ -1,0 +1,6 @@
+"""The in-kernel LangGraph Server: threads, runs and records over compiled graphs."""
+
+from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.runtime import GraphRunError, Runtime
+
+__all__ = ["GraphRunError", "Runtime", "StorageError"]

@@ -1,0 +1,149 @@
+"""Choose the LangGraph checkpoint saver behind a runtime.
+
+``None``/``"memory"`` is ``InMemorySaver``; a path or ``sqlite:///path`` is one SQLite file
+through ``langgraph-checkpoint-sqlite`` (WAL mode); any ``BaseCheckpointSaver`` passes
+straight through. We never write our own checkpoint format.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from hitl_widgets.runtime.errors import StorageError
+
+__all__ = ["CheckpointerSpec", "LocalSqliteSaver", "open_sqlite", "sqlite_path"]
+
+CheckpointerSpec = BaseCheckpointSaver | str | os.PathLike[str] | None
+"""What ``get_client(checkpointer=...)`` accepts."""
+
+BUSY_TIMEOUT_S = 5.0
+"""How long a write waits for another process's lock before giving up with a clear error."""
+
+
+class LocalSqliteSaver(SqliteSaver):
+    """``SqliteSaver`` whose async methods run the sync ones in place.
+
+    All runtime work happens on one dedicated event-loop thread, so there is no loop for an
+    ``aiosqlite`` connection to be "attached to a different loop" of, and no second
+    connection to contend with for the file's write lock. The sync methods are
+    LangGraph's own; only the async entry points are added.
+    """
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return self.get_tuple(config)
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        for item in self.list(config, filter=filter, before=before, limit=limit):
+            yield item
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return self.put(config, checkpoint, metadata, new_versions)
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        self.put_writes(config, writes, task_id, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        self.delete_thread(thread_id)
+
+
+def sqlite_path(spec: str | os.PathLike[str]) -> Path:
+    """The file named by a path or a ``sqlite:///path`` URL."""
+    text = os.fspath(spec)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    elif text.startswith("sqlite://"):
+        raise StorageError(
+            f"{spec!r} is not a SQLite file URL; write sqlite:///relative/path.sqlite "
+            "or sqlite:////absolute/path.sqlite"
+        )
+    return Path(text).expanduser()
+
+
+def _check_path(path: Path) -> None:
+    if path.is_dir():
+        raise StorageError(f"checkpoint file {str(path)!r} is a directory; name a file inside it")
+    if not path.parent.is_dir():
+        raise StorageError(
+            f"cannot create checkpoint file {str(path)!r}: its folder {str(path.parent)!r} "
+            "does not exist; create the folder first"
+        )
+    if path.exists() and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        # Checked by mode bits, not os.access: root may write anything, but a file someone
+        # made read-only is a file they do not want changed.
+        raise StorageError(
+            f"checkpoint file {str(path)!r} is read-only; make it writable "
+            f"(chmod u+w {str(path)!r}) or open a copy"
+        )
+
+
+def describe_sqlite_error(path: Path, error: sqlite3.Error) -> StorageError:
+    """A ``StorageError`` that names the file and the fix for a raw sqlite3 failure."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"checkpoint file {str(path)!r} is locked by another writer (waited "
+            f"{BUSY_TIMEOUT_S:g} s); close the other program or kernel using it, then retry"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"checkpoint file {str(path)!r} is not a usable SQLite database ({text}); "
+            "restore it from a backup or point the checkpointer at a new file"
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"checkpoint file {str(path)!r} cannot be written ({text})")
+    return StorageError(f"checkpoint file {str(path)!r}: {text}")
+
+
+def open_sqlite(path: Path) -> LocalSqliteSaver:
+    """Open (creating if needed) one SQLite checkpoint file in WAL mode, set up and checked."""
+    _check_path(path)
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        saver = LocalSqliteSaver(conn)
+        saver.setup()
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("SELECT count(*) FROM checkpoints").fetchone()
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(path, error) from error
+    return saver
+
+
+def memory_saver() -> InMemorySaver:
+    """A fresh in-memory saver (threads last as long as the kernel)."""
+    return InMemorySaver()

@@ -1,0 +1,145 @@
+"""Graphs and the assistants the server creates for them.
+
+``graphs`` maps a graph id to a compiled graph, an uncompiled ``StateGraph``, or a
+``"module:attribute"`` path as in ``langgraph.json``. Like the server, every graph gets a
+default assistant whose id is ``uuid5(NAMESPACE_GRAPH, graph_id)``, and every API that takes
+an assistant id also takes the graph id.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid5
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import StateGraph
+from langgraph.pregel import Pregel
+from pydantic import TypeAdapter
+
+from hitl_widgets.runtime.errors import not_found
+from hitl_widgets.runtime.jsonable import to_json
+
+__all__ = ["GraphSpec", "Graphs", "NAMESPACE_GRAPH", "load_graph"]
+
+NAMESPACE_GRAPH = UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
+"""The namespace the LangGraph Server derives default assistant ids from."""
+
+GraphSpec = Pregel | StateGraph | str
+"""A compiled graph, a ``StateGraph`` builder, or ``"module:attr"`` / ``"file.py:attr"``."""
+
+
+def load_graph(spec: GraphSpec) -> Pregel:
+    """A compiled graph from any accepted spec (without a checkpointer yet)."""
+    if isinstance(spec, str):
+        spec = _import_path(spec)
+    if isinstance(spec, StateGraph):
+        return spec.compile()
+    if isinstance(spec, Pregel):
+        return spec
+    if callable(spec):
+        # langgraph.json also allows a factory returning a graph.
+        return load_graph(spec())
+    raise TypeError(
+        f"cannot use {type(spec).__name__} as a graph; pass a compiled graph, a StateGraph "
+        "or a 'module:attribute' path"
+    )
+
+
+def _import_path(path: str) -> Any:
+    module_name, _, attr = path.rpartition(":")
+    if not module_name or not attr:
+        raise ValueError(f"graph path {path!r} must look like 'package.module:graph' or 'file.py:graph'")
+    if module_name.endswith(".py"):
+        file = Path(module_name).resolve()
+        spec = importlib.util.spec_from_file_location(file.stem, file)
+        if spec is None or spec.loader is None:
+            raise ValueError(f"cannot import graph file {str(file)!r}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules.setdefault(file.stem, module)
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ValueError(f"module {module_name!r} has no attribute {attr!r} (from {path!r})") from None
+
+
+class Graphs:
+    """The runtime's graphs, each bound to the runtime's checkpointer, and their assistants."""
+
+    def __init__(self, specs: Mapping[str, GraphSpec], checkpointer: BaseCheckpointSaver,
+                 created_at: str) -> None:
+        self._graphs: dict[str, Pregel] = {}
+        self.assistants: dict[str, dict[str, Any]] = {}
+        for graph_id, spec in specs.items():
+            # Our saver replaces whatever the graph was compiled with, as the server does.
+            self._graphs[graph_id] = load_graph(spec).copy(update={"checkpointer": checkpointer})
+            assistant_id = str(uuid5(NAMESPACE_GRAPH, graph_id))
+            self.assistants[assistant_id] = {
+                "assistant_id": assistant_id,
+                "graph_id": graph_id,
+                "config": {},
+                "context": {},
+                "created_at": created_at,
+                "updated_at": created_at,
+                "metadata": {"created_by": "system"},
+                "version": 1,
+                "name": graph_id,
+                "description": None,
+            }
+
+    def assistant(self, assistant_id: str) -> dict[str, Any]:
+        """The assistant for an assistant id or a graph id; 404 names the known ones."""
+        if assistant_id in self._graphs:
+            assistant_id = str(uuid5(NAMESPACE_GRAPH, assistant_id))
+        try:
+            return self.assistants[assistant_id]
+        except KeyError:
+            known = ", ".join(sorted(self._graphs)) or "none"
+            raise not_found(
+                f"assistant {assistant_id!r} not found; pass a graph id given to get_client "
+                f"(known: {known}) or one of its assistant ids"
+            ) from None
+
+    def graph(self, assistant_id: str) -> Pregel:
+        """The bound graph behind an assistant id or graph id."""
+        return self._graphs[self.assistant(assistant_id)["graph_id"]]
+
+    def graph_json(self, assistant_id: str, xray: int | bool = False) -> dict[str, Any]:
+        """The drawable graph, as ``assistants.get_graph`` returns it."""
+        drawable = self.graph(assistant_id).get_graph(xray=xray)
+        return to_json(drawable.to_json())
+
+    def schemas(self, assistant_id: str) -> dict[str, Any]:
+        """Input, output, state, config and context JSON Schemas of the assistant's graph."""
+        assistant = self.assistant(assistant_id)
+        graph = self._graphs[assistant["graph_id"]]
+        return to_json({
+            "graph_id": assistant["graph_id"],
+            "input_schema": _safe_schema(graph, "get_input_jsonschema"),
+            "output_schema": _safe_schema(graph, "get_output_jsonschema"),
+            "state_schema": _state_schema(graph),
+            "config_schema": _safe_schema(graph, "get_config_jsonschema"),
+            "context_schema": _safe_schema(graph, "get_context_jsonschema"),
+        })
+
+
+def _state_schema(graph: Pregel) -> dict[str, Any] | None:
+    builder = getattr(graph, "builder", None)
+    try:
+        return TypeAdapter(builder.state_schema).json_schema() if builder is not None else None
+    except Exception:  # a state type pydantic cannot describe: report none, as the server does
+        return None
+
+
+def _safe_schema(graph: Pregel, method: str) -> dict[str, Any] | None:
+    try:
+        return getattr(graph, method)()
+    except Exception:  # same: a schema we cannot draw is reported as none
+        return None

@@ -1,0 +1,136 @@
+"""One event loop, in its own thread, where every runtime operation runs.
+
+A Jupyter kernel already runs an event loop in the main thread, so a sync call cannot
+start another one there (``asyncio.run`` refuses) and patching the running loop
+(``nest-asyncio``) makes every await re-entrant. Instead, all runtime work — graph runs,
+checkpoint reads and writes — is scheduled on this private loop: the sync client blocks on
+a ``concurrent.futures.Future``, the async client awaits it with ``asyncio.wrap_future``
+and the kernel's loop stays free while a graph runs. One loop for everything also means
+one thread touches each SQLite connection, so nothing is ever "attached to a different
+loop".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import queue
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from typing import Any, TypeVar
+
+__all__ = ["Runner", "get_runner"]
+
+T = TypeVar("T")
+
+_DONE = object()
+
+
+class Runner:
+    """A daemon thread running an asyncio loop, with ways in from sync and async code."""
+
+    def __init__(self, name: str = "hitl-widgets-runtime") -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def in_runner(self) -> bool:
+        """True when called from the runner's own thread."""
+        return threading.current_thread() is self._thread
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Schedule ``coro`` on the runner loop."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the runner loop and block until it is done (sync client)."""
+        if self.in_runner():
+            coro.close()
+            raise RuntimeError(
+                "a sync hitl_widgets client was called from inside a graph node; "
+                "use the async client (get_client) in async nodes"
+            )
+        return self.submit(coro).result()
+
+    async def acall(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Await ``coro`` on the runner loop without blocking the caller's loop."""
+        if self.in_runner():
+            return await coro
+        future = self.submit(coro)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+
+    async def aiterate(self, agen: AsyncIterator[T]) -> AsyncIterator[T]:
+        """Consume an async iterator on the runner loop, yielding its items to the caller's loop."""
+        if self.in_runner():
+            async for item in agen:
+                yield item
+            return
+        caller = asyncio.get_running_loop()
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+
+        async def pump() -> None:
+            try:
+                async for item in agen:
+                    caller.call_soon_threadsafe(inbox.put_nowait, (True, item))
+            except BaseException as error:  # delivered to the consumer, not lost here
+                caller.call_soon_threadsafe(inbox.put_nowait, (False, error))
+            else:
+                caller.call_soon_threadsafe(inbox.put_nowait, (True, _DONE))
+
+        future = self.submit(pump())
+        try:
+            while True:
+                ok, item = await inbox.get()
+                if not ok:
+                    raise item
+                if item is _DONE:
+                    return
+                yield item
+        finally:
+            future.cancel()
+
+    def iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:
+        """Consume an async iterator on the runner loop, yielding its items to sync code."""
+        inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+        async def pump() -> None:
+            try:
+                async for item in agen:
+                    inbox.put((True, item))
+            except BaseException as error:
+                inbox.put((False, error))
+            else:
+                inbox.put((True, _DONE))
+
+        future = self.submit(pump())
+        try:
+            while True:
+                ok, item = inbox.get()
+                if not ok:
+                    raise item
+                if item is _DONE:
+                    return
+                yield item
+        finally:
+            future.cancel()
+
+
+_runner: Runner | None = None
+_runner_lock = threading.Lock()
+
+
+def get_runner() -> Runner:
+    """The process's runner, started on first use (never at import)."""
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            _runner = Runner()
+        return _runner

@@ -1,0 +1,156 @@
+"""Executing runs: one graph invocation on a thread, streamed to whoever listens.
+
+A run streams LangGraph's own chunks (``graph.astream``) and turns each into the server's
+event: ``metadata`` first, then one event per requested stream mode (``mode|ns`` for
+subgraph chunks), and ``error`` if the graph raised. Every event is kept, so ``join`` and
+``join_stream`` work after the fact, and the final body of ``runs.wait`` is computed the way
+the server computes it (the last ``values`` chunk, or only the interrupts when several
+chunks carried them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.pregel import Pregel
+
+from hitl_widgets.runtime.jsonable import to_json
+from hitl_widgets.runtime.state import error_json
+
+__all__ = ["RunHandle", "STREAM_MODES", "execute"]
+
+STREAM_MODES = frozenset(
+    {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints",
+     "debug", "events"}
+)
+"""The stream modes a run accepts (``events`` is accepted and yields nothing here)."""
+
+_END = object()
+
+
+@dataclass
+class RunHandle:
+    """A run in flight (or finished, in this process): its record, events and result."""
+
+    run: dict[str, Any]
+    graph: Pregel
+    input: Any
+    config: dict[str, Any]
+    stream_mode: list[str]
+    subgraphs: bool = False
+    interrupt_before: Any = None
+    interrupt_after: Any = None
+    context: Any = None
+    command: dict[str, Any] | None = None
+    """The API's command, checked into ``input`` (a LangGraph ``Command``) when the run starts."""
+    stateless: bool = False
+    """Created without a thread: the temporary thread goes when the run ends."""
+    start_checkpoint_id: str | None = None
+    """The thread's head when the run started (where a rollback returns to)."""
+    events: list[tuple[str, Any]] = field(default_factory=list)
+    listeners: list[asyncio.Queue[Any]] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    error: BaseException | None = None
+    cancel_reason: str | None = None
+    traceback: str | None = None
+    _values: Any = None
+    _interrupt_chunks: list[Any] = field(default_factory=list)
+
+    @property
+    def run_id(self) -> str:
+        return str(self.run["run_id"])
+
+    def emit(self, event: str, data: Any) -> None:
+        """Record an event and hand it to every listener."""
+        self.events.append((event, data))
+        for inbox in self.listeners:
+            inbox.put_nowait((event, data))
+
+    def finish(self) -> None:
+        self.done.set()
+        for inbox in self.listeners:
+            inbox.put_nowait(_END)
+
+    async def follow(self, stream_mode: list[str] | None = None) -> AsyncIterator[tuple[str, Any]]:
+        """Every event so far, then the new ones until the run ends."""
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+        for item in self.events:
+            inbox.put_nowait(item)
+        if self.done.is_set():
+            inbox.put_nowait(_END)
+        else:
+            self.listeners.append(inbox)
+        try:
+            while (item := await inbox.get()) is not _END:
+                event, _ = item
+                if stream_mode is None or event in ("metadata", "error") or event.split("|")[0] in stream_mode:
+                    yield item
+        finally:
+            if inbox in self.listeners:
+                self.listeners.remove(inbox)
+
+    def body(self) -> Any:
+        """What ``runs.wait``/``runs.join`` return: the server's final body for this run."""
+        if self.error is not None and not isinstance(self.error, asyncio.CancelledError):
+            return {"__error__": error_json(self.error)}
+        if len(self._interrupt_chunks) > 1:
+            return {"__interrupt__": [i for c in self._interrupt_chunks for i in c["__interrupt__"]]}
+        if self._interrupt_chunks:
+            return self._interrupt_chunks[-1]
+        return self._values if self._values is not None else {}
+
+    def absorb_values(self, chunk: Any) -> None:
+        if isinstance(chunk, dict) and chunk.get("__interrupt__"):
+            self._interrupt_chunks.append(chunk)
+        self._values = chunk
+
+
+def _langgraph_modes(requested: list[str]) -> list[str]:
+    modes = {"messages" if m == "messages-tuple" else m for m in requested if m != "events"}
+    modes.add("values")  # the final body is built from values chunks, as on the server
+    return sorted(modes)
+
+
+def _event_name(mode: str, ns: tuple[str, ...]) -> str:
+    return f"{mode}|{'|'.join(ns)}" if ns else mode
+
+
+async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> None:
+    """Run the graph for ``handle`` to its end, emitting events; then call ``on_done``."""
+    requested = {"messages" if m == "messages-tuple" else m for m in handle.stream_mode}
+    handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
+    try:
+        stream = handle.graph.astream(
+            handle.input,
+            handle.config,
+            stream_mode=_langgraph_modes(handle.stream_mode),
+            subgraphs=handle.subgraphs,
+            interrupt_before=handle.interrupt_before,
+            interrupt_after=handle.interrupt_after,
+            context=handle.context,
+        )
+        async for item in stream:
+            ns, mode, chunk = item if handle.subgraphs else ((), *item)
+            top_values = mode == "values" and not ns
+            if mode not in requested and not top_values:
+                continue
+            data = to_json(chunk)
+            if top_values:
+                handle.absorb_values(data)
+            if mode in requested:
+                handle.emit(_event_name(mode, ns), data)
+    except asyncio.CancelledError as cancelled:
+        handle.error = cancelled
+    except Exception as error:  # the graph's own failure: recorded on the run and the thread
+        handle.error = error
+        handle.traceback = traceback.format_exc()
+        handle.emit("error", error_json(error))
+    try:
+        await on_done(handle)
+    finally:
+        handle.finish()

@@ -1,0 +1,264 @@
+"""Thread operations: records plus LangGraph's state, history and updates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.pregel import Pregel
+from langgraph.types import StateSnapshot, StateUpdate
+
+from hitl_widgets.runtime.backend import Backend
+from hitl_widgets.runtime.clock import now
+from hitl_widgets.runtime.errors import bad_request, conflict, not_found
+from hitl_widgets.runtime.graphs import Graphs
+from hitl_widgets.runtime.jsonable import to_json
+from hitl_widgets.runtime.state import (
+    checkpoint_of,
+    interrupts_by_task,
+    snapshot_json,
+    thread_status,
+)
+
+__all__ = ["ThreadOps", "EMPTY_STATE"]
+
+EMPTY_STATE: dict[str, Any] = {
+    "values": {},
+    "next": [],
+    "tasks": [],
+    "metadata": {},
+    "created_at": None,
+    "checkpoint": None,
+    "parent_checkpoint": None,
+    "interrupts": [],
+    "checkpoint_id": None,
+    "parent_checkpoint_id": None,
+}
+"""``get_state`` of a thread no run has touched yet (as the server answers it)."""
+
+
+def thread_config(thread_id: str, checkpoint: Mapping[str, Any] | None = None,
+                  checkpoint_id: str | None = None) -> RunnableConfig:
+    """The runnable config that addresses a thread (optionally one of its checkpoints)."""
+    configurable: dict[str, Any] = {"thread_id": thread_id}
+    if checkpoint:
+        configurable.update({k: v for k, v in checkpoint.items() if v is not None})
+        configurable["thread_id"] = thread_id
+    if checkpoint_id:
+        configurable["checkpoint_id"] = checkpoint_id
+    return {"configurable": configurable}
+
+
+class ThreadOps:
+    """``client.threads`` in the kernel. Needs ``self.graphs`` and ``self.backend``."""
+
+    graphs: Graphs
+    backend: Backend
+
+    # -- records -------------------------------------------------------------------------
+
+    def _thread(self, thread_id: str) -> dict[str, Any]:
+        thread = self.backend.records.get_thread(str(thread_id))
+        if thread is None:
+            raise not_found(
+                f"thread {thread_id} not found; create it with threads.create(), or pass "
+                "if_not_exists='create' to the run",
+                thread_id=str(thread_id),
+            )
+        return thread
+
+    def _graph_of(self, thread: Mapping[str, Any]) -> Pregel | None:
+        graph_id = (thread.get("metadata") or {}).get("graph_id")
+        if graph_id is None:
+            return None
+        return self.graphs.graph(graph_id)
+
+    async def refresh_thread(self, thread_id: str, *, status: str | None = None,
+                             error: Any = None) -> dict[str, Any]:
+        """Recompute a thread's values, interrupts and status from its checkpoints."""
+        thread = self._thread(thread_id)
+        graph = self._graph_of(thread)
+        state = await graph.aget_state(thread_config(thread_id)) if graph is not None else None
+        if state is not None and state.created_at is not None:
+            thread["values"] = to_json(state.values)
+            thread["interrupts"] = interrupts_by_task(state)
+        thread["status"] = status or thread_status(state, errored=error is not None)
+        thread["error"] = error
+        thread["updated_at"] = now()
+        self.backend.records.put_thread(thread)
+        return thread
+
+    async def threads_create(self, *, metadata: Mapping[str, Any] | None = None,
+                             thread_id: str | None = None, if_exists: str | None = None,
+                             supersteps: Sequence[Mapping[str, Any]] | None = None,
+                             graph_id: str | None = None, ttl: Any = None) -> dict[str, Any]:
+        thread_id = str(thread_id or uuid.uuid4())
+        existing = self.backend.records.get_thread(thread_id)
+        if existing is not None:
+            if if_exists == "do_nothing":
+                return existing
+            raise conflict(
+                f"thread {thread_id} already exists; pass if_exists='do_nothing' to reuse it",
+                thread_id=thread_id,
+            )
+        stamp = now()
+        meta = dict(metadata or {})
+        if graph_id is not None:
+            self.graphs.assistant(graph_id)  # 404 for an unknown graph, before anything is written
+            meta["graph_id"] = graph_id
+        thread = {
+            "thread_id": thread_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "metadata": meta,
+            "status": "idle",
+            "config": {},
+            "values": None,
+            "interrupts": {},
+            "error": None,
+        }
+        self.backend.records.put_thread(thread)
+        if supersteps:
+            await self._apply_supersteps(thread, supersteps)
+            thread = await self.refresh_thread(thread_id)
+        return thread
+
+    async def _apply_supersteps(self, thread: dict[str, Any],
+                                supersteps: Sequence[Mapping[str, Any]]) -> None:
+        graph = self._graph_of(thread)
+        if graph is None:
+            raise bad_request("supersteps need graph_id=... to know which graph's state to build")
+        steps = [
+            [StateUpdate(u.get("values"), u.get("as_node"), u.get("task_id")) for u in step["updates"]]
+            for step in supersteps
+        ]
+        await graph.abulk_update_state(thread_config(thread["thread_id"]), steps)
+
+    async def threads_get(self, thread_id: str, include: Sequence[str] | None = None) -> dict[str, Any]:
+        return self._thread(thread_id)
+
+    async def threads_update(self, thread_id: str, *, metadata: Mapping[str, Any],
+                             ttl: Any = None, return_minimal: bool = False) -> dict[str, Any] | None:
+        thread = self._thread(thread_id)
+        thread["metadata"] = {**thread["metadata"], **metadata}
+        thread["updated_at"] = now()
+        self.backend.records.put_thread(thread)
+        return None if return_minimal else thread
+
+    async def threads_delete(self, thread_id: str) -> None:
+        self._thread(thread_id)
+        runs = self.backend.live.get(str(thread_id))
+        if runs is not None and runs.active is not None:
+            raise conflict(
+                f"thread {thread_id} is busy with run {runs.active.run_id}; cancel it "
+                "(runs.cancel) before deleting the thread",
+                thread_id=str(thread_id),
+            )
+        await self.backend.saver.adelete_thread(str(thread_id))
+        self.backend.records.delete_thread(str(thread_id))
+        self.backend.live.pop(str(thread_id), None)
+
+    async def threads_search(self, **filters: Any) -> list[dict[str, Any]]:
+        select = filters.pop("select", None)
+        threads = self.backend.records.search_threads(**filters)
+        if select:
+            threads = [{k: v for k, v in t.items() if k in select} for t in threads]
+        return threads
+
+    async def threads_count(self, **filters: Any) -> int:
+        return self.backend.records.count_threads(**filters)
+
+    async def threads_copy(self, thread_id: str) -> dict[str, Any]:
+        source = self._thread(thread_id)
+        copy = await self.threads_create(metadata=source["metadata"])
+        saver = self.backend.saver
+        # Oldest first, so every checkpoint's parent already exists in the copy.
+        tuples = [t async for t in saver.alist({"configurable": {"thread_id": str(thread_id)}})]
+        for item in reversed(tuples):
+            configurable = dict(item.config["configurable"], thread_id=copy["thread_id"])
+            parent = item.parent_config["configurable"]["checkpoint_id"] if item.parent_config else None
+            target = {"configurable": {**configurable, "checkpoint_id": parent}}
+            if parent is None:
+                target["configurable"].pop("checkpoint_id")
+            await saver.aput(target, item.checkpoint, item.metadata, item.checkpoint["channel_versions"])
+            by_task: dict[str, list[tuple[str, Any]]] = {}
+            for task_id, channel, value in item.pending_writes or []:
+                by_task.setdefault(task_id, []).append((channel, value))
+            for task_id, writes in by_task.items():
+                await saver.aput_writes({"configurable": configurable}, writes, task_id)
+        return await self.refresh_thread(copy["thread_id"], status=source["status"])
+
+    # -- state ---------------------------------------------------------------------------
+
+    async def _snapshot(self, thread_id: str, checkpoint: Mapping[str, Any] | None = None,
+                        checkpoint_id: str | None = None, subgraphs: bool = False) -> StateSnapshot | None:
+        graph = self._graph_of(self._thread(thread_id))
+        if graph is None:
+            return None
+        config = thread_config(str(thread_id), checkpoint, checkpoint_id)
+        state = await graph.aget_state(config, subgraphs=subgraphs)
+        if (checkpoint or checkpoint_id) and state.created_at is None:
+            raise not_found(
+                f"checkpoint {checkpoint_id or dict(checkpoint or {}).get('checkpoint_id')} not found "
+                f"in thread {thread_id}; list them with threads.get_history({thread_id!r})",
+                thread_id=str(thread_id),
+            )
+        return state
+
+    async def threads_get_state(self, thread_id: str, checkpoint: Mapping[str, Any] | None = None,
+                                checkpoint_id: str | None = None, *, subgraphs: bool = False,
+                                select: Sequence[str] | None = None) -> dict[str, Any]:
+        state = await self._snapshot(thread_id, checkpoint, checkpoint_id, subgraphs)
+        if state is None or state.created_at is None:
+            return dict(EMPTY_STATE)
+        shaped = snapshot_json(state)
+        return {k: v for k, v in shaped.items() if k in select} if select else shaped
+
+    async def threads_update_state(self, thread_id: str, values: Any, *, as_node: str | None = None,
+                                   checkpoint: Mapping[str, Any] | None = None,
+                                   checkpoint_id: str | None = None) -> dict[str, Any]:
+        thread = self._thread(thread_id)
+        graph = self._graph_of(thread)
+        if graph is None:
+            raise conflict(
+                f"thread {thread_id} has no graph yet; run it once (runs.wait) or create it "
+                "with graph_id=... before updating its state",
+                thread_id=str(thread_id),
+            )
+        runs = self.backend.live.get(str(thread_id))
+        if runs is not None and runs.active is not None:
+            raise conflict(
+                f"thread {thread_id} is busy with run {runs.active.run_id}; wait for it "
+                "(runs.join) before updating its state",
+                thread_id=str(thread_id),
+            )
+        config = thread_config(str(thread_id), checkpoint, checkpoint_id)
+        try:
+            new_config = await graph.aupdate_state(config, values, as_node=as_node)
+        except Exception as error:  # LangGraph's InvalidUpdateError and friends: the caller's input
+            raise bad_request(f"cannot update thread {thread_id}: {type(error).__name__}: {error}") from error
+        await self.refresh_thread(str(thread_id))
+        return {"checkpoint": checkpoint_of(new_config)}
+
+    async def threads_get_history(self, thread_id: str, *, limit: int = 10,
+                                  before: str | Mapping[str, Any] | None = None,
+                                  metadata: Mapping[str, Any] | None = None,
+                                  checkpoint: Mapping[str, Any] | None = None,
+                                  select: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        graph = self._graph_of(self._thread(thread_id))
+        if graph is None:
+            return []
+        if isinstance(before, str):
+            before = {"checkpoint_id": before}
+        history = graph.aget_state_history(
+            thread_config(str(thread_id), checkpoint),
+            filter=dict(metadata) if metadata else None,
+            before=thread_config(str(thread_id), before) if before else None,
+            limit=limit,
+        )
+        states = [snapshot_json(s) async for s in history]
+        if select:
+            states = [{k: v for k, v in s.items() if k in select} for s in states]
+        return states
