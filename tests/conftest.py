@@ -55,3 +55,9 @@ def widget_comms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[RecordingComm
 def _close_widgets() -> Iterator[None]:
     yield
     Widget.close_all()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (``@pytest.mark.anyio``) run on asyncio, as a Jupyter kernel does."""
+    return "asyncio"
