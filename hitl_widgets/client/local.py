@@ -32,11 +32,11 @@ class _Sub:
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
 
-    async def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._rt.runner.acall(getattr(self._rt, name)(*args, **kwargs))
+    async def _call(self, op: str, /, *args: Any, **kwargs: Any) -> Any:
+        return await self._rt.runner.acall(getattr(self._rt, op)(*args, **kwargs))
 
-    async def _iterate(self, name: str, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
-        async for event, data in self._rt.runner.aiterate(getattr(self._rt, name)(*args, **kwargs)):
+    async def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
+        async for event, data in self._rt.runner.aiterate(getattr(self._rt, op)(*args, **kwargs)):
             yield StreamPart(event, data)
 
 

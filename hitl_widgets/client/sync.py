@@ -54,8 +54,8 @@ def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
 class _Recorder:
     """Stands in for ``self`` to learn which runtime generator a streaming method calls."""
 
-    def _iterate(self, name: str, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-        return name, args, kwargs
+    def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        return op, args, kwargs
 
 
 def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:

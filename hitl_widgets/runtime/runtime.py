@@ -22,6 +22,7 @@ from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command
 from hitl_widgets.runtime.errors import bad_request, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec
+from hitl_widgets.runtime.retry import reopen_for_fork, reopen_for_retry
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json
@@ -192,11 +193,22 @@ class Runtime(ThreadOps):
         return handle
 
     async def _check_command(self, handle: RunHandle) -> None:
+        """Check the command against the interrupts pending where the run starts."""
         if handle.command is None:
             return
         tid = handle.run["thread_id"]
-        state = await handle.graph.aget_state(thread_config(tid))
+        configurable = handle.config["configurable"]
+        at = thread_config(tid, checkpoint_id=configurable.get("checkpoint_id"))
+        state = await handle.graph.aget_state(at)
         handle.input = build_command(tid, handle.command, list(state.interrupts))
+        if handle.command.get("resume") is None:
+            return
+        if "checkpoint_id" in configurable:
+            reopened = await reopen_for_fork(self.backend.saver, state.config)
+        else:
+            reopened = await reopen_for_retry(self.backend.saver, tid)
+        if reopened is not None:
+            configurable["checkpoint_id"] = reopened["configurable"]["checkpoint_id"]
 
     def _remember(self, handle: RunHandle) -> None:
         self._handles[handle.run_id] = handle

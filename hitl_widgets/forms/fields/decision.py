@@ -1,0 +1,173 @@
+"""A review decision on one proposed action: approve / edit / reject / respond (or Agent
+Inbox's accept / edit / response / ignore), with only the allowed choices offered.
+
+The same field serves LangChain's `HumanInTheLoopMiddleware` and Agent Inbox: they differ
+only in the names of the decisions and in how an answer is spelled, which the renderer
+passes in as a `Spelling`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as W
+
+from hitl_widgets.forms.fields.base import MISSING, Field, FormContext, Loc
+from hitl_widgets.forms.fields.scalars import StringField
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one payload family writes its decisions."""
+
+    labels: dict[str, str]
+    """Decision type → what the reviewer sees in the selector."""
+
+    edit: str
+    """The decision type that carries edited arguments."""
+
+    message: dict[str, bool]
+    """Decision types that carry a text message → whether the message is required."""
+
+    encode: Callable[[str, str, Any, str], Any]
+    """(type, action name, args, message) → the answer for one action."""
+
+    decode: Callable[[Any], tuple[str, str | None, Any, str]]
+    """An answer for one action → (type, action name or None, args or MISSING, message)."""
+
+
+class DecisionField(Field):
+    """One action's decision: a selector, and the arguments or message that decision needs."""
+
+    kind = "decision"
+
+    def __init__(self, ctx: FormContext, loc: Loc, *, allowed: list[str], spelling: Spelling,
+                 action_name: str, build_args: Callable[[Loc], Field],
+                 default: str | None = None, **kw: Any) -> None:
+        super().__init__(ctx, loc, **kw)
+        self.allowed = allowed
+        self.spelling = spelling
+        self.action_name = action_name
+        self._build_args = build_args
+        self.args_field: Field | None = None
+        self.message: StringField | None = None
+        start = default if default in allowed else allowed[0]
+        self.selector = W.Dropdown(
+            options=[(spelling.labels.get(d, d), i) for i, d in enumerate(allowed)],
+            value=allowed.index(start), layout=ctx.full)
+        self.leaf(self.selector, self._apply)
+        if any(d in spelling.message for d in allowed):
+            self.message = StringField(ctx, loc + ("message",), title="Message", multiline=True)
+        self._slot = W.VBox(layout=ctx.full)
+        self._sync()
+        self.selector.observe(lambda _c: self._sync(), "value")
+
+    @property
+    def decision(self) -> str:
+        """The selected decision type."""
+        return self.allowed[int(self.selector.value)]
+
+    def _args(self) -> Field:
+        if self.args_field is None:
+            self.args_field = self._build_args(self.loc + ("args",))
+        return self.args_field
+
+    def _sync(self) -> None:
+        d = self.decision
+        shown: list[W.Widget] = []
+        if d == self.spelling.edit:
+            shown.append(self._args().widget)
+        if d in self.spelling.message and self.message is not None:
+            shown.append(self.message.widget)
+        self._slot.children = shown
+
+    def control_widget(self) -> W.Widget:
+        return W.VBox([self.selector, self._slot], layout=self.ctx.full)
+
+    def selected_variant(self) -> int:
+        return int(self.selector.value)
+
+    def children(self) -> list[Field]:
+        d = self.decision
+        out: list[Field] = []
+        if d == self.spelling.edit:
+            out.append(self._args())
+        if d in self.spelling.message and self.message is not None:
+            out.append(self.message)
+        return out
+
+    def child(self, key: str | int) -> Field | None:
+        if key in ("type", "edited_action", "action"):
+            return self
+        if key == "args":
+            return self._args() if self.decision == self.spelling.edit else self.message
+        if key == "message":
+            return self.message
+        return None
+
+    def get(self) -> Any:
+        d = self.decision
+        args = self._args().get() if d == self.spelling.edit else MISSING
+        message = self.message.get() if self.message is not None else ""
+        return self.spelling.encode(d, self.action_name, args, message)
+
+    def set(self, value: Any) -> None:
+        d, name, args, message = self.spelling.decode(value)
+        if d not in self.allowed:
+            raise ValueError(f"{'.'.join(map(str, self.loc))}: decision {d!r} is not allowed "
+                             f"here (allowed: {self.allowed})")
+        if name is not None:
+            self.action_name = name
+        if args is not MISSING:
+            self._args().set(args)
+        if self.message is not None:
+            self.message.set(message)
+        self.selector.value = self.allowed.index(d)
+
+    def _apply(self, dom: dict[str, Any]) -> None:
+        index = dom.get("index")
+        if isinstance(index, int) and 0 <= index < len(self.allowed):
+            self.selector.value = index
+
+
+class DecisionListField(Field):
+    """The decisions for a batch of actions, in order (`{"decisions": [...]}` or a list)."""
+
+    kind = "decisions"
+
+    def __init__(self, ctx: FormContext, loc: Loc, *, decisions: list[DecisionField],
+                 panels: list[W.Widget], wrap_key: str | None, **kw: Any) -> None:
+        super().__init__(ctx, loc, **kw)
+        self.decisions = decisions
+        self.wrap_key = wrap_key
+        self._box = W.VBox(panels, layout=ctx.full)
+
+    def control_widget(self) -> W.Widget:
+        return self._box
+
+    @property
+    def widget(self) -> W.Widget:
+        return self._box
+
+    def children(self) -> list[Field]:
+        return list(self.decisions)
+
+    def child(self, key: str | int) -> Field | None:
+        if self.wrap_key is not None and key == self.wrap_key:
+            return self
+        i = int(key) if isinstance(key, int) or str(key).isdigit() else -1
+        return self.decisions[i] if 0 <= i < len(self.decisions) else None
+
+    def get(self) -> Any:
+        answers = [d.get() for d in self.decisions]
+        return {self.wrap_key: answers} if self.wrap_key else answers
+
+    def set(self, value: Any) -> None:
+        answers = value.get(self.wrap_key) if self.wrap_key and isinstance(value, dict) else value
+        if not isinstance(answers, list) or len(answers) != len(self.decisions):
+            raise ValueError(f"expected {len(self.decisions)} decision(s), one per action, "
+                             f"got {value!r:.100}")
+        for d, a in zip(self.decisions, answers, strict=True):
+            d.set(a)

@@ -1,0 +1,158 @@
+"""Local validation with `jsonschema`, reported field by field.
+
+Messages are rewritten for people ("Must be at most 100") and never quote the value itself:
+jsonschema's own messages repeat the instance, which for a 1 MB text would be 1 MB of error.
+For `anyOf`/`oneOf`, the errors reported are those of the variant the form has selected,
+not a list of why every other variant failed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from hitl_widgets.forms.fields.base import Field, Loc
+
+FORMATS = jsonschema.FormatChecker(formats=())
+"""Format checks that do not depend on optional packages being installed."""
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _date(v: object) -> bool:
+    return not isinstance(v, str) or bool(date.fromisoformat(v)) and len(v) == 10
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _date_time(v: object) -> bool:
+    if not isinstance(v, str):
+        return True
+    # RFC 3339 wants a time zone; fromisoformat alone would take a naive or date-only value.
+    parsed = datetime.fromisoformat(v.replace("z", "Z"))
+    return "T" in v.upper() and parsed.tzinfo is not None
+
+
+@FORMATS.checks("time", raises=ValueError)
+def _time(v: object) -> bool:
+    if isinstance(v, str):
+        time.fromisoformat(v)
+    return True
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@FORMATS.checks("email")
+def _email(v: object) -> bool:
+    return not isinstance(v, str) or bool(_EMAIL.match(v))
+
+
+@FORMATS.checks("uri", raises=ValueError)
+def _uri(v: object) -> bool:
+    if not isinstance(v, str):
+        return True
+    parts = urlsplit(v)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in v
+
+
+@FORMATS.checks("uuid", raises=ValueError)
+def _uuid(v: object) -> bool:
+    return not isinstance(v, str) or bool(uuid.UUID(v)) and len(v) == 36
+
+
+def make_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """A validator for `schema` (its `$schema` dialect, else 2020-12) with format checks on."""
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=FORMATS)
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+_MESSAGES: dict[str, Callable[[Any, Any], str]] = {
+    "minimum": lambda v, _s: f"Must be at least {v}.",
+    "maximum": lambda v, _s: f"Must be at most {v}.",
+    "exclusiveMinimum": lambda v, _s: f"Must be greater than {v}.",
+    "exclusiveMaximum": lambda v, _s: f"Must be less than {v}.",
+    "multipleOf": lambda v, _s: f"Must be a multiple of {v}.",
+    "minLength": lambda v, _s: ("Required: must not be empty." if v == 1
+                                else f"Must be at least {_plural(v, 'character')}."),
+    "maxLength": lambda v, _s: f"Must be at most {_plural(v, 'character')}.",
+    "pattern": lambda v, _s: f"Must match the pattern {v}.",
+    "format": lambda v, _s: f"Not a valid {v}.",
+    "enum": lambda v, _s: "Must be one of: " + ", ".join(map(repr, v)) + ".",
+    "const": lambda v, _s: f"Must be {v!r}.",
+    "minItems": lambda v, _s: f"Needs at least {_plural(v, 'item')}.",
+    "maxItems": lambda v, _s: f"Takes at most {_plural(v, 'item')}.",
+    "minProperties": lambda v, _s: f"Needs at least {_plural(v, 'entry')}.",
+    "maxProperties": lambda v, _s: f"Takes at most {_plural(v, 'entry')}.",
+    "uniqueItems": lambda _v, _s: "Items must all be different.",
+    "type": lambda v, _s: "Expected " + (" or ".join(v) if isinstance(v, list) else str(v)) + ".",
+}
+
+
+def message(error: ValidationError) -> tuple[Loc, str]:
+    """Where an error belongs (its field's loc) and what to tell the reviewer."""
+    loc: Loc = tuple(error.absolute_path)
+    if error.validator == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        return (loc + (missing.group(1),) if missing else loc), "Required."
+    make = _MESSAGES.get(str(error.validator))
+    if make is not None:
+        return loc, make(error.validator_value, error.schema)
+    text = error.message
+    return loc, text if len(text) <= 200 else text[:200] + "…"
+
+
+def find_field(root: Field, loc: Iterable[str | int]) -> tuple[Field, Loc]:
+    """The deepest field along `loc`, and the part of `loc` it could not follow."""
+    field = root
+    rest = list(loc)
+    while rest:
+        nxt = field.child(rest[0])
+        if nxt is None:
+            break
+        field = nxt
+        rest.pop(0)
+    return field, tuple(rest)
+
+
+def _flatten(error: ValidationError, root: Field) -> list[ValidationError]:
+    """Errors to report for one top-level error, following the selected union variant."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    field, rest = find_field(root, error.absolute_path)
+    picked = field.selected_variant() if not rest else None
+    if picked is None:
+        return _flatten(best_match(error.context), root) if error.context else [error]
+    mine = [e for e in error.context if e.relative_schema_path and
+            e.relative_schema_path[0] == picked]
+    if not mine:
+        # The selected variant is valid but oneOf matched several: say so plainly.
+        return [error]
+    out: list[ValidationError] = []
+    for e in mine:
+        out.extend(_flatten(e, root))
+    return out
+
+
+def schema_errors(validator: jsonschema.protocols.Validator, value: Any,
+                  root: Field) -> list[tuple[Loc, str]]:
+    """Every schema error of `value`, as (loc, message), de-duplicated, in document order."""
+    seen: set[tuple[Loc, str]] = set()
+    out: list[tuple[Loc, str]] = []
+    for top in validator.iter_errors(value):
+        for e in _flatten(top, root):
+            item = message(e)
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+    return out

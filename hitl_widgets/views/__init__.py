@@ -1,0 +1,24 @@
+"""The review view: one thread's state, its pending interrupts as a form, history and graph."""
+
+from hitl_widgets.views.diff import Change, diff_values
+from hitl_widgets.views.graph_picture import GraphPicture, mermaid_source, svg_drawing
+from hitl_widgets.views.record import Decision, ReviewRecord
+from hitl_widgets.views.review import review
+from hitl_widgets.views.state_view import StateView
+from hitl_widgets.views.thread_view import ThreadView
+from hitl_widgets.views.timeline import Timeline, TimelineRow
+
+__all__ = [
+    "Change",
+    "Decision",
+    "GraphPicture",
+    "ReviewRecord",
+    "StateView",
+    "ThreadView",
+    "Timeline",
+    "TimelineRow",
+    "diff_values",
+    "mermaid_source",
+    "review",
+    "svg_drawing",
+]

@@ -1,0 +1,79 @@
+"""Which interrupts are pending in a `ThreadState`, and which node asked each one.
+
+`get_state(thread_id, subgraphs=True)` lists the pending interrupts at the top level and
+again under the task that raised them; a subgraph's task carries its own `state` with its
+own `tasks`. The deepest task holding an interrupt is the node that asked, labelled with its
+path (`parent › child`) so the reviewer sees where the question comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["PendingInterrupt", "pending_interrupts"]
+
+
+@dataclass(frozen=True)
+class PendingInterrupt:
+    """An interrupt waiting for an answer, with where it came from."""
+
+    interrupt: Mapping[str, Any]
+    """The interrupt as the client returns it (`value`, `id`, `response_schema`)."""
+    path: tuple[str, ...]
+    """Node names from the root graph down to the node that asked."""
+
+    @property
+    def id(self) -> str:
+        """The interrupt id (the key in `Command(resume={id: answer})`)."""
+        return str(self.interrupt["id"])
+
+    @property
+    def label(self) -> str:
+        """The node path for people: `parent › child`."""
+        return " › ".join(self.path) or "?"
+
+    @property
+    def graph_ids(self) -> tuple[str, ...]:
+        """The ids this node may have in `get_graph(xray=True)`: `parent:child` and `parent`."""
+        if not self.path:
+            return ()
+        return (":".join(self.path), self.path[0])
+
+
+def _walk(tasks: Any, prefix: tuple[str, ...],
+          found: dict[str, PendingInterrupt]) -> None:
+    if not isinstance(tasks, Sequence):
+        return
+    for task in tasks:
+        if not isinstance(task, Mapping):
+            continue
+        path = (*prefix, str(task.get("name", "?")))
+        sub = task.get("state")
+        if isinstance(sub, Mapping):
+            _walk(sub.get("tasks"), path, found)  # deeper first: the asking node wins
+        for item in task.get("interrupts") or ():
+            if isinstance(item, Mapping) and "id" in item:
+                found.setdefault(str(item["id"]), PendingInterrupt(item, path))
+
+
+def pending_interrupts(state: Mapping[str, Any] | None) -> list[PendingInterrupt]:
+    """Every pending interrupt of a state, in the state's own order, each with its node."""
+    if not state:
+        return []
+    from_tasks: dict[str, PendingInterrupt] = {}
+    _walk(state.get("tasks"), (), from_tasks)
+    ordered: list[PendingInterrupt] = []
+    seen: set[str] = set()
+    for item in state.get("interrupts") or ():
+        if not isinstance(item, Mapping) or "id" not in item:
+            continue
+        key = str(item["id"])
+        task_view = from_tasks.get(key)
+        # Prefer the top-level dict (it carries `response_schema` on every server).
+        merged = {**(task_view.interrupt if task_view else {}), **item}
+        ordered.append(PendingInterrupt(merged, task_view.path if task_view else ()))
+        seen.add(key)
+    ordered.extend(p for key, p in from_tasks.items() if key not in seen)
+    return ordered

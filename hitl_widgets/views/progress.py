@@ -1,0 +1,90 @@
+"""`Progress`: which node is running and for how long, fed by the run's stream parts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+
+from hitl_widgets.views.render import esc
+
+__all__ = ["Progress"]
+
+
+def _event_and_data(part: Any) -> tuple[str, Any]:
+    """`(event, data)` of a stream part: the SDK's `StreamPart` tuple or a v2 dict."""
+    if isinstance(part, Mapping):
+        return str(part.get("type") or part.get("event") or ""), part.get("data")
+    return str(getattr(part, "event", "")), getattr(part, "data", None)
+
+
+class Progress(widgets.HTML):
+    """One line: the action, the node(s) running now, the nodes done, the elapsed time.
+
+    Fed with `start()`, every stream part (`feed()`), `tick()` from a timer, `finish()`.
+    `running` and `done` are readable from Python.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.action = ""
+        self.running: dict[str, str] = {}  # task id → node name
+        self.done: list[str] = []
+        self.started_at: float | None = None
+        self.elapsed: float = 0.0
+
+    def start(self, action: str) -> None:
+        """A run begins (`action` is e.g. "Resuming")."""
+        self.action = action
+        self.running = {}
+        self.done = []
+        self.started_at = time.perf_counter()
+        self.elapsed = 0.0
+        self._render(active=True)
+
+    def feed(self, part: Any) -> str:
+        """Take one stream part into account; returns its event name."""
+        event, data = _event_and_data(part)
+        base = event.split("|", 1)[0]  # subgraph events are "updates|ns:..."
+        if base == "tasks" and isinstance(data, Mapping) and "name" in data:
+            task_id, name = str(data.get("id", data["name"])), str(data["name"])
+            if "input" in data and "result" not in data:
+                self.running[task_id] = name
+            else:
+                self.running.pop(task_id, None)
+                self.done.append(name)
+        elif base == "updates" and isinstance(data, Mapping):
+            for node in data:
+                if not str(node).startswith("__"):
+                    # Without the `tasks` mode, updates are the only sign of progress.
+                    if node not in self.running.values():
+                        self.done.append(str(node))
+        self.tick()
+        return event
+
+    def tick(self) -> None:
+        """Refresh the elapsed time (called by the view's timer while a run is active)."""
+        if self.started_at is not None:
+            self.elapsed = time.perf_counter() - self.started_at
+        self._render(active=True)
+
+    def finish(self, outcome: str) -> None:
+        """The run ended (`outcome` e.g. "interrupted", "done", "failed")."""
+        if self.started_at is not None:
+            self.elapsed = time.perf_counter() - self.started_at
+        self.running = {}
+        self.action = outcome
+        self._render(active=False)
+
+    def _render(self, active: bool) -> None:
+        parts = [f"<b>{esc(self.action)}</b>"]
+        if active and self.running:
+            parts.append("running " + ", ".join(f"<code>{esc(n)}</code>"
+                                                for n in dict.fromkeys(self.running.values())))
+        if self.done:
+            shown = list(dict.fromkeys(self.done))
+            parts.append("ran " + " → ".join(f"<code>{esc(n)}</code>" for n in shown))
+        parts.append(f"{self.elapsed:.1f} s")
+        self.value = " · ".join(parts)

@@ -1,0 +1,92 @@
+"""The static record a review leaves in the notebook: decisions made and the final state.
+
+A widget's output only shows while its kernel lives (a saved notebook reopened, nbconvert or
+GitHub show "model not found" or nothing). So next to the live view the cell also holds a
+plain HTML display of this record, updated in place after every decision through a
+display id; it reads without a kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hitl_widgets.views.render import esc, render_state
+
+__all__ = ["Decision", "ReviewRecord"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One answer given through the view."""
+
+    at: str
+    """When it was submitted (ISO 8601, UTC)."""
+    interrupt_id: str
+    """The interrupt it answered."""
+    node: str
+    """The node that asked."""
+    question: Any
+    """The interrupt's `value`."""
+    answer: Any
+    """The answer sent in `Command(resume=...)`."""
+    outcome: str = "sent"
+    """What came of it: `sent`, `accepted`, `rejected (422)`, `stale`, `failed`."""
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                          default=str)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass
+class ReviewRecord:
+    """What happened in one view, renderable as plain HTML and text."""
+
+    thread_id: str
+    assistant_id: str
+    status: str = "unknown"
+    decisions: list[Decision] | None = None
+    values: Mapping[str, Any] | None = None
+    error: str | None = None
+
+    def to_html(self) -> str:
+        """Plain HTML with inline styles only (no classes, scripts or widget state), so that
+        sanitising renderers (JupyterLab for untrusted notebooks, GitHub) keep it."""
+        rows = []
+        for d in self.decisions or []:
+            rows.append(
+                f"<tr><td>{esc(d.at[11:19])}</td><td><code>{esc(d.node)}</code></td>"
+                f"<td>{esc(_short(d.question))}</td><td><b>{esc(_short(d.answer))}</b></td>"
+                f"<td>{esc(d.outcome)}</td></tr>"
+            )
+        decisions = (
+            "<table><tr><th>time (UTC)</th><th>node</th><th>asked</th><th>answer</th>"
+            f"<th>outcome</th></tr>{''.join(rows)}</table>" if rows
+            else "<p><i>No decision made yet.</i></p>"
+        )
+        error = f"<p><b>Last error:</b> {esc(self.error)}</p>" if self.error else ""
+        return (
+            '<div style="border:1px solid #ccc;padding:4px 8px;font-size:12px">'
+            f"<p><b>Review record</b> · thread <code>{esc(self.thread_id)}</code> · "
+            f"assistant <code>{esc(self.assistant_id)}</code> · status "
+            f"<b>{esc(self.status)}</b></p>{decisions}{error}"
+            f"<details><summary>State</summary>{render_state(self.values)}</details></div>"
+        )
+
+    def to_text(self) -> str:
+        """The same record as plain text (the `text/plain` fallback)."""
+        lines = [f"Review record · thread {self.thread_id} · assistant {self.assistant_id} "
+                 f"· status {self.status}"]
+        for d in self.decisions or []:
+            lines.append(f"  {d.at} {d.node}: {_short(d.answer, 120)} ({d.outcome})")
+        if self.error:
+            lines.append(f"  last error: {self.error}")
+        lines.append("  state: " + _short(self.values, 500))
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": self.to_text()}

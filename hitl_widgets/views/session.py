@@ -1,0 +1,126 @@
+"""`ThreadSession`: the view's conversation with a client about one thread (no widgets).
+
+Only `langgraph_sdk`-shaped calls are made here (`threads.get_state/get/get_history/
+update_state/create`, `runs.stream`, `assistants.get_graph`), so the same session drives the
+in-kernel client and a remote `langgraph_sdk.get_client(url=...)` alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["RunOutcome", "ThreadSession"]
+
+#: `tasks` tells which node starts and ends (progress); `updates` what each node wrote.
+STREAM_MODES: tuple[str, ...] = ("updates", "tasks")
+
+
+@dataclass
+class RunOutcome:
+    """How one streamed run ended."""
+
+    run_id: str | None = None
+    """The run's id (from the stream's `metadata` event)."""
+    error: Mapping[str, Any] | None = None
+    """The stream's `error` event data (`{"error": type, "message": text}`), if it failed."""
+    failed_node: str | None = None
+    """The node whose task reported the error, when the stream said so."""
+    interrupted: bool = False
+    """Whether the run stopped at one or more interrupts."""
+
+
+def _event(part: Any) -> tuple[str, Any]:
+    if isinstance(part, Mapping):
+        return str(part.get("type") or part.get("event") or ""), part.get("data")
+    return str(getattr(part, "event", "")), getattr(part, "data", None)
+
+
+class ThreadSession:
+    """One thread of one assistant on one client."""
+
+    def __init__(self, client: Any, thread_id: str | None, assistant_id: str, *,
+                 stream_modes: Sequence[str] = STREAM_MODES, xray: bool | int = True) -> None:
+        self.client = client
+        self.thread_id = thread_id
+        self.assistant_id = assistant_id
+        self.stream_modes = list(stream_modes)
+        self.xray = xray
+        self._graph: Mapping[str, Any] | None = None
+
+    def _tid(self) -> str:
+        if self.thread_id is None:
+            raise RuntimeError("this view has no thread yet; start a run first")
+        return self.thread_id
+
+    async def create_thread(self) -> str:
+        """Create a thread for this session (when it was opened without one)."""
+        thread = await self.client.threads.create()
+        self.thread_id = str(thread["thread_id"])
+        return self.thread_id
+
+    async def load(self) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+        """`(state, thread)`: the current `ThreadState` (subgraphs included) and `Thread`."""
+        tid = self._tid()
+        state = await self.client.threads.get_state(tid, subgraphs=True)
+        thread = await self.client.threads.get(tid)
+        return state, thread
+
+    async def run(self, on_part: Callable[[Any], None], **kwargs: Any) -> RunOutcome:
+        """Stream one run on the thread; every part goes to `on_part` as it arrives.
+
+        `multitask_strategy="reject"`: a second resume while a run is going is refused with
+        409 rather than queued behind the first (queued, it would answer a stale question).
+        A resume also asks for `strict_resume`, so a server refuses an answer to an
+        interrupt that is no longer pending instead of silently dropping it.
+        """
+        outcome = RunOutcome()
+        command = kwargs.get("command")
+        if isinstance(command, Mapping) and "resume" in command:
+            kwargs.setdefault("strict_resume", True)
+        kwargs.setdefault("multitask_strategy", "reject")
+        stream = self.client.runs.stream(
+            self._tid(), self.assistant_id, stream_mode=self.stream_modes,
+            stream_subgraphs=True, **kwargs,
+        )
+        async for part in stream:
+            event, data = _event(part)
+            base = event.split("|", 1)[0]
+            if event == "metadata" and isinstance(data, Mapping):
+                outcome.run_id = str(data.get("run_id")) if data.get("run_id") else None
+            elif base == "tasks" and isinstance(data, Mapping) and data.get("error"):
+                outcome.failed_node = str(data.get("name"))
+            elif base == "updates" and isinstance(data, Mapping) and "__interrupt__" in data:
+                outcome.interrupted = True
+            elif event == "error":
+                outcome.error = data if isinstance(data, Mapping) else {"message": str(data)}
+            on_part(part)
+        return outcome
+
+    async def history(self, limit: int) -> list[Mapping[str, Any]]:
+        """The thread's checkpoints, newest first."""
+        return list(await self.client.threads.get_history(self._tid(), limit=limit))
+
+    async def graph(self) -> Mapping[str, Any]:
+        """The assistant's graph (`nodes`/`edges` JSON), fetched once."""
+        if self._graph is None:
+            self._graph = await self.client.assistants.get_graph(self.assistant_id,
+                                                                 xray=self.xray)
+        return self._graph
+
+    async def update_state(self, values: Mapping[str, Any] | None, *, as_node: str | None = None,
+                           checkpoint_id: str | None = None) -> str | None:
+        """Write `values` into the state (at `checkpoint_id`, or the latest); returns the new
+        checkpoint's id."""
+        kwargs: dict[str, Any] = {}
+        if as_node:
+            kwargs["as_node"] = as_node
+        if checkpoint_id:
+            kwargs["checkpoint_id"] = checkpoint_id
+        response = await self.client.threads.update_state(self._tid(), dict(values or {}),
+                                                          **kwargs)
+        checkpoint = response.get("checkpoint") if isinstance(response, Mapping) else None
+        if isinstance(checkpoint, Mapping) and checkpoint.get("checkpoint_id"):
+            return str(checkpoint["checkpoint_id"])
+        return None

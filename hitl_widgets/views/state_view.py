@@ -1,0 +1,77 @@
+"""`StateView`: one thread state shown readably or as JSON, with the last change on top."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from hitl_widgets.views.diff import diff_values, render_diff
+from hitl_widgets.views.render import STYLE, esc, render_json, render_state
+
+__all__ = ["StateView"]
+
+
+class StateView(widgets.VBox):
+    """A thread's `values`, readable (folded nested blocks, chats as conversations) or JSON.
+
+    `show(values, previous=...)` re-renders; when `previous` is given, the keys that changed
+    are listed above the state. The "JSON" toggle switches to the raw JSON of the same values.
+    """
+
+    as_json = traitlets.Bool(False, help="Show the raw JSON instead of the readable view.")
+
+    def __init__(self, title: str = "State", **kwargs: Any) -> None:
+        self._values: Mapping[str, Any] | None = None
+        self._previous: Mapping[str, Any] | None = None
+        self.title = widgets.HTML()
+        self.json_toggle = widgets.ToggleButton(
+            value=False, description="JSON", tooltip="Show the raw JSON of this state",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.changes = widgets.HTML()
+        self.body = widgets.HTML()
+        self._title_text = title
+        super().__init__(
+            children=[widgets.HBox([self.title, self.json_toggle]), self.changes, self.body],
+            **kwargs,
+        )
+        self.json_toggle.observe(self._on_toggle, names="value")
+        self._render()
+
+    @property
+    def values(self) -> Mapping[str, Any] | None:
+        """The values shown now."""
+        return self._values
+
+    def show(self, values: Mapping[str, Any] | None,
+             previous: Mapping[str, Any] | None = None, title: str | None = None) -> None:
+        """Display `values`; list what changed since `previous` when it is given."""
+        self._values = values
+        self._previous = previous
+        if title is not None:
+            self._title_text = title
+        self._render()
+
+    def _on_toggle(self, change: dict[str, Any]) -> None:
+        self.as_json = bool(change["new"])
+
+    @traitlets.observe("as_json")
+    def _on_as_json(self, change: dict[str, Any]) -> None:
+        self.json_toggle.value = bool(change["new"])
+        self._render()
+
+    def _render(self) -> None:
+        self.title.value = f"<b>{esc(self._title_text)}</b>"
+        if self._previous is not None:
+            diff = render_diff(diff_values(self._previous, self._values))
+            self.changes.value = (
+                f'{STYLE}<div class="hw-root"><b>Changed</b>{diff}</div>' if diff
+                else f'{STYLE}<div class="hw-root hw-muted">No change in the state.</div>'
+            )
+        else:
+            self.changes.value = ""
+        inner = render_json(self._values) if self.as_json else render_state(self._values)
+        self.body.value = f'{STYLE}<div class="hw-root">{inner}</div>'

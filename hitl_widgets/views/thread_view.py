@@ -1,0 +1,449 @@
+"""`ThreadView`: the review loop for one thread, driven only through a client.
+
+Status and state on top; every pending interrupt in one form (so one Submit answers them all
+with one `Command(resume={interrupt_id: answer, ...})`); the resume runs as a task on the
+kernel's loop while progress streams in; then the new state, what changed, and the next
+form. Tabs hold the history (with fork), the graph picture and a state editor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+
+import ipywidgets as widgets
+from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
+
+from hitl_widgets.views.diff import Change, diff_values
+from hitl_widgets.views.editor import StateEditor
+from hitl_widgets.views.errors import ErrorArea, error_from_event, error_from_exception, guarded
+from hitl_widgets.views.graph_picture import GraphPicture
+from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
+from hitl_widgets.views.progress import Progress
+from hitl_widgets.views.record import Decision, ReviewRecord
+from hitl_widgets.views.render import esc
+from hitl_widgets.views.runner import JobRunner
+from hitl_widgets.views.session import RunOutcome, ThreadSession
+from hitl_widgets.views.state_view import StateView
+from hitl_widgets.views.timeline import Timeline
+from hitl_widgets.views.notebook_display import display_view, update_record
+
+__all__ = ["ThreadView"]
+
+FormFactory = Callable[..., Any]
+_TAB_STATE, _TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = range(4)
+_STATUS_COLOURS = {"interrupted": "#e66100", "error": "#c01c28", "busy": "#1a5fb4",
+                   "idle": "#26a269"}
+#: Error types a server reports when a resume names an interrupt that is no longer pending.
+_STALE_ERRORS = frozenset({"UnknownInterruptError", "StaleInterruptError"})
+STALE_HINT = ("The question was answered elsewhere (another view, cell or process). The view "
+              "now shows the thread as it is; answer what is pending now, if anything.")
+RETRY_HINT = ("Answer again in the form below, or fix the state in the 'Edit state' tab "
+              "and press Continue.")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _build_form(factory: FormFactory, interrupts: list[dict[str, Any]],
+                labels: dict[str, str]) -> Any:
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        params = ()  # type: ignore[assignment]
+    if any(p.name == "labels" or p.kind is p.VAR_KEYWORD for p in params):
+        return factory(interrupts, labels=labels)
+    return factory(interrupts)  # the view's own heading still names the nodes
+
+
+class ThreadView(widgets.VBox):
+    """A live review of one thread: state, pending interrupts as a form, progress, history.
+
+    The view only talks to `client` (in-kernel `hitl_widgets.get_client(graphs=...)` or a
+    remote `langgraph_sdk.get_client(url=...)`). Every client call runs as a task on the
+    running event loop: methods return at once; `await view.wait()` (or, from sync code,
+    `view.run_until_idle()`) waits for the end.
+    """
+
+    def __init__(self, client: Any, thread_id: str | None, assistant_id: str, *,
+                 form_factory: FormFactory | None = None, history_limit: int = 100,
+                 xray: bool | int = True, load: bool = True, **kwargs: Any) -> None:
+        self.session = ThreadSession(client, thread_id, assistant_id, xray=xray)
+        self.history_limit = history_limit
+        self.state: Mapping[str, Any] | None = None
+        """The last `ThreadState` loaded."""
+        self.thread: Mapping[str, Any] | None = None
+        """The last `Thread` record loaded."""
+        self.status = "loading"
+        """The thread's status (`idle`, `busy`, `interrupted`, `error`) as last loaded."""
+        self.pending: list[PendingInterrupt] = []
+        """The interrupts waiting for an answer, each with its node."""
+        self.form: Any = None
+        """The form hosting every pending interrupt (`None` when nothing is pending)."""
+        self.decisions: list[Decision] = []
+        """Every answer sent from this view, with its outcome."""
+        self.last_changes: list[Change] = []
+        """What the last run changed in the state."""
+        self.last_outcome: RunOutcome | None = None
+        """How the last streamed run ended."""
+        self.refused_submits = 0
+        """Submits refused because a resume was already running (double clicks)."""
+        self.record = ReviewRecord(thread_id or "(new)", assistant_id)
+        """The static record (decisions and state) shown next to the live view."""
+        self._form_factory = form_factory
+        self._form_ids: list[str] = []
+        self._busy = False
+        self._history_loaded = False
+        self._record_display_id: str | None = None
+        self._runner = JobRunner(self._report)
+
+        self.header = widgets.HTML()
+        self.progress = Progress()
+        self.notice = widgets.HTML()
+        self.errors = ErrorArea()
+        self.form_box = widgets.VBox()
+        self.state_view = StateView(title="Current state")
+        self.timeline = Timeline()
+        self.picture = GraphPicture()
+        self.editor = StateEditor()
+        self.tabs = widgets.Tab(children=[self.state_view, self.timeline, self.picture,
+                                          self.editor])
+        self.tabs.titles = ("State", "History", "Graph", "Edit state")
+        super().__init__(children=[self.header, self.progress, self.notice, self.errors,
+                                   self.form_box, self.tabs], **kwargs)
+        self.add_class("hw-thread-view")
+        self.timeline.report = self.editor.report = self._report
+        self.timeline.on_fork(lambda cid, values: self.fork(cid, values))
+        self.editor.on_apply(lambda values, as_node: self.update_state(values, as_node=as_node))
+        self.editor.on_continue(self.continue_run)
+        self.tabs.observe(guarded(self._report, "Opening a tab", self._on_tab),
+                          names="selected_index")
+        self._render_header()
+        if load and thread_id is not None:
+            self.refresh()
+
+    # --- what the view is looking at ----------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The client the view talks to."""
+        return self.session.client
+
+    @property
+    def thread_id(self) -> str | None:
+        """The thread shown (`None` until `start()` created one)."""
+        return self.session.thread_id
+
+    @property
+    def assistant_id(self) -> str:
+        """The assistant (graph id) runs are started with."""
+        return self.session.assistant_id
+
+    @property
+    def values(self) -> Any:
+        """The current state's `values`."""
+        return (self.state or {}).get("values")
+
+    @property
+    def busy(self) -> bool:
+        """Whether a resume or another client call is going on."""
+        return self._busy or self._runner.busy
+
+    @property
+    def forms(self) -> dict[str, Any]:
+        """The pending parts by interrupt id: each interrupt's own sub-form when the form
+        exposes them (`form.forms`), else the one form that hosts them all."""
+        if self.form is None:
+            return {}
+        parts = getattr(self.form, "forms", None)
+        if isinstance(parts, Mapping):
+            return dict(parts)
+        if isinstance(parts, (list, tuple)) and len(parts) == len(self.pending):
+            return {p.id: part for p, part in zip(self.pending, parts, strict=True)}
+        return {p.id: self.form for p in self.pending}
+
+    # --- programmatic twins of the buttons ------------------------------------------------
+
+    def submit(self) -> None:
+        """The Submit button's twin: the form validates, then the view resumes the thread."""
+        if self.form is None:
+            raise RuntimeError(f"nothing to submit: no interrupt is pending on thread "
+                               f"{self.thread_id} (status {self.status})")
+        self.form.submit()
+
+    def resume(self, resume: Mapping[str, Any]) -> None:
+        """Resume with `{interrupt_id: answer}` (what the form's Submit sends); returns at once.
+
+        Refused (and counted in `refused_submits`) while another resume is running.
+        """
+        if self._busy:
+            self.refused_submits += 1
+            self.notice.value = ("<i>A resume is already running; this submit was ignored "
+                                 "(the form is disabled until it ends).</i>")
+            return
+        self._set_busy(True)
+        form, answers = self.form, dict(resume)
+        self._runner.schedule("Resume", lambda: self._resume_job(answers, form))
+
+    def refresh(self) -> None:
+        """Reload the thread's state, status and pending interrupts."""
+        self._runner.schedule("Loading the thread", self._load)
+
+    def start(self, input: Any = None, **run_kwargs: Any) -> None:
+        """Start a run with `input` (creating the thread first if the view has none)."""
+        self._runner.schedule("Starting the run", lambda: self._start_job(input, run_kwargs))
+
+    def continue_run(self) -> None:
+        """Run on from the current state with no new input (after an edit or an error)."""
+        self._set_busy(True)
+        self._runner.schedule("Continue", lambda: self._run_job("Continuing", input=None))
+
+    def update_state(self, values: Mapping[str, Any], *, as_node: str | None = None) -> None:
+        """Write `values` into the thread's state (`threads.update_state`), then re-display."""
+        self._runner.schedule("Editing the state", lambda: self._edit_job(values, as_node))
+
+    def fork(self, checkpoint_id: str, values: Mapping[str, Any] | None = None, *,
+             as_node: str | None = None) -> None:
+        """Continue from a past checkpoint as a new branch, after writing `values` into it
+        (when given); the view then follows the new branch."""
+        self._set_busy(True)
+        self._runner.schedule("Fork", lambda: self._fork_job(checkpoint_id, values, as_node))
+
+    def load_history(self) -> None:
+        """Fetch the checkpoints into the History tab."""
+        self._runner.schedule("Loading the history", self._load_history)
+
+    def show_graph(self) -> None:
+        """Draw the graph picture in the Graph tab."""
+        self._runner.schedule("Drawing the graph", self._draw_graph)
+
+    async def wait(self) -> None:
+        """Return when every call the view started has finished."""
+        await self._runner.wait()
+
+    def run_until_idle(self, timeout: float | None = 60.0) -> None:
+        """`wait()` for synchronous code (no event loop running in this thread)."""
+        self._runner.run_until_idle(timeout)
+
+    # --- jobs (run on the event loop, one at a time) ---------------------------------------
+
+    async def _start_job(self, input: Any, run_kwargs: dict[str, Any]) -> None:
+        if self.session.thread_id is None:
+            self.record.thread_id = await self.session.create_thread()
+        await self._run_job("Starting", input=input, **run_kwargs)
+
+    async def _run_job(self, action: str, **kwargs: Any) -> None:
+        self._set_busy(True)
+        try:
+            outcome = await self._stream(action, **kwargs)
+            await self._load()
+            if outcome.error:
+                self._show_run_error(outcome)
+        finally:
+            self._set_busy(False)
+
+    async def _resume_job(self, resume: dict[str, Any], form: Any) -> None:
+        by_id = {p.id: p for p in self.pending}
+        sent = [Decision(_now(), iid, by_id[iid].label if iid in by_id else "?",
+                         by_id[iid].interrupt.get("value") if iid in by_id else None, answer)
+                for iid, answer in resume.items()]
+        try:
+            try:
+                outcome = await self._stream("Resuming", command={"resume": resume})
+            except UnprocessableEntityError as exc:
+                self._decide(sent, "rejected (422)")
+                self._show_field_errors(form, exc, resume)
+                self.progress.finish("Answer rejected · the thread is unchanged")
+                return
+            except ConflictError as exc:
+                self._decide(sent, "stale")
+                self.errors.show(error_from_exception(exc, title="This form is stale",
+                                                      hint=STALE_HINT))
+                self.progress.finish("Refused: stale answer")
+                await self._load()
+                return
+            if outcome.error and str(outcome.error.get("error")) in _STALE_ERRORS:
+                self._decide(sent, "stale")
+                self.errors.show(error_from_event(outcome.error, hint=STALE_HINT))
+                await self._load()
+                return
+            self._decide(sent, "failed" if outcome.error else "accepted")
+            await self._load()
+            if outcome.error:
+                self._show_run_error(outcome)
+        finally:
+            self._set_busy(False)
+
+    async def _edit_job(self, values: Mapping[str, Any], as_node: str | None) -> None:
+        await self.session.update_state(values, as_node=as_node)
+        self.notice.value = "<i>State edited; press Continue to run on from it.</i>"
+        await self._load()
+
+    async def _fork_job(self, checkpoint_id: str, values: Mapping[str, Any] | None,
+                        as_node: str | None) -> None:
+        try:
+            start = checkpoint_id
+            if values is not None:
+                start = await self.session.update_state(
+                    values, as_node=as_node, checkpoint_id=checkpoint_id) or checkpoint_id
+            outcome = await self._stream("Running a new branch", input=None, checkpoint_id=start)
+            await self._load()
+            await self._load_history()
+            if outcome.error:
+                self._show_run_error(outcome)
+        finally:
+            self._set_busy(False)
+
+    async def _stream(self, action: str, **kwargs: Any) -> RunOutcome:
+        self.notice.value = ""
+        self.progress.start(action)
+        ticker = asyncio.ensure_future(self._tick())
+        try:
+            outcome = await self.session.run(self.progress.feed, **kwargs)
+        except BaseException:
+            self.progress.finish(f"{action} failed")
+            raise
+        finally:
+            ticker.cancel()
+        self.last_outcome = outcome
+        ending = ("failed" if outcome.error else "stopped at an interrupt"
+                  if outcome.interrupted else "done")
+        self.progress.finish(f"{action}: {ending}")
+        return outcome
+
+    async def _tick(self) -> None:
+        while True:  # cancelled by `_stream` when the run ends
+            await asyncio.sleep(0.25)
+            self.progress.tick()
+
+    async def _load(self) -> None:
+        previous = self.values if self.state is not None else None
+        state, thread = await self.session.load()
+        self.state, self.thread = state, thread
+        self.status = str(thread.get("status") or "unknown")
+        self.pending = pending_interrupts(state)
+        values = state.get("values")
+        self.last_changes = diff_values(previous, values) if previous is not None else []
+        self.state_view.show(values, previous=previous)
+        self._show_form()
+        self._render_header()
+        self._update_record()
+        if self.tabs.selected_index == _TAB_EDIT:
+            self.editor.load(values)
+        if self.tabs.selected_index == _TAB_HISTORY or self._history_loaded:
+            await self._load_history()
+        if self.tabs.selected_index == _TAB_GRAPH:
+            await self._draw_graph()
+
+    async def _load_history(self) -> None:
+        self.timeline.show(await self.session.history(self.history_limit))
+        self._history_loaded = True
+
+    async def _draw_graph(self) -> None:
+        graph = await self.session.graph()
+        if not self._history_loaded:
+            await self._load_history()
+        visited = {n for row in self.timeline.rows if row.on_branch for n in row.ran}
+        visited.update(self.progress.done)
+        interrupted = {gid for p in self.pending for gid in p.graph_ids}
+        self.picture.show(graph, interrupted=interrupted, visited=visited)
+
+    # --- showing things ---------------------------------------------------------------------
+
+    def _show_form(self) -> None:
+        ids = [p.id for p in self.pending]
+        if not ids:
+            self.form, self._form_ids = None, []
+            self.form_box.children = (widgets.HTML(
+                f"<i>No interrupt pending (status {esc(self.status)}).</i>"),)
+            return
+        if self.form is not None and ids == self._form_ids:
+            # Same questions (a rejected or failed answer): keep the reviewer's edits.
+            return
+        from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - views→forms, lazily
+
+        factory = self._form_factory or InterruptForm
+        labels = {p.id: p.label for p in self.pending}
+        form = _build_form(factory, [dict(p.interrupt) for p in self.pending], labels)
+        form.on_submit(guarded(self._report, "Submit", self.resume))
+        self.form, self._form_ids = form, ids
+        nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in self.pending)
+        count = len(ids)
+        heading = f"<b>{count} question{'s' if count > 1 else ''} pending</b> · from {nodes}"
+        self.form_box.children = (widgets.HTML(heading), form)
+
+    def _show_field_errors(self, form: Any, exc: UnprocessableEntityError,
+                           resume: Mapping[str, Any]) -> None:
+        body = getattr(exc, "body", None)
+        errors = body.get("errors") if isinstance(body, Mapping) else None
+        if not errors:
+            errors = [{"interrupt_id": iid, "loc": [], "msg": str(exc)} for iid in resume]
+        if form is not None and hasattr(form, "show_errors"):
+            form.show_errors(list(errors))
+        lines = "".join(f"<li>{esc('/'.join(map(str, e.get('loc') or [])) or 'answer')}: "
+                        f"{esc(e.get('msg', ''))}</li>" for e in errors)
+        self.notice.value = ("<b>The answer was rejected</b>; the thread is unchanged. Fix "
+                             f"the fields marked in the form and submit again.<ul>{lines}</ul>")
+
+    def _show_run_error(self, outcome: RunOutcome) -> None:
+        node = outcome.failed_node
+        if node is None:
+            for task in (self.state or {}).get("tasks") or ():
+                if isinstance(task, Mapping) and task.get("error"):
+                    node = str(task.get("name"))
+        info = error_from_event(outcome.error, node=node, hint=RETRY_HINT)
+        self.errors.show(replace(info, status=self.status))
+        self.record.error = f"{info.error_type}: {info.message}"
+        self._update_record()
+
+    def _decide(self, sent: list[Decision], outcome: str) -> None:
+        self.decisions.extend(replace(d, outcome=outcome) for d in sent)
+        self._update_record()
+
+    def _render_header(self) -> None:
+        colour = _STATUS_COLOURS.get(self.status, "#555")
+        count = len(self.pending)
+        waiting = f" · {count} pending" if count else ""
+        self.header.value = (
+            f"<b>Thread</b> <code>{esc(self.thread_id or '(not created yet)')}</code> · "
+            f"assistant <code>{esc(self.assistant_id)}</code> · status "
+            f"<b style='color:{colour}'>{esc(self.status)}</b>{waiting}"
+        )
+
+    def _update_record(self) -> None:
+        self.record.status = self.status
+        self.record.decisions = list(self.decisions)
+        self.record.values = self.values
+        if self.thread_id:
+            self.record.thread_id = self.thread_id
+        update_record(self.record, self._record_display_id)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if self.form is not None:
+            self.form.disabled = busy
+        self.editor.disabled = busy
+        self.timeline.fork_button.disabled = busy or self.timeline.selected is None
+
+    def _report(self, exc: BaseException, title: str) -> None:
+        self.errors.show(error_from_exception(exc, title=f"{title} failed"))
+        self._set_busy(False)
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == _TAB_HISTORY:
+            self.load_history()
+        elif change["new"] == _TAB_GRAPH:
+            self.show_graph()
+        elif change["new"] == _TAB_EDIT:
+            self.editor.load(self.values)
+
+    def _ipython_display_(self) -> None:
+        if self._record_display_id is None:
+            self._record_display_id = uuid.uuid4().hex
+        display_view(self, self.record, self._record_display_id)
