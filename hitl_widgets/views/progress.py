@@ -32,6 +32,7 @@ class Progress(widgets.HTML):
         self.action = ""
         self.running: dict[str, str] = {}  # task id → node name
         self.done: list[str] = []
+        self.asking: list[str] = []
         self.started_at: float | None = None
         self.elapsed: float = 0.0
 
@@ -40,6 +41,7 @@ class Progress(widgets.HTML):
         self.action = action
         self.running = {}
         self.done = []
+        self.asking = []
         self.started_at = time.perf_counter()
         self.elapsed = 0.0
         self._render(active=True)
@@ -54,7 +56,8 @@ class Progress(widgets.HTML):
                 self.running[task_id] = name
             else:
                 self.running.pop(task_id, None)
-                self.done.append(name)
+                # A task that ended with interrupts is waiting for a person, not done.
+                (self.asking if data.get("interrupts") else self.done).append(name)
         elif base == "updates" and isinstance(data, Mapping):
             for node in data:
                 if not str(node).startswith("__"):
@@ -86,5 +89,8 @@ class Progress(widgets.HTML):
         if self.done:
             shown = list(dict.fromkeys(self.done))
             parts.append("ran " + " → ".join(f"<code>{esc(n)}</code>" for n in shown))
+        if self.asking:
+            parts.append("waiting at " + ", ".join(f"<code>{esc(n)}</code>"
+                                                   for n in dict.fromkeys(self.asking)))
         parts.append(f"{self.elapsed:.1f} s")
         self.value = " · ".join(parts)

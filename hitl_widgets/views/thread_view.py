@@ -366,9 +366,11 @@ class ThreadView(widgets.VBox):
         if self.form is not None and ids == self._form_ids:
             # Same questions (a rejected or failed answer): keep the reviewer's edits.
             return
-        from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - views→forms, lazily
+        factory = self._form_factory
+        if factory is None:
+            from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - views→forms, lazily
 
-        factory = self._form_factory or InterruptForm
+            factory = InterruptForm
         labels = {p.id: p.label for p in self.pending}
         form = _build_form(factory, [dict(p.interrupt) for p in self.pending], labels)
         form.on_submit(guarded(self._report, "Submit", self.resume))
