@@ -1,0 +1,26 @@
+"""Interrupt forms: any LangGraph interrupt as an editable, typed ipywidgets form.
+
+`InterruptForm(interrupts)` picks a renderer per interrupt (first match wins): user
+renderers (`register_renderer`), LangChain per-call tool approvals, `response_schema`
+(JSON Schema), LangChain `HITLRequest`, Agent Inbox `HumanInterrupt`, and else fields
+inferred from the value. This layer never touches a graph: it turns an interrupt into
+widgets, and widgets back into an answer.
+"""
+
+from hitl_widgets.forms.fields.base import Field, FormContext
+from hitl_widgets.forms.form import InterruptForm
+from hitl_widgets.forms.part import InterruptPart
+from hitl_widgets.forms.renderers.registry import register_renderer
+from hitl_widgets.forms.submit import SubmitButton
+from hitl_widgets.forms.types import Change, FieldError
+
+__all__ = [
+    "Change",
+    "Field",
+    "FieldError",
+    "FormContext",
+    "InterruptForm",
+    "InterruptPart",
+    "SubmitButton",
+    "register_renderer",
+]

@@ -1,0 +1,199 @@
+"""`InterruptForm`: every pending interrupt of a thread as one editable, typed form.
+
+DOM structure (for browser tests and styling)::
+
+    div.hitl-form                       the form (a VBox)
+      div.hitl-part                     one per interrupt, in order (`form.parts`)
+        div.hitl-heading                the label given in `labels=` (if any)
+        pre.hitl-context | div.hitl-action …   the interrupt's value / proposed actions
+        .hitl-json-toggle               "Edit as JSON" checkbox
+        .hitl-field-<n>                 every input (Text, Textarea, IntText, FloatText,
+                                        Checkbox, Dropdown); its <input>/<textarea>/<select>
+                                        is inside. n is unique within the form.
+        div.hitl-label / div.hitl-help  label and help text above an input
+        div.hitl-error                  messages under the input they are about
+      div.hitl-form-status              form-level messages
+      .hitl-submit-button > button.hitl-submit    the Submit button (anywidget)
+
+The Submit button sends the DOM values of all `.hitl-field-<n>` inputs with the click; see
+`hitl_widgets.forms.submit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as W
+from traitlets import Bool
+
+from hitl_widgets.forms import _html
+from hitl_widgets.forms.fields.base import FormContext
+from hitl_widgets.forms.part import InterruptPart
+from hitl_widgets.forms.renderers.select import build_part
+from hitl_widgets.forms.server_errors import sort_errors
+from hitl_widgets.forms.submit import Snapshot, SubmitButton, apply_snapshot
+from hitl_widgets.forms.types import Change, FieldError
+
+SubmitCallback = Callable[[dict[str, Any]], Any]
+"""`cb(resume)`: called with `{interrupt_id: answer}` once local validation passed."""
+
+
+def as_interrupt_dict(interrupt: Any) -> dict[str, Any]:
+    """An interrupt as the client returns it; LangGraph `Interrupt` objects are accepted too."""
+    if isinstance(interrupt, Mapping):
+        return dict(interrupt)
+    if hasattr(interrupt, "value") and hasattr(interrupt, "id"):
+        schema = getattr(interrupt, "response_schema", None)
+        return {"value": interrupt.value, "id": interrupt.id,
+                "response_schema": schema if isinstance(schema, dict) else None}
+    raise TypeError(f"an interrupt is a dict with 'value' and 'id', got {interrupt!r:.80}")
+
+
+class InterruptForm(W.VBox):
+    """A form answering one interrupt or several (one section each, in order).
+
+    >>> form = InterruptForm(state["interrupts"], labels={iid: "review_node"})
+    >>> form.value = {...}; form.submit()   # or let the reviewer click Submit
+
+    `value` is the answer (several interrupts: `{interrupt_id: answer}`); `resume` is always
+    `{interrupt_id: answer}`, ready for `Command(resume=...)`.
+    """
+
+    disabled = Bool(False, help="Disable every input and Submit (while a resume runs).")
+
+    def __init__(self, interrupts: Mapping[str, Any] | Any | Sequence[Any], *,
+                 labels: Mapping[str, str] | None = None, submit_label: str = "Submit",
+                 **kwargs: Any) -> None:
+        items = [interrupts] if isinstance(interrupts, Mapping) or hasattr(
+            interrupts, "id") else list(interrupts)
+        if not items:
+            raise ValueError("InterruptForm needs at least one interrupt; "
+                             "the thread has none pending")
+        dicts = [as_interrupt_dict(i) for i in items]
+        self._ctx = FormContext()
+        names = dict(labels or {})
+        self.parts: tuple[InterruptPart, ...] = tuple(
+            build_part(d, self._ctx, names.get(str(d.get("id")))) for d in dicts)
+        """One `InterruptPart` per interrupt, in the order given."""
+        self.submit_button = SubmitButton(description=submit_label)
+        """The Submit button (an anywidget; `submit_button.click()` is a browser click)."""
+        self.submit_button.on_click(self._browser_submit)
+        self._status = W.HTML(layout=self._ctx.full)
+        self._status.add_class("hitl-form-status")
+        self._callbacks: list[SubmitCallback] = []
+        super().__init__([*(p.widget for p in self.parts), self._status, self.submit_button],
+                         **kwargs)
+        self.add_class("hitl-form")
+        self.observe(self._on_disabled, "disabled")
+
+    # -- the answer ---------------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        """One interrupt: its answer. Several: `{interrupt_id: answer}`."""
+        if len(self.parts) == 1:
+            return self.parts[0].value
+        return {p.interrupt_id: p.value for p in self.parts}
+
+    @value.setter
+    def value(self, answer: Any) -> None:
+        if len(self.parts) == 1:
+            self.parts[0].value = answer
+            return
+        if not isinstance(answer, Mapping):
+            raise TypeError("this form answers several interrupts: assign "
+                            "{interrupt_id: answer, ...}")
+        by_id = {p.interrupt_id: p for p in self.parts}
+        unknown = [k for k in answer if k not in by_id]
+        if unknown:
+            raise KeyError(f"no interrupt {unknown!r} in this form (it has {list(by_id)})")
+        for key, v in answer.items():
+            by_id[key].value = v
+
+    @property
+    def resume(self) -> dict[str, Any]:
+        """`{interrupt_id: answer}` for every interrupt: what goes into `Command(resume=...)`."""
+        return {p.interrupt_id: p.value for p in self.parts}
+
+    def part(self, interrupt_id: str) -> InterruptPart:
+        """The part answering `interrupt_id`."""
+        for p in self.parts:
+            if p.interrupt_id == interrupt_id:
+                return p
+        raise KeyError(f"no interrupt {interrupt_id!r} in this form")
+
+    def changes(self) -> list[Change]:
+        """What the reviewer changed against the proposals, field by field."""
+        return [c for p in self.parts for c in p.changes()]
+
+    # -- validation and submit ----------------------------------------------------------
+    @property
+    def errors(self) -> list[FieldError]:
+        """Every problem with the current answers ([] when the form can be submitted)."""
+        return [e for p in self.parts for e in p.errors()]
+
+    def validate(self) -> list[FieldError]:
+        """Check the answers and show each message on its field; returns `errors`."""
+        found = self.errors
+        for p in self.parts:
+            p.show_errors([(e["loc"], e["msg"]) for e in found
+                           if e["interrupt_id"] == p.interrupt_id])
+        count = len(found)
+        self._set_status(f"{count} problem{'s' if count != 1 else ''} to fix before "
+                         "submitting." if count else "")
+        return found
+
+    def submit(self) -> dict[str, Any] | None:
+        """The Submit button's twin: validate, then call the `on_submit` callbacks.
+
+        Returns the resume map that was submitted, or None when nothing was sent (the form
+        is invalid — messages are on the fields — or disabled).
+        """
+        if self.disabled:
+            return None
+        if self.validate():
+            return None
+        resume = self.resume
+        for cb in list(self._callbacks):
+            cb(resume)
+        return resume
+
+    def on_submit(self, callback: SubmitCallback, *, remove: bool = False) -> None:
+        """Call `callback(resume)` on every valid submit (`remove=True` unregisters it)."""
+        if remove:
+            self._callbacks.remove(callback)
+        else:
+            self._callbacks.append(callback)
+
+    def _browser_submit(self, snapshot: Snapshot) -> None:
+        if self.disabled:
+            return
+        apply_snapshot(self._ctx, snapshot)
+        self.submit()
+
+    # -- what the view drives -----------------------------------------------------------
+    def _on_disabled(self, change: dict[str, Any]) -> None:
+        self._ctx.set_disabled(bool(change["new"]))
+        self.submit_button.disabled = bool(change["new"])
+
+    def show_errors(self, errors: Any, *, interrupt_id: str | None = None) -> None:
+        """Place errors that came from elsewhere (the server's 422) on the fields.
+
+        `errors` may be a pydantic `ValidationError`, a list of `{"loc": [...], "msg": ...}`
+        (pydantic / FastAPI `detail`), a `{"detail": [...]}` body, `{interrupt_id: [...]}`,
+        a string or an exception. A `loc` is relative to the answer of `interrupt_id`, or
+        starts with an interrupt id; for a one-interrupt form it is that interrupt's.
+        Whatever cannot be placed is shown above the Submit button. `[]` clears.
+        """
+        ids = [p.interrupt_id for p in self.parts]
+        placed, general = sort_errors(errors, ids, interrupt_id)
+        for p in self.parts:
+            p.show_errors(placed.get(p.interrupt_id, []))
+        self._set_status("\n".join(general))
+
+    def clear_errors(self) -> None:
+        """Remove every message from the form."""
+        self.show_errors([])
+
+    def _set_status(self, text: str) -> None:
+        self._status.value = _html.errors_html([text]) if text else ""

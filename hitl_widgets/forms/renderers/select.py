@@ -1,0 +1,36 @@
+"""The renderer table: first match wins (see `registry` for the order and why)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hitl_widgets.forms.fields.base import FormContext
+from hitl_widgets.forms.part import InterruptPart
+from hitl_widgets.forms.renderers.custom import custom_part
+from hitl_widgets.forms.renderers.hitl_request import hitl_request_part, is_hitl_request
+from hitl_widgets.forms.renderers.human_interrupt import human_interrupt_part, is_human_interrupt
+from hitl_widgets.forms.renderers.inferred import inferred_part
+from hitl_widgets.forms.renderers.registry import user_renderer_for
+from hitl_widgets.forms.renderers.schema_form import has_schema, schema_part
+from hitl_widgets.forms.renderers.tool_approval import is_tool_approval, tool_approval_part
+
+PartBuilder = Callable[[dict[str, Any], FormContext, "str | None"], InterruptPart]
+
+BUILT_INS: list[tuple[Callable[[dict[str, Any]], bool], PartBuilder]] = [
+    (is_tool_approval, tool_approval_part),
+    (has_schema, schema_part),
+    (is_hitl_request, hitl_request_part),
+    (is_human_interrupt, human_interrupt_part),
+]
+
+
+def build_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None) -> InterruptPart:
+    """The part for `interrupt`, from the first renderer that takes it."""
+    user = user_renderer_for(interrupt)
+    if user is not None:
+        return custom_part(interrupt, user, ctx, label)
+    for match, build in BUILT_INS:
+        if match(interrupt):
+            return build(interrupt, ctx, label)
+    return inferred_part(interrupt, ctx, label)
