@@ -12,6 +12,9 @@ import comm
 import pytest
 from ipywidgets import Widget
 
+# The real LangGraph Server (`langgraph dev`) as a session fixture: reference_url, reference_client.
+pytest_plugins = ["tests.reference_server"]
+
 
 class RecordingComm(comm.base_comm.BaseComm):
     """A comm that keeps every message a widget sends instead of publishing it."""
