@@ -1,92 +1,112 @@
-"""Make an interrupt answerable again: after a failed answer, and when forking the past.
+"""Answer interrupts that LangGraph would otherwise answer from memory.
 
-LangGraph keeps every answer as a pending write on the checkpoint where the interrupt was
-raised (the task's ``__resume__`` list, and the run's own resume value), next to the
-node's output and, if it failed, its error. Resuming that checkpoint again replays the
-stored answer instead of the new one. Two cases need the new one:
+LangGraph stores every answer as a pending write on the checkpoint where the interrupt was
+raised (the task's ``__resume__`` list), next to the node's output and, if it failed, its
+error. Resuming that checkpoint again replays the stored answer, not the new one. Two
+cases need the new one:
 
-- **retry**: a node failed after ``interrupt()`` returned; resuming the thread again (the
-  real server) fails the same way forever;
-- **fork**: resuming from a past checkpoint to answer differently (time travel) replays
-  the answer given back then.
+- **retry**: a node failed after ``interrupt()`` returned its answer. The real server
+  replays the failing answer on every later resume, forever.
+- **fork**: resuming from a past checkpoint to answer differently (time travel). The
+  stored answer — and the node's stored output — win again.
 
-In both, the runtime writes a copy of the checkpoint as a new child whose pending writes
-are the same minus the answers being replaced (and minus the error), then resumes the copy.
-The interrupt is pending again, other tasks' finished work is kept, and the old checkpoint
-stays in the history. Only LangGraph's saver API is used.
+For a retry we overwrite the failed task's answer list on the same checkpoint (LangGraph's
+savers replace a task's ``__resume__`` write; interrupt ids stay the same). For a fork we
+copy the checkpoint to a new child without the interrupted tasks' answers and outputs and
+write the new answers there. The run then starts without a resume value: each re-run node
+finds its answer where ``interrupt()`` looks for it. Only the saver API is used, and the
+old checkpoints stay in the history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple, copy_checkpoint
+from langgraph.checkpoint.base import BaseCheckpointSaver, copy_checkpoint
 from langgraph.checkpoint.base.id import uuid6
+from langgraph.pregel import Pregel
 
-__all__ = ["reopen_for_fork", "reopen_for_retry"]
+__all__ = ["needs_stored_answers", "store_answers"]
 
 # LangGraph's reserved channel and task names (langgraph._internal._constants).
 RESUME = "__resume__"
 ERROR = "__error__"
-INTERRUPT = "__interrupt__"
 NULL_TASK_ID = "00000000-0000-0000-0000-000000000000"
 
 
-async def _copy_with(saver: BaseCheckpointSaver, tup: CheckpointTuple,
-                     writes: dict[str, list[tuple[str, Any]]]) -> RunnableConfig:
+def _saver(graph: Pregel) -> BaseCheckpointSaver:
+    assert isinstance(graph.checkpointer, BaseCheckpointSaver)
+    return graph.checkpointer
+
+
+def _root(config: RunnableConfig) -> RunnableConfig:
+    return {"configurable": {"checkpoint_ns": "", **config["configurable"]}}
+
+
+async def needs_stored_answers(graph: Pregel, config: RunnableConfig, fork: bool) -> bool:
+    """True when a plain resume at ``config`` would replay an answer stored there."""
+    tup = await _saver(graph).aget_tuple(_root(config))
+    if tup is None:
+        return False
+    channels = {channel for _, channel, _ in tup.pending_writes or []}
+    return ERROR in channels or (fork and RESUME in channels)
+
+
+async def store_answers(graph: Pregel, config: RunnableConfig, answers: Mapping[str, Any],
+                        fork: bool) -> RunnableConfig:
+    """Write ``answers`` (interrupt id → answer) where the re-run nodes will read them.
+
+    Returns the checkpoint holding them: the same one for a retry; for a fork a new child,
+    which is then the thread's newest checkpoint (its head).
+    """
+    saver = _saver(graph)
+    tup = await saver.aget_tuple(_root(config))
+    assert tup is not None
+    state = await graph.aget_state(tup.config)
+    task_of = {i.id: task for task in state.tasks for i in task.interrupts}
+    asked = {task_of[i].id for i in answers}
+    stored: dict[str, list[Any]] = {
+        task_id: list(value) for task_id, channel, value in tup.pending_writes or []
+        if channel == RESUME and task_id != NULL_TASK_ID
+    }
+    failed = {task_id for task_id, channel, _ in tup.pending_writes or [] if channel == ERROR}
+    target = tup.config
+    new_id = {task.id: task.id for task in state.tasks}
+    if fork:
+        target = await _copy_without(graph, tup, asked)
+        by_path = {task.path: task.id for task in (await graph.aget_state(target)).tasks}
+        new_id = {task.id: by_path.get(task.path, task.id) for task in state.tasks}
+    else:
+        # The run's own resume value would be read before our answers: clear it.
+        await saver.aput_writes(_root(target), [(RESUME, None)], NULL_TASK_ID)
+    for interrupt_id, answer in answers.items():
+        task_id = task_of[interrupt_id].id
+        # A node that asks several questions keeps the answers before the one being
+        # replaced; in a failed task, the last stored answer is the one it failed on.
+        earlier = stored.get(task_id, [])
+        earlier = earlier[:-1] if task_id in failed and not fork else ([] if fork else earlier)
+        await saver.aput_writes(_root(target), [(RESUME, [*earlier, answer])], new_id[task_id])
+    return target
+
+
+async def _copy_without(graph: Pregel, tup: Any, asked: set[str]) -> RunnableConfig:
+    """A new child of ``tup``'s checkpoint keeping only the un-asked tasks' finished writes."""
+    saver = _saver(graph)
     checkpoint = copy_checkpoint(tup.checkpoint)
     checkpoint["id"] = str(uuid6())
     metadata = {**(tup.metadata or {}), "source": "fork"}
-    parent = {"configurable": {"checkpoint_ns": "", **tup.config["configurable"]}}
-    config = await saver.aput(parent, checkpoint, metadata, {})
-    for task_id, task_writes in writes.items():
-        await saver.aput_writes(config, task_writes, task_id)
+    config = await saver.aput(_root(tup.config), checkpoint, metadata, {})
+    # Task ids derive from the checkpoint id: carry writes to the task at the same path.
+    old_paths = {t.id: t.path for t in (await graph.aget_state(tup.config)).tasks}
+    new_ids = {t.path: t.id for t in (await graph.aget_state(config)).tasks}
+    kept: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for task_id, channel, value in tup.pending_writes or []:
+        if task_id in asked or task_id == NULL_TASK_ID or channel in (RESUME, ERROR):
+            continue
+        kept[new_ids.get(old_paths.get(task_id, ()), task_id)].append((channel, value))
+    for task_id, writes in kept.items():
+        await saver.aput_writes(config, writes, task_id)
     return config
-
-
-async def reopen_for_retry(saver: BaseCheckpointSaver, thread_id: str) -> RunnableConfig | None:
-    """If the thread's head holds a failed task, make a new head without the failed answer.
-
-    The last answer in a failed task's list is the one the node failed on; earlier ones (a
-    node that asks several questions) stay answered. Returns the new head's config, or
-    ``None`` when nothing failed.
-    """
-    head = await saver.aget_tuple({"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}})
-    pending = (head.pending_writes or []) if head is not None else []
-    failed = {task for task, channel, _ in pending if channel == ERROR}
-    if head is None or not failed:
-        return None
-    kept: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for task_id, channel, value in pending:
-        if channel == ERROR or (task_id == NULL_TASK_ID and channel == RESUME):
-            continue
-        if channel == RESUME and task_id in failed:
-            value = list(value)[:-1]
-            if not value:
-                continue
-        kept[task_id].append((channel, value))
-    return await _copy_with(saver, head, kept)
-
-
-async def reopen_for_fork(saver: BaseCheckpointSaver, config: RunnableConfig) -> RunnableConfig | None:
-    """A child of a past checkpoint where its interrupts are pending and unanswered.
-
-    Tasks that raised an interrupt lose their stored answers and outputs (they will run
-    again with the new answer); other tasks keep their finished work. Returns ``None`` when
-    the checkpoint holds no interrupt.
-    """
-    tup = await saver.aget_tuple({"configurable": {"checkpoint_ns": "", **config["configurable"]}})
-    pending = (tup.pending_writes or []) if tup is not None else []
-    asked = {task for task, channel, _ in pending if channel == INTERRUPT}
-    if tup is None or not asked:
-        return None
-    kept: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for task_id, channel, value in pending:
-        if channel in (ERROR, RESUME) or task_id == NULL_TASK_ID:
-            continue
-        if task_id in asked and channel != INTERRUPT:
-            continue
-        kept[task_id].append((channel, value))
-    return await _copy_with(saver, tup, kept)

@@ -47,6 +47,8 @@ class RunHandle:
     context: Any = None
     command: dict[str, Any] | None = None
     """The API's command, checked into ``input`` (a LangGraph ``Command``) when the run starts."""
+    checked: bool = False
+    """The command was checked against the thread (at creation, or when a queued run starts)."""
     stateless: bool = False
     """Created without a thread: the temporary thread goes when the run ends."""
     start_checkpoint_id: str | None = None

@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from hitl_widgets.runtime.backend import open_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.clock import now
-from hitl_widgets.runtime.commands import build_command
+from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec
-from hitl_widgets.runtime.retry import reopen_for_fork, reopen_for_retry
+from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json
@@ -194,6 +194,7 @@ class Runtime(ThreadOps):
 
     async def _check_command(self, handle: RunHandle) -> None:
         """Check the command against the interrupts pending where the run starts."""
+        handle.checked = True
         if handle.command is None:
             return
         tid = handle.run["thread_id"]
@@ -201,14 +202,19 @@ class Runtime(ThreadOps):
         at = thread_config(tid, checkpoint_id=configurable.get("checkpoint_id"))
         state = await handle.graph.aget_state(at)
         handle.input = build_command(tid, handle.command, list(state.interrupts))
-        if handle.command.get("resume") is None:
+        resume = handle.command.get("resume")
+        fork = "checkpoint_id" in configurable
+        if resume is None or not await needs_stored_answers(handle.graph, state.config, fork):
             return
-        if "checkpoint_id" in configurable:
-            reopened = await reopen_for_fork(self.backend.saver, state.config)
-        else:
-            reopened = await reopen_for_retry(self.backend.saver, tid)
-        if reopened is not None:
-            configurable["checkpoint_id"] = reopened["configurable"]["checkpoint_id"]
+        pending = list(state.interrupts)
+        answers = dict(resume) if is_resume_map(resume) else {pending[0].id: resume}
+        await store_answers(handle.graph, state.config, answers, fork)
+        # Run from the thread's head (a fork is the newest checkpoint): LangGraph replays a
+        # checkpoint named explicitly without reading the answers just stored on it.
+        configurable.pop("checkpoint_id", None)
+        configurable.pop("checkpoint_ns", None)
+        rest = {k: v for k, v in handle.command.items() if k != "resume" and v is not None}
+        handle.input = build_command(tid, rest, pending) if rest else None
 
     def _remember(self, handle: RunHandle) -> None:
         self._handles[handle.run_id] = handle
@@ -226,7 +232,7 @@ class Runtime(ThreadOps):
     async def _run(self, handle: RunHandle) -> None:
         tid = handle.run["thread_id"]
         try:
-            if handle.command is not None and handle.input is None:
+            if not handle.checked:
                 await self._check_command(handle)  # queued: the thread may have moved on meanwhile
             head = await handle.graph.aget_state(thread_config(tid))
             handle.start_checkpoint_id = (head.config or {}).get("configurable", {}).get("checkpoint_id")
