@@ -5,6 +5,7 @@ Children are built through a `ChildBuilder`, so this module knows boxes, not JSO
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -107,8 +108,11 @@ class ObjectField(_Container):
         for key, f in self.fields.items():
             if key in value:
                 f.set(value[key])
-            elif isinstance(f, ToggleField):
+            elif isinstance(f, ToggleField) and f.mode == "optional":
                 f.set(MISSING)
+            elif "default" in f.schema:
+                # Left out of an answer means "the default", as for pydantic.
+                f.set(copy.deepcopy(f.schema["default"]))
         if self.extra is not None:
             self.extra.set(unknown)
         else:
@@ -240,7 +244,8 @@ class ArrayField(_Container):
         for item, v in zip(self.items, value, strict=False):
             item.set(v)
         for v in value[len(self.items):]:
-            self._append(v)
+            # Built from the value, then set: `set` is strict where a default is lenient.
+            self._append(v).set(v)
         self._refresh()
 
 
@@ -275,11 +280,12 @@ class MappingField(_Container):
                 return f
         return None
 
-    def _append(self, key: str, value: Any) -> None:
+    def _append(self, key: str, value: Any) -> Field:
         key_input = W.Text(value=key, placeholder="key", layout=W.Layout(width="30%"))
         self.leaf(key_input)
         f = self._build(self.value_schema, self.loc + (key,), title="", default=value)
         self.entries.append((key_input, f))
+        return f
 
     def add(self, key: str, value: Any = MISSING) -> None:
         """Add an entry (the "Add entry" button adds an empty key)."""
@@ -319,7 +325,7 @@ class MappingField(_Container):
             self.ctx.forget([key_input, *f.owned_widgets()])
         self.entries = []
         for k, v in value.items():
-            self._append(k, v)
+            self._append(k, v).set(v)
         self._refresh()
 
     def local_errors(self) -> list[tuple[Loc, str]]:

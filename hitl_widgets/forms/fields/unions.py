@@ -134,12 +134,14 @@ class UnionField(Field):
         raise ValueError(f"{'.'.join(map(str, self.loc)) or 'the answer'}: {value!r:.80} "
                          f"fits none of {[v[0] for v in self.variants]}")
 
-    def _ensure(self, index: int, value: Any = MISSING) -> Field:
+    def _ensure(self, index: int, value: Any = MISSING, *, strict: bool = False) -> Field:
         f = self.built.get(index)
         if f is None:
             _, schema, _ = self.variants[index]
             start = self.seeds.get(index, MISSING) if value is MISSING else value
             f = self.built[index] = self._build(schema, self.loc, start)
+            if strict and value is not MISSING:
+                f.set(value)
             if self.ctx.disabled:
                 for w in f.owned_widgets():
                     if hasattr(w, "disabled"):
@@ -180,7 +182,7 @@ class UnionField(Field):
 
     def set(self, value: Any) -> None:
         index = self.variant_for(value)
-        self._ensure(index, value)
+        self._ensure(index, value, strict=True)
         self.selector.value = index
 
     def _apply(self, dom: dict[str, Any]) -> None:

@@ -1,0 +1,15 @@
+"""Agent Inbox `HumanInterrupt` given alone (not in a list): still answered with a list."""
+
+CASE = {
+    "interrupt": {"value": {"action_request": {"action": "ping", "args": {"n": 1}},
+                            "config": {"allow_accept": True, "allow_ignore": True,
+                                       "allow_edit": False, "allow_respond": False},
+                            "description": None},
+                  "id": "i-inbox-bare", "response_schema": None},
+    "renderer": "human_interrupt",
+    "kinds": {(0,): "decision"},
+    "untouched": [{"type": "accept", "args": None}],
+    "valid": [[{"type": "ignore", "args": None}]],
+    "invalid": [([{"type": "edit", "args": {"action": "ping", "args": {"n": 2}}}], (0,),
+                 "not allowed")],
+}
