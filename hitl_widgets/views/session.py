@@ -117,7 +117,9 @@ class ThreadSession:
         if as_node:
             kwargs["as_node"] = as_node
         if checkpoint_id:
-            kwargs["checkpoint_id"] = checkpoint_id
+            # The `checkpoint` object, not the SDK's deprecated `checkpoint_id=`; a root
+            # checkpoint has the empty namespace.
+            kwargs["checkpoint"] = {"checkpoint_id": checkpoint_id, "checkpoint_ns": ""}
         response = await self.client.threads.update_state(self._tid(), dict(values or {}),
                                                           **kwargs)
         checkpoint = response.get("checkpoint") if isinstance(response, Mapping) else None

@@ -9,9 +9,8 @@ form. Tabs hold the history (with fork), the graph picture and a state editor.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -22,6 +21,7 @@ from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 from hitl_widgets.views.diff import Change, diff_values
 from hitl_widgets.views.editor import StateEditor
 from hitl_widgets.views.errors import ErrorArea, error_from_event, error_from_exception, guarded
+from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
 from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
 from hitl_widgets.views.progress import Progress
@@ -35,7 +35,6 @@ from hitl_widgets.views.notebook_display import display_view, update_record
 
 __all__ = ["ThreadView"]
 
-FormFactory = Callable[..., Any]
 _TAB_STATE, _TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = range(4)
 _STATUS_COLOURS = {"interrupted": "#e66100", "error": "#c01c28", "busy": "#1a5fb4",
                    "idle": "#26a269"}
@@ -49,17 +48,6 @@ RETRY_HINT = ("Answer again in the form below, or fix the state in the 'Edit sta
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _build_form(factory: FormFactory, interrupts: list[dict[str, Any]],
-                labels: dict[str, str]) -> Any:
-    try:
-        params = inspect.signature(factory).parameters.values()
-    except (TypeError, ValueError):
-        params = ()  # type: ignore[assignment]
-    if any(p.name == "labels" or p.kind is p.VAR_KEYWORD for p in params):
-        return factory(interrupts, labels=labels)
-    return factory(interrupts)  # the view's own heading still names the nodes
 
 
 class ThreadView(widgets.VBox):
@@ -84,8 +72,6 @@ class ThreadView(widgets.VBox):
         """The thread's status (`idle`, `busy`, `interrupted`, `error`) as last loaded."""
         self.pending: list[PendingInterrupt] = []
         """The interrupts waiting for an answer, each with its node."""
-        self.form: Any = None
-        """The form hosting every pending interrupt (`None` when nothing is pending)."""
         self.decisions: list[Decision] = []
         """Every answer sent from this view, with its outcome."""
         self.last_changes: list[Change] = []
@@ -96,8 +82,6 @@ class ThreadView(widgets.VBox):
         """Submits refused because a resume was already running (double clicks)."""
         self.record = ReviewRecord(thread_id or "(new)", assistant_id)
         """The static record (decisions and state) shown next to the live view."""
-        self._form_factory = form_factory
-        self._form_ids: list[str] = []
         self._busy = False
         self._history_loaded = False
         self._record_display_id: str | None = None
@@ -107,7 +91,7 @@ class ThreadView(widgets.VBox):
         self.progress = Progress()
         self.notice = widgets.HTML()
         self.errors = ErrorArea()
-        self.form_box = widgets.VBox()
+        self.form_box = FormHost(self.resume, self._report, form_factory)
         self.state_view = StateView(title="Current state")
         self.timeline = Timeline()
         self.picture = GraphPicture()
@@ -156,17 +140,14 @@ class ThreadView(widgets.VBox):
         return self._busy or self._runner.busy
 
     @property
+    def form(self) -> Any:
+        """The one form hosting every pending interrupt (`None` when nothing is pending)."""
+        return self.form_box.form
+
+    @property
     def forms(self) -> dict[str, Any]:
-        """The pending parts by interrupt id: each interrupt's own sub-form when the form
-        exposes them (`form.forms`), else the one form that hosts them all."""
-        if self.form is None:
-            return {}
-        parts = getattr(self.form, "forms", None)
-        if isinstance(parts, Mapping):
-            return dict(parts)
-        if isinstance(parts, (list, tuple)) and len(parts) == len(self.pending):
-            return {p.id: part for p, part in zip(self.pending, parts, strict=True)}
-        return {p.id: self.form for p in self.pending}
+        """The pending parts by interrupt id (`form.parts`; the whole form if it has none)."""
+        return self.form_box.parts(self.pending)
 
     # --- programmatic twins of the buttons ------------------------------------------------
 
@@ -331,7 +312,7 @@ class ThreadView(widgets.VBox):
         values = state.get("values")
         self.last_changes = diff_values(previous, values) if previous is not None else []
         self.state_view.show(values, previous=previous)
-        self._show_form()
+        self.form_box.show(self.pending, self.status)
         self._render_header()
         self._update_record()
         if self.tabs.selected_index == _TAB_EDIT:
@@ -356,40 +337,21 @@ class ThreadView(widgets.VBox):
 
     # --- showing things ---------------------------------------------------------------------
 
-    def _show_form(self) -> None:
-        ids = [p.id for p in self.pending]
-        if not ids:
-            self.form, self._form_ids = None, []
-            self.form_box.children = (widgets.HTML(
-                f"<i>No interrupt pending (status {esc(self.status)}).</i>"),)
-            return
-        if self.form is not None and ids == self._form_ids:
-            # Same questions (a rejected or failed answer): keep the reviewer's edits.
-            return
-        factory = self._form_factory
-        if factory is None:
-            from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - views→forms, lazily
-
-            factory = InterruptForm
-        labels = {p.id: p.label for p in self.pending}
-        form = _build_form(factory, [dict(p.interrupt) for p in self.pending], labels)
-        form.on_submit(guarded(self._report, "Submit", self.resume))
-        self.form, self._form_ids = form, ids
-        nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in self.pending)
-        count = len(ids)
-        heading = f"<b>{count} question{'s' if count > 1 else ''} pending</b> · from {nodes}"
-        self.form_box.children = (widgets.HTML(heading), form)
-
     def _show_field_errors(self, form: Any, exc: UnprocessableEntityError,
                            resume: Mapping[str, Any]) -> None:
         body = getattr(exc, "body", None)
         errors = body.get("errors") if isinstance(body, Mapping) else None
-        if not errors:
+        if not isinstance(errors, list) or not errors:
             errors = [{"interrupt_id": iid, "loc": [], "msg": str(exc)} for iid in resume]
-        if form is not None and hasattr(form, "show_errors"):
-            form.show_errors(list(errors))
-        lines = "".join(f"<li>{esc('/'.join(map(str, e.get('loc') or [])) or 'answer')}: "
-                        f"{esc(e.get('msg', ''))}</li>" for e in errors)
+        items = [e for e in errors if isinstance(e, Mapping)]
+        if form is not None and form is self.form:
+            # The form places an error by a `loc` that starts with the interrupt id.
+            self.form_box.show_errors([
+                {**e, "loc": [e["interrupt_id"], *(e.get("loc") or [])]}
+                if e.get("interrupt_id") else e for e in items])
+        lines = "".join(
+            f"<li>{esc('/'.join(str(x) for x in e.get('loc') or []) or 'answer')}: "
+            f"{esc(e.get('msg', ''))}</li>" for e in items)
         self.notice.value = ("<b>The answer was rejected</b>; the thread is unchanged. Fix "
                              f"the fields marked in the form and submit again.<ul>{lines}</ul>")
 
@@ -428,8 +390,7 @@ class ThreadView(widgets.VBox):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        if self.form is not None:
-            self.form.disabled = busy
+        self.form_box.disabled = busy
         self.editor.disabled = busy
         self.timeline.fork_button.disabled = busy or self.timeline.selected is None
 

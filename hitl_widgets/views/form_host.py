@@ -1,0 +1,105 @@
+"""`FormHost`: the place in the view where the pending interrupts' one form lives.
+
+It builds one form for all pending interrupts (labelled with the nodes that asked), keeps
+the same form while the same questions are pending (so a rejected or failed answer stays on
+screen to be fixed), disables it while a resume runs, and puts server-side (422) errors on
+its fields.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from hitl_widgets.views.errors import ErrorReporter, guarded
+from hitl_widgets.views.pending import PendingInterrupt
+from hitl_widgets.views.render import esc
+
+__all__ = ["FormFactory", "FormHost"]
+
+FormFactory = Callable[..., Any]
+"""Builds a form: `factory(interrupts, labels={interrupt_id: node})` (`InterruptForm`)."""
+
+
+def _build(factory: FormFactory, interrupts: list[dict[str, Any]],
+           labels: dict[str, str]) -> Any:
+    try:
+        params = list(inspect.signature(factory).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    if any(p.name == "labels" or p.kind is p.VAR_KEYWORD for p in params):
+        return factory(interrupts, labels=labels)
+    return factory(interrupts)  # the heading above the form still names the nodes
+
+
+class FormHost(widgets.VBox):
+    """Holds the form for the pending interrupts (or a line saying none is pending)."""
+
+    def __init__(self, on_submit: Callable[[dict[str, Any]], None], report: ErrorReporter,
+                 factory: FormFactory | None = None, **kwargs: Any) -> None:
+        self.form: Any = None
+        """The current form, `None` when nothing is pending."""
+        self.interrupt_ids: list[str] = []
+        """The interrupts the current form answers, in order."""
+        self._on_submit = on_submit
+        self._report = report
+        self._factory = factory
+        super().__init__(**kwargs)
+
+    def show(self, pending: Sequence[PendingInterrupt], status: str) -> bool:
+        """Show a form for `pending`; returns whether a new form was built."""
+        ids = [p.id for p in pending]
+        if not ids:
+            self.form, self.interrupt_ids = None, []
+            self.children = (widgets.HTML(
+                f"<i>No interrupt pending (status {esc(status)}).</i>"),)
+            return False
+        if self.form is not None and ids == self.interrupt_ids:
+            return False
+        factory = self._factory
+        if factory is None:
+            from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - built lazily
+
+            factory = InterruptForm
+        labels = {p.id: p.label for p in pending}
+        form = _build(factory, [dict(p.interrupt) for p in pending], labels)
+        form.on_submit(guarded(self._report, "Submit", self._on_submit))
+        self.form, self.interrupt_ids = form, ids
+        nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
+        count = len(ids)
+        heading = f"<b>{count} question{'s' if count > 1 else ''} pending</b> · from {nodes}"
+        self.children = (widgets.HTML(heading), form)
+        return True
+
+    def parts(self, pending: Sequence[PendingInterrupt]) -> dict[str, Any]:
+        """Each pending interrupt's own part of the form (`form.parts`), by interrupt id;
+        the whole form for each id when the form has no parts."""
+        if self.form is None:
+            return {}
+        parts = getattr(self.form, "parts", None)
+        if isinstance(parts, Mapping):
+            return {str(k): v for k, v in parts.items()}
+        if isinstance(parts, (list, tuple)):
+            by_id = {str(getattr(p, "interrupt_id", "")): p for p in parts}
+            if all(p.id in by_id for p in pending):
+                return {p.id: by_id[p.id] for p in pending}
+        return {p.id: self.form for p in pending}
+
+    @property
+    def disabled(self) -> bool:
+        """Whether the form refuses input and submits (while a resume runs)."""
+        return bool(self.form is not None and self.form.disabled)
+
+    @disabled.setter
+    def disabled(self, value: bool) -> None:
+        if self.form is not None:
+            self.form.disabled = value
+
+    def show_errors(self, errors: list[Mapping[str, Any]]) -> None:
+        """Put server-side validation errors (`{"interrupt_id", "loc", "msg"}`) on the
+        form's fields."""
+        if self.form is not None and hasattr(self.form, "show_errors"):
+            self.form.show_errors(errors)
