@@ -98,6 +98,19 @@ class ThreadSession:
             on_part(part)
         return outcome
 
+    async def not_pending(self, interrupt_ids: Sequence[str]) -> list[str]:
+        """Those of `interrupt_ids` the thread is no longer waiting on.
+
+        Checked before a resume because not every server refuses a stale answer: the
+        in-kernel client answers 409, but a LangGraph Server without `strict_resume` runs
+        the resume, ignores the unknown id and reports success.
+        """
+        thread = await self.client.threads.get(self._tid())
+        groups = thread.get("interrupts") or {}
+        pending = {str(i.get("id")) for group in groups.values() for i in group or ()
+                   if isinstance(i, Mapping)} if isinstance(groups, Mapping) else set()
+        return [iid for iid in interrupt_ids if iid not in pending]
+
     async def history(self, limit: int) -> list[Mapping[str, Any]]:
         """The thread's checkpoints, newest first."""
         return list(await self.client.threads.get_history(self._tid(), limit=limit))

@@ -20,7 +20,13 @@ from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 
 from hitl_widgets.views.diff import Change, diff_values
 from hitl_widgets.views.editor import StateEditor
-from hitl_widgets.views.errors import ErrorArea, error_from_event, error_from_exception, guarded
+from hitl_widgets.views.errors import (
+    ErrorArea,
+    ErrorInfo,
+    error_from_event,
+    error_from_exception,
+    guarded,
+)
 from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
 from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
@@ -235,6 +241,11 @@ class ThreadView(widgets.VBox):
                          by_id[iid].interrupt.get("value") if iid in by_id else None, answer)
                 for iid, answer in resume.items()]
         try:
+            gone = await self.session.not_pending(list(resume))
+            if gone:
+                await self._stale(sent, f"interrupt(s) {', '.join(gone)} of thread "
+                                        f"{self.thread_id} are no longer pending")
+                return
             try:
                 outcome = await self._stream("Resuming", command={"resume": resume})
             except UnprocessableEntityError as exc:
@@ -243,16 +254,10 @@ class ThreadView(widgets.VBox):
                 self.progress.finish("Answer rejected · the thread is unchanged")
                 return
             except ConflictError as exc:
-                self._decide(sent, "stale")
-                self.errors.show(error_from_exception(exc, title="This form is stale",
-                                                      hint=STALE_HINT))
-                self.progress.finish("Refused: stale answer")
-                await self._load()
+                await self._stale(sent, str(getattr(exc, "message", None) or exc))
                 return
             if outcome.error and str(outcome.error.get("error")) in _STALE_ERRORS:
-                self._decide(sent, "stale")
-                self.errors.show(error_from_event(outcome.error, hint=STALE_HINT))
-                await self._load()
+                await self._stale(sent, str(outcome.error.get("message", "")))
                 return
             self._decide(sent, "failed" if outcome.error else "accepted")
             await self._load()
@@ -260,6 +265,14 @@ class ThreadView(widgets.VBox):
                 self._show_run_error(outcome)
         finally:
             self._set_busy(False)
+
+    async def _stale(self, sent: list[Decision], detail: str) -> None:
+        """Refuse an answer to questions no longer asked, then show the thread as it is."""
+        self._decide(sent, "stale")
+        self.errors.show(ErrorInfo(title="This form is stale", error_type="StaleAnswer",
+                                   message=detail, hint=STALE_HINT))
+        self.progress.finish("Refused: the answer was stale")
+        await self._load()
 
     async def _edit_job(self, values: Mapping[str, Any], as_node: str | None) -> None:
         await self.session.update_state(values, as_node=as_node)

@@ -141,6 +141,25 @@ async def test_stale_form_is_refused_and_refreshed(client: Any, widget_comms: li
     assert view.values["some_text"] == "answered elsewhere"
 
 
+async def test_answer_racing_another_is_refused_by_the_client(
+        client: Any, widget_comms: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = await open_view(client, "seed", {"some_text": "x"})
+    iid = view.pending[0].id
+
+    async def answered_meanwhile(ids: list[str]) -> list[str]:
+        # Someone answers between the view's check and its resume: the client's 409.
+        await client.runs.wait(view.thread_id, "seed", command={"resume": {iid: "first"}})
+        return []
+
+    monkeypatch.setattr(view.session, "not_pending", answered_meanwhile)
+    view.form.value = "second"
+    view.submit()
+    await view.wait()
+    assert view.decisions[-1].outcome == "stale"
+    assert view.errors.errors[-1].title == "This form is stale"
+    assert view.values == {"some_text": "first"} and view.form is None
+
+
 async def test_double_click_sends_one_resume(client: Any, widget_comms: list) -> None:
     view = await open_view(client, "seed", {"some_text": "x"})
     view.form.value = "once"
