@@ -1,7 +1,8 @@
 """Interrupts with a `response_schema`: a typed form from the JSON Schema.
 
 The interrupt's `value` is shown above the fields as context. When the value is itself a
-valid answer (a draft to review), it pre-fills the form; otherwise the schema's defaults do.
+valid answer object (a draft to review), it pre-fills the form instead; otherwise the
+schema's defaults do.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ def context_widgets(value: Any, ctx: FormContext) -> list[W.Widget]:
 
 
 def _is_draft(value: Any, schema: dict[str, Any], builder: SchemaBuilder) -> bool:
-    """A value that is already a valid answer, with no keys the form would drop."""
-    if not builder.validator.is_valid(value):
-        return False
+    """A value that is already a valid answer object, with no keys the form would drop.
+
+    Only objects count: a string value is nearly always the question ("What is your
+    name?"), and pre-filling it as the answer would be wrong.
+    """
     props = schema.get("properties")
-    if isinstance(value, dict) and isinstance(props, dict):
-        return set(value) <= set(props)
-    return True
+    return (isinstance(value, dict) and isinstance(props, dict) and set(value) <= set(props)
+            and bool(builder.validator.is_valid(value)))
 
 
 def schema_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None) -> InterruptPart:

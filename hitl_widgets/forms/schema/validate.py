@@ -125,6 +125,14 @@ def find_field(root: Field, loc: Iterable[str | int]) -> tuple[Field, Loc]:
     return field, tuple(rest)
 
 
+def _other_branch(errors: list[ValidationError], depth: int) -> bool:
+    """True for a branch the value plainly is not: `null`, or another tag (`const` key)."""
+    if len(errors) == 1 and errors[0].validator == "type" and errors[0].validator_value == "null":
+        return True
+    return any(e.validator in ("const", "enum") and len(e.absolute_path) == depth
+               for e in errors)
+
+
 def _flatten(error: ValidationError, root: Field) -> list[ValidationError]:
     """Errors to report for one top-level error, following the selected union variant."""
     if error.validator not in ("anyOf", "oneOf") or not error.context:
@@ -132,7 +140,18 @@ def _flatten(error: ValidationError, root: Field) -> list[ValidationError]:
     field, rest = find_field(root, error.absolute_path)
     picked = field.selected_variant() if not rest else None
     if picked is None:
-        return _flatten(best_match(error.context), root) if error.context else [error]
+        # No selector (a nullable toggle, a value edited as JSON): ignore the `null` branch and
+        # branches whose tag differs; if one branch is left, its errors are the ones to show.
+        by_branch: dict[Any, list[ValidationError]] = {}
+        for e in error.context:
+            by_branch.setdefault(e.relative_schema_path[0] if e.relative_schema_path else None,
+                                 []).append(e)
+        depth = len(error.absolute_path) + 1
+        real = {k: v for k, v in by_branch.items() if not _other_branch(v, depth)}
+        if len(real) == 1:
+            picked = next(iter(real))
+        else:
+            return _flatten(best_match(error.context), root)
     mine = [e for e in error.context if e.relative_schema_path and
             e.relative_schema_path[0] == picked]
     if not mine:
