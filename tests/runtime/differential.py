@@ -1,0 +1,210 @@
+"""Helpers for the differential tests: one scenario, two clients, one comparison.
+
+A *flow* is an `async def flow(client) -> Transcript` that drives a scenario graph through the
+`langgraph_sdk` API and records what it saw. It runs unchanged against the real server
+(`reference_client`) and against our in-kernel client (`local_client`); `assert_same` then
+compares the two transcripts after `Normaliser` has replaced what legitimately differs between
+two runs (ids, timestamps) and `strip_server_only` has dropped what only describes the server's
+deployment (versions, auth, request bookkeeping).
+
+Ids are replaced by numbered placeholders in order of first appearance over the whole
+transcript, so the *same* id seen in two places (an interrupt id in `runs.wait` and in
+`threads.get_state`) gets the same placeholder on both sides, and a mix-up shows as a diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.graphs.scenarios import SCENARIOS
+
+# --- what only the server has -------------------------------------------------------------
+
+SERVER_ONLY_KEYS = frozenset(
+    {
+        # the deployment, not the graph
+        "langgraph_version",
+        "langgraph_api_version",
+        "langgraph_plan",
+        "langgraph_host",
+        "langgraph_api_url",
+        "langsmith_session_name",
+        # authentication (there is no user in a kernel)
+        "langgraph_auth_user",
+        "langgraph_auth_user_id",
+        "langgraph_auth_permissions",
+        "user_id",
+        # per-HTTP-request bookkeeping and the queue's retry counter
+        "langgraph_request_id",
+        "__request_start_time_ms__",
+        "__after_seconds__",
+        "__pregel_node_finished",
+        "run_attempt",
+        "created_by",
+    }
+)
+"""Keys dropped wherever they occur: they describe the server process, not the thread."""
+
+
+def strip_server_only(value: Any) -> Any:
+    """`value` without the `SERVER_ONLY_KEYS`, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_server_only(v) for k, v in value.items() if k not in SERVER_ONLY_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [strip_server_only(v) for v in value]
+    return value
+
+
+# --- ids and timestamps -------------------------------------------------------------------
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_HEX32 = r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])"  # interrupt ids (xxh3-128 hex digests)
+_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+_PATTERN = re.compile(f"(?P<time>{_TIME})|(?P<id>{_UUID}|{_HEX32})")
+_ID_KEY = re.compile(f"^(?:{_UUID}|{_HEX32})$")
+
+
+class Normaliser:
+    """Replaces ids by `<id:N>` (same id → same N) and timestamps by `<time>`.
+
+    One instance per transcript: numbering follows first appearance. Dicts are walked in
+    sorted key order so that key order (an implementation detail) does not renumber ids;
+    dicts keyed *by* ids (`threads.get()["interrupts"]`) keep their own order, which is the
+    order of the tasks on both sides.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def _text(self, text: str) -> str:
+        def swap(match: re.Match[str]) -> str:
+            if match.group("time"):
+                return "<time>"
+            raw = match.group("id")
+            return self.ids.setdefault(raw, f"<id:{len(self.ids) + 1}>")
+
+        return _PATTERN.sub(swap, text)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._text(value)
+        if isinstance(value, (list, tuple)):
+            return [self(v) for v in value]
+        if isinstance(value, dict):
+            keys = list(value)
+            if not all(isinstance(k, str) and _ID_KEY.match(k) for k in keys):
+                keys = sorted(keys, key=str)
+            return {self(k) if isinstance(k, str) else k: self(value[k]) for k in keys}
+        return value
+
+
+def normalise(value: Any) -> Any:
+    """`value` with server-only keys dropped and ids/timestamps replaced (fresh numbering)."""
+    return Normaliser()(strip_server_only(value))
+
+
+# --- transcripts and the comparison -------------------------------------------------------
+
+
+class Transcript(list[tuple[str, Any]]):
+    """What a flow saw, step by step: `(label, JSON-shaped value)` pairs."""
+
+    def record(self, label: str, value: Any) -> Any:
+        """Keep `value` under `label` and hand it back, so a flow can assert on it too."""
+        self.append((label, _jsonable(value)))
+        return value
+
+
+def _jsonable(value: Any) -> Any:
+    # StreamPart and other NamedTuples become plain lists; everything must be JSON data.
+    return json.loads(json.dumps(value, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "_asdict"):
+        return value._asdict()
+    raise TypeError(f"not JSON data in a transcript: {value!r}")
+
+
+def render(transcript: Any) -> str:
+    """A normalised transcript as stable, diff-friendly text."""
+    return json.dumps(normalise(transcript), indent=1, sort_keys=False, ensure_ascii=False)
+
+
+def assert_same(expected: Any, got: Any, *, what: str = "transcript") -> None:
+    """Fail with a unified diff (server → ours) unless both normalise to the same data."""
+    left, right = render(expected), render(got)
+    if left != right:
+        diff = "\n".join(
+            difflib.unified_diff(
+                left.splitlines(), right.splitlines(), "server", "hitl_widgets", lineterm="", n=4
+            )
+        )
+        raise AssertionError(f"{what} differs from the real server:\n{diff}")
+
+
+# --- clients ------------------------------------------------------------------------------
+
+Flow = Callable[[Any], Awaitable[Transcript]]
+
+
+LOCAL_BACKENDS = ("memory", "sqlite")
+"""Our runtime is compared with the server on both of its checkpointers."""
+
+
+def make_local_client(backend: str, folder: Path) -> Any:
+    """Our in-kernel client over every scenario graph, in memory or on a fresh SQLite file."""
+    try:
+        from hitl_widgets import get_client
+    except ImportError:
+        pytest.skip("hitl_widgets.get_client is not there yet (runtime being written)")
+    checkpointer = None if backend == "memory" else str(folder / "threads.sqlite")
+    return get_client(graphs=dict(SCENARIOS), checkpointer=checkpointer)
+
+
+async def close_client(client: Any) -> None:
+    """Close a client the way `langgraph_sdk` does, if it has anything to close."""
+    aclose = getattr(client, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+@pytest.fixture(params=LOCAL_BACKENDS)
+async def local_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    """Our async in-kernel client, fresh for each test, on each checkpointer in turn."""
+    client = make_local_client(request.param, tmp_path)
+    try:
+        yield client
+    finally:
+        await close_client(client)
+
+
+@pytest.fixture(params=("server", *LOCAL_BACKENDS))
+def side(request: pytest.FixtureRequest) -> str:
+    """Whose behaviour a test looks at: `server` (the reference) or ours on `memory`/`sqlite`."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def side_client(
+    side: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Any]:
+    """The client of `side`: `langgraph_sdk` on the reference server, or our in-kernel one."""
+    if side == "server":
+        # Only the server side starts `langgraph dev` (a sync fixture: safe to request here).
+        from langgraph_sdk import get_client
+
+        client = get_client(url=request.getfixturevalue("reference_url"))
+    else:
+        client = make_local_client(side, tmp_path)
+    try:
+        yield client
+    finally:
+        await close_client(client)

@@ -1,0 +1,150 @@
+"""Stream events, ours against the real LangGraph Server (issue 2, item 5: "event sequences of
+each stream mode").
+
+Each case streams a scenario to its interrupt and then resumes it, in one stream mode, with and
+without `stream_subgraphs`:
+
+- `test_stream_events[<side>-...]` checks the sequence of event names against the one recorded
+  from `langgraph dev` (langgraph-api 0.16.7) in `EXPECTED`; a subgraph's events are named
+  `<mode>|<node>:<task id>` and appear here as `<mode>|<node>`.
+- `test_stream_same_as_server[...]` compares every event's data, normalised as in
+  `tests/runtime/differential.py` (ids, timestamps, server-only keys).
+
+What the server really sends, worth knowing when reading a diff:
+
+- every stream starts with `metadata` `{"run_id", "attempt": 1}`;
+- `messages-tuple` events are named `messages` and carry `[message, metadata]`; messages a node
+  *returns* are streamed too (no chat model needed);
+- in `values` mode a resumed run first repeats the state it resumes from;
+- in `updates` mode the interrupt arrives as `{"__interrupt__": [...]}`; with subgraphs it
+  arrives twice, from the child namespace first;
+- `checkpoints` and `debug` payloads carry the run's full `config.configurable` and metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.runtime.differential import (  # noqa: F401  (fixtures are used by name)
+    Transcript,
+    assert_same,
+    local_client,
+    side,
+    side_client,
+)
+
+pytestmark = [pytest.mark.anyio, pytest.mark.server]
+
+RUNS = {
+    "chatty": ({"messages": []}, "cats"),
+    "subgraph": ({"some_text": "x"}, "y"),
+}
+"""Scenario → (input, resume answer)."""
+
+_M = "metadata "
+EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
+    # (graph, mode, stream_subgraphs): (events to the interrupt, events of the resume)
+    ("chatty", "values", False): (_M + "values " * 3, _M + "values " * 3),
+    ("chatty", "values", True): (_M + "values " * 3, _M + "values " * 3),
+    ("chatty", "updates", False): (_M + "updates " * 2, _M + "updates " * 2),
+    ("chatty", "updates", True): (_M + "updates " * 2, _M + "updates " * 2),
+    ("chatty", "custom", False): (_M + "custom", _M + "custom " * 2),
+    ("chatty", "custom", True): (_M + "custom", _M + "custom " * 2),
+    ("chatty", "messages-tuple", False): (_M + "messages", _M + "messages " * 2),
+    ("chatty", "messages-tuple", True): (_M + "messages", _M + "messages " * 2),
+    ("chatty", "tasks", False): (_M + "tasks " * 4, _M + "tasks " * 4),
+    ("chatty", "tasks", True): (_M + "tasks " * 4, _M + "tasks " * 4),
+    ("chatty", "checkpoints", False): (_M + "checkpoints " * 3, _M + "checkpoints " * 3),
+    ("chatty", "checkpoints", True): (_M + "checkpoints " * 3, _M + "checkpoints " * 3),
+    ("chatty", "debug", False): (_M + "debug " * 7, _M + "debug " * 7),
+    ("chatty", "debug", True): (_M + "debug " * 7, _M + "debug " * 7),
+    ("subgraph", "values", False): (_M + "values " * 2, _M + "values " * 3),
+    ("subgraph", "values", True): (
+        _M + "values values|child values|child values",
+        _M + "values values|child values|child values values",
+    ),
+    ("subgraph", "updates", False): (_M + "updates", _M + "updates " * 2),
+    ("subgraph", "updates", True): (
+        _M + "updates|child updates",
+        _M + "updates|child updates updates",
+    ),
+    ("subgraph", "tasks", False): (_M + "tasks " * 2, _M + "tasks " * 4),
+    ("subgraph", "tasks", True): (
+        _M + "tasks tasks|child tasks|child tasks",
+        _M + "tasks tasks|child tasks|child tasks tasks tasks",
+    ),
+    ("subgraph", "checkpoints", False): (_M + "checkpoints " * 2, _M + "checkpoints " * 3),
+    ("subgraph", "checkpoints", True): (
+        _M + "checkpoints checkpoints checkpoints|child checkpoints|child",
+        _M + "checkpoints checkpoints|child checkpoints|child checkpoints checkpoints",
+    ),
+    ("subgraph", "debug", False): (_M + "debug " * 4, _M + "debug " * 7),
+    ("subgraph", "debug", True): (
+        _M + "debug " * 3 + "debug|child " * 4 + "debug",
+        _M + "debug " * 2 + "debug|child " * 4 + "debug " * 5,
+    ),
+}
+CASES = [pytest.param(*key, id=f"{key[0]}-{key[1]}-{'sub' if key[2] else 'flat'}") for key in EXPECTED]
+
+_NAMESPACE = re.compile(r"\|(\w+):[0-9a-f-]+")
+
+
+def event_name(event: str) -> str:
+    """`values|child:<task id>` → `values|child`: the names without the random part."""
+    return _NAMESPACE.sub(r"|\1", event)
+
+
+async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Transcript:
+    """Stream `graph` to its interrupt, then resume it; record every event."""
+    values, answer = RUNS[graph]
+    t = Transcript()
+    thread_id = (await client.threads.create())["thread_id"]
+    for phase, kwargs in (("input", {"input": values}), ("resume", {"command": {"resume": answer}})):
+        parts = [
+            (part.event, part.data)
+            async for part in client.runs.stream(
+                thread_id, graph, stream_mode=mode, stream_subgraphs=subgraphs, **kwargs
+            )
+        ]
+        t.record(phase, parts)
+    return t
+
+
+def names(transcript: Transcript) -> tuple[str, str]:
+    return tuple(" ".join(event_name(e) for e, _ in parts) for _, parts in transcript)  # type: ignore[return-value]
+
+
+_server_streams: dict[tuple[str, str, bool], Transcript] = {}
+
+
+@pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
+async def test_stream_events(
+    graph: str, mode: str, subgraphs: bool, side: str, side_client: Any
+) -> None:
+    transcript = await stream_case(side_client, graph, mode, subgraphs)
+    expected = tuple(" ".join(e.split()) for e in EXPECTED[(graph, mode, subgraphs)])
+    assert names(transcript) == expected
+    if side == "server":
+        _server_streams[(graph, mode, subgraphs)] = transcript
+
+
+@pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
+async def test_stream_same_as_server(
+    graph: str, mode: str, subgraphs: bool, reference_client: Any, local_client: Any
+) -> None:
+    key = (graph, mode, subgraphs)
+    expected = _server_streams.get(key) or await stream_case(reference_client, *key)
+    got = await stream_case(local_client, *key)
+    assert_same(expected, got, what=f"{mode} stream of {graph!r} (subgraphs={subgraphs})")
+
+
+async def test_several_modes_at_once(side: str, side_client: Any) -> None:
+    """A list of modes interleaves their events in the order the graph produced them."""
+    transcript = await stream_case(side_client, "chatty", ["updates", "custom"], False)  # type: ignore[arg-type]
+    assert names(transcript) == (
+        "metadata custom updates updates",
+        "metadata custom updates custom updates",
+    )
