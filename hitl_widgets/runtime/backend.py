@@ -66,7 +66,7 @@ def open_backend(spec: CheckpointerSpec) -> Backend:
             path = sqlite_path(spec).resolve()
             if path not in _open:
                 saver = open_sqlite(path)
-                _open[path] = Backend(saver, SqliteRecords(saver.conn, saver.lock), path)
+                _open[path] = Backend(saver, SqliteRecords(saver.conn, saver.lock, path), path)
             return _open[path]
     raise TypeError(
         f"checkpointer must be None, 'memory', a SQLite file path or a BaseCheckpointSaver, "

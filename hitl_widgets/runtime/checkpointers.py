@@ -27,7 +27,14 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from hitl_widgets.runtime.errors import StorageError
 
-__all__ = ["CheckpointerSpec", "LocalSqliteSaver", "open_sqlite", "sqlite_path"]
+__all__ = [
+    "CheckpointerSpec",
+    "LocalSqliteSaver",
+    "describe_sqlite_error",
+    "memory_saver",
+    "open_sqlite",
+    "sqlite_path",
+]
 
 CheckpointerSpec = BaseCheckpointSaver | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""

@@ -13,10 +13,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
+
+from hitl_widgets.runtime.checkpointers import describe_sqlite_error
 
 __all__ = ["MemoryRecords", "RecordStore", "SqliteRecords", "contains"]
 
@@ -206,20 +210,32 @@ class SqliteRecords(RecordStore):
     Each write commits at once (WAL), so a killed kernel loses nothing acknowledged.
     """
 
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None) -> None:
         self._conn = conn
         self._lock = lock
-        with self._lock:
+        self._path = path or Path(":memory:")
+        with self._guard():
             self._conn.executescript(_SCHEMA)
             self._conn.commit()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The saver's lock, and sqlite3 failures turned into errors that name the file."""
         with self._lock:
+            try:
+                yield
+            except sqlite3.Error as error:
+                if self._conn.in_transaction:
+                    self._conn.rollback()  # nothing half-applied
+                raise describe_sqlite_error(self._path, error) from error
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        with self._guard():
             self._conn.execute(sql, params)
             self._conn.commit()
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
+        with self._guard():
             return self._conn.execute(sql, params).fetchall()
 
     def put_thread(self, thread: dict[str, Any]) -> None:
@@ -234,7 +250,7 @@ class SqliteRecords(RecordStore):
         return orjson.loads(rows[0][0]) if rows else None
 
     def delete_thread(self, thread_id: str) -> None:
-        with self._lock:
+        with self._guard():
             self._conn.execute("DELETE FROM hitl_threads WHERE thread_id = ?", (thread_id,))
             self._conn.execute("DELETE FROM hitl_runs WHERE thread_id = ?", (thread_id,))
             self._conn.commit()

@@ -73,7 +73,12 @@ class Runtime(ThreadOps):
             run.update(status="error", updated_at=now())
             self.backend.records.put_run(run)
             if self.backend.records.get_thread(run["thread_id"]) is not None:
-                await self.refresh_thread(run["thread_id"])
+                await self.refresh_thread(run["thread_id"], error={
+                    "error": "RunAborted",
+                    "message": f"run {run['run_id']} stopped with the process running it "
+                               f"(pid {pid}); its committed steps are kept: run again with "
+                               "input=None to continue from the last checkpoint",
+                })
 
     # -- assistants ------------------------------------------------------------------------
 

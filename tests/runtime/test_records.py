@@ -1,0 +1,69 @@
+"""One conformance suite for every record store (as LangGraph does for its savers)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
+    if request.param == "memory":
+        yield MemoryRecords()
+        return
+    conn = sqlite3.connect(tmp_path / "r.sqlite", check_same_thread=False)
+    yield SqliteRecords(conn, threading.Lock())
+    conn.close()
+
+
+def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, object]:
+    stamp = f"2026-01-01T00:00:{n:02d}+00:00"
+    return {"thread_id": f"t{n:02d}", "created_at": stamp, "updated_at": stamp, "status": status,
+            "metadata": dict(metadata), "values": {"n": n, "nested": {"k": n % 2}}, "interrupts": {}}
+
+
+def test_put_get_replace_delete(store: RecordStore) -> None:
+    store.put_thread(_thread(1))
+    assert store.get_thread("t01")["values"] == {"n": 1, "nested": {"k": 1}}  # type: ignore[index]
+    store.put_thread({**_thread(1), "status": "busy"})
+    assert store.get_thread("t01")["status"] == "busy"  # type: ignore[index]
+    store.put_run({"run_id": "r1", "thread_id": "t01", "created_at": "1", "status": "running"})
+    store.delete_thread("t01")
+    assert store.get_thread("t01") is None and store.get_run("r1") is None
+    assert store.get_thread("missing") is None
+
+
+def test_search_filters_sort_and_pages(store: RecordStore) -> None:
+    for n in range(10):
+        store.put_thread(_thread(n, "interrupted" if n % 3 == 0 else "idle", team="a" if n < 5 else "b",
+                                 deep={"x": n % 2}))
+    assert [t["thread_id"] for t in store.search_threads(status="interrupted")] == ["t09", "t06", "t03", "t00"]
+    assert [t["thread_id"] for t in store.search_threads(limit=3)] == ["t09", "t08", "t07"]
+    assert [t["thread_id"] for t in store.search_threads(limit=3, offset=8)] == ["t01", "t00"]
+    assert [t["thread_id"] for t in store.search_threads(sort_order="asc", limit=2)] == ["t00", "t01"]
+    assert [t["thread_id"] for t in store.search_threads(metadata={"team": "a"}, status="interrupted")] == ["t03", "t00"]
+    assert len(store.search_threads(metadata={"deep": {"x": 1}}, limit=100)) == 5
+    assert [t["thread_id"] for t in store.search_threads(metadata={"team": "b"}, limit=2, offset=1)] == ["t08", "t07"]
+    assert [t["thread_id"] for t in store.search_threads(values={"nested": {"k": 0}}, limit=2)] == ["t08", "t06"]
+    assert [t["thread_id"] for t in store.search_threads(ids=["t02", "t04"])] == ["t04", "t02"]
+    assert store.count_threads() == 10
+    assert store.count_threads(status="interrupted") == 4
+    assert store.count_threads(metadata={"team": "a"}) == 5
+
+
+def test_runs(store: RecordStore) -> None:
+    for n, status in enumerate(["success", "running", "pending", "error"]):
+        store.put_run({"run_id": f"r{n}", "thread_id": "t", "created_at": str(n), "status": status})
+    store.put_run({"run_id": "other", "thread_id": "u", "created_at": "9", "status": "success"})
+    assert [r["run_id"] for r in store.list_runs("t")] == ["r3", "r2", "r1", "r0"]
+    assert [r["run_id"] for r in store.list_runs("t", limit=2, offset=1)] == ["r2", "r1"]
+    assert [r["run_id"] for r in store.list_runs("t", status="success")] == ["r0"]
+    assert sorted(r["run_id"] for r in store.unfinished_runs()) == ["r1", "r2"]
+    store.delete_run("r0")
+    assert store.get_run("r0") is None and store.get_run("r1")["status"] == "running"  # type: ignore[index]
