@@ -1,0 +1,93 @@
+"""`review()` and what a review leaves in the notebook: the live view and a static record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import IPython.display
+import pytest
+
+from hitl_widgets.views import ReviewRecord, ThreadView, review
+from hitl_widgets.views.record import Decision
+from tests.graphs.scenarios import seed
+
+pytestmark = pytest.mark.anyio
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Everything displayed or updated, as `(kind, object, kwargs)`."""
+    calls: list[tuple[str, Any, dict[str, Any]]] = []
+
+    def display(obj: Any, **kw: Any) -> None:
+        if hasattr(obj, "_ipython_display_") and not kw.get("raw"):
+            obj._ipython_display_()  # what IPython's formatter does first
+            return
+        calls.append(("display", obj, kw))
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    monkeypatch.setattr(IPython.display, "update_display",
+                        lambda obj, **kw: calls.append(("update", obj, kw)))
+    return calls
+
+
+async def test_review_a_graph_shows_the_view_and_a_record(widget_comms: list,
+                                                          shown: list) -> None:
+    view = review(seed, assistant_id="agent", input={"some_text": "original text"})
+    assert isinstance(view, ThreadView)
+    kinds = [k for k, _, _ in shown]
+    assert kinds[:2] == ["display", "display"]  # the live widget, then the static record
+    widget_bundle = shown[0][1]
+    assert shown[0][2] == {"raw": True} and WIDGET_MIME in widget_bundle
+    record, kwargs = shown[1][1], shown[1][2]
+    assert isinstance(record, ReviewRecord) and kwargs["display_id"]
+    await view.wait()
+    view.form.value = "Edited text"
+    view.submit()
+    await view.wait()
+    updates = [obj for kind, obj, kw in shown
+               if kind == "update" and kw["display_id"] == kwargs["display_id"]]
+    final = updates[-1]._repr_mimebundle_()
+    assert "Edited text" in final["text/html"] and "accepted" in final["text/html"]
+    assert WIDGET_MIME not in final and "<script" not in final["text/html"]
+    assert "status idle" in final["text/plain"]
+
+
+async def test_review_opens_an_existing_thread_on_a_client(client: Any,
+                                                           widget_comms: list) -> None:
+    thread = await client.threads.create()
+    await client.runs.wait(thread["thread_id"], "seed", input={"some_text": "old"})
+    view = review(client, assistant_id="seed", thread_id=thread["thread_id"], display=False)
+    await view.wait()
+    assert view.status == "interrupted" and view.form.value == "old"
+
+
+async def test_review_arguments_are_checked(client: Any) -> None:
+    with pytest.raises(ValueError, match="checkpointer"):
+        review(client, assistant_id="seed", input={}, checkpointer="memory", display=False)
+    with pytest.raises(ValueError, match="input=... to start a run, or thread_id"):
+        review(client, assistant_id="seed", display=False)
+
+
+def test_record_escapes_and_reads_without_a_kernel() -> None:
+    evil = "<script>alert(1)</script>"
+    record = ReviewRecord("t-1", "agent", status="idle", values={"text": evil},
+                          decisions=[Decision("2026-11-26T10:00:00+00:00", "i-1", "node",
+                                              {"q": evil}, evil, "accepted")])
+    html = record.to_html()
+    assert "<script>" not in html and html.count("&lt;script&gt;") >= 2
+    assert "class=" not in html.replace('class="hw-', "")  # inline styles, not our CSS
+
+
+def test_run_until_idle_drives_the_view_from_sync_code(widget_comms: list) -> None:
+    from hitl_widgets import get_client
+
+    view = ThreadView(get_client(graphs={"agent": seed}), None, "agent")
+    view.start({"some_text": "sync"})
+    assert view.busy and view.status == "loading"  # nothing runs without a loop
+    view.run_until_idle()
+    view.form.value = "done"
+    view.submit()
+    view.run_until_idle()
+    assert view.values == {"some_text": "done"}
