@@ -246,7 +246,8 @@ def test_hitl_per_call_two_interrupts_one_form() -> None:
     agent = rg.hitl_agent("per_call")
     form, config = _ask(agent)
     assert [p.renderer for p in form.parts] == ["tool_approval", "tool_approval"]
-    email, delete = form.parts
+    by_tool = {p.interrupt["value"]["name"]: p for p in form.parts}  # order is not promised
+    email, delete = by_tool["send_email"], by_tool["delete_file"]
     assert email.value == {"type": "approve"}
     union = email.field
     union.selector.value = next(i for i, v in enumerate(union.variants) if v[2] == "edit")
@@ -264,7 +265,7 @@ def test_hitl_per_call_two_interrupts_one_form() -> None:
 def test_hitl_per_call_invalid_edit_is_refused_locally() -> None:
     agent = rg.hitl_agent("per_call")
     form, _ = _ask(agent)
-    email = form.parts[0]
+    email = next(p for p in form.parts if p.interrupt["value"]["name"] == "send_email")
     email.value = {"type": "edit", "edited_action": {"name": "send_email", "args": {
         "to": "x", "subject": "s", "body": "b"}}}
     assert email.errors() == []
