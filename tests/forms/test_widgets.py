@@ -1,0 +1,196 @@
+"""Driving the form as a reviewer would: buttons, toggles, JSON mode, messages."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import ipywidgets as W
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from hitl_widgets.forms import InterruptForm
+from hitl_widgets.forms.fields.containers import ArrayField
+from hitl_widgets.forms.fields.json_editor import JsonField
+from tests.forms.helpers import error_texts, html_under
+
+
+def _buttons(widget: W.Widget) -> dict[str, W.Button]:
+    out: dict[str, W.Button] = {}
+
+    def visit(w: Any) -> None:
+        if isinstance(w, W.Button):
+            out[w.tooltip] = w
+        for c in getattr(w, "children", ()) or ():
+            visit(c)
+
+    visit(widget)
+    return out
+
+
+def _array_form() -> tuple[InterruptForm, ArrayField]:
+    form = InterruptForm({"value": None, "id": "a", "response_schema": {
+        "type": "array", "items": {"type": "integer"}, "maxItems": 3, "default": [1, 2]}})
+    field = form.parts[0].field
+    assert isinstance(field, ArrayField)
+    return form, field
+
+
+def test_array_add_remove_reorder_through_the_buttons() -> None:
+    form, field = _array_form()
+    buttons = _buttons(field.widget)
+    assert buttons["Move item 1 up"].disabled and buttons["Move item 2 down"].disabled
+    buttons["Move item 1 down"].click()
+    assert form.value == [2, 1]
+    _buttons(field.widget)["Add an item"].click()
+    assert form.value == [2, 1, 0]
+    assert _buttons(field.widget)["Add an item"].disabled  # maxItems reached
+    _buttons(field.widget)["Remove item 1"].click()
+    assert form.value == [1, 0]
+    assert [f.loc for f in field.items] == [(0,), (1,)]  # re-indexed for error placement
+
+
+def test_array_rows_do_not_pile_up_buttons() -> None:
+    form, field = _array_form()
+    for _ in range(20):
+        field.move(0, 1)
+    assert len(form._ctx.controls) < 15  # noqa: SLF001
+
+
+def test_edit_as_json_round_trip_and_parse_errors_in_place() -> None:
+    form = InterruptForm({"value": {"n": 1, "tags": ["a"]}, "id": "j"})
+    part = form.parts[0]
+    part.json_mode = True
+    assert isinstance(part.json_field, JsonField)
+    part.json_field.input.value = '{"n": 2, "tags": ["a", "b"]'
+    assert "Invalid JSON" in error_texts(part.json_field)
+    assert [e["msg"][:12] for e in form.errors] == ["Invalid JSON"]
+    assert form.submit() is None
+    part.json_mode = False  # refused while it does not parse
+    assert part.json_mode
+    part.json_field.input.value = '{"n": 2, "tags": ["a", "b"]}'
+    assert error_texts(part.json_field) == ""
+    assert form.value == {"n": 2, "tags": ["a", "b"]}
+    part.json_mode = False
+    assert not part.json_mode and form.value == {"n": 2, "tags": ["a", "b"]}
+
+
+def test_json_that_does_not_fit_the_fields_keeps_json_mode() -> None:
+    form = InterruptForm({"value": {"n": 1}, "id": "j"})
+    part = form.parts[0]
+    part.json_mode = True
+    part.json_field.input.value = '{"n": "one"}'
+    part.json_mode = False
+    assert part.json_mode
+    assert "does not fit the form" in error_texts(part.json_field)
+    assert form.value == {"n": "one"}  # the JSON answer, types as typed
+
+
+def test_nullable_and_optional_toggles() -> None:
+    form = InterruptForm({"value": None, "id": "t", "response_schema": {
+        "type": "object", "properties": {
+            "nick": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "note": {"type": "string"}},
+        "required": ["nick"]}})
+    nick = form.parts[0].field.fields["nick"]
+    note = form.parts[0].field.fields["note"]
+    assert form.value == {"nick": None}
+    nick.toggle.value = False
+    note.toggle.value = True
+    assert form.value == {"nick": "", "note": ""}
+    form.value = {"nick": None}
+    assert form.value == {"nick": None} and not note.on
+
+
+def test_recursive_required_chain_is_bounded() -> None:
+    schema = {"$defs": {"L": {"type": "object", "properties": {
+        "v": {"type": "integer"}, "next": {"$ref": "#/$defs/L"}}, "required": ["v", "next"]}},
+        "$ref": "#/$defs/L"}
+    start = time.perf_counter()
+    form = InterruptForm({"value": None, "id": "r", "response_schema": schema})
+    assert time.perf_counter() - start < 2
+    kinds = [f.kind for f in form.parts[0].field.walk()]
+    assert kinds.count("json") == 1  # the level past the bound is a JSON editor
+
+
+def test_disabled_reaches_fields_built_later() -> None:
+    form, field = _array_form()
+    form.disabled = True
+    field.add()
+    assert all(item.input.disabled for item in field.items)
+    assert all(b.disabled for b in _buttons(field.widget).values())
+    form.disabled = False
+    assert not field.items[-1].input.disabled
+
+
+def test_changes_field_by_field_with_a_text_diff_for_long_strings() -> None:
+    long = "line one\nline two\nline three"
+    form = InterruptForm({"value": {"body": long, "n": 1, "k": ["a"]}, "id": "c"})
+    form.value = {"body": long.replace("two", "2"), "n": 2, "k": ["a", "b"]}
+    changes = {c["loc"]: c for c in form.changes()}
+    assert changes[("n",)]["before"] == 1 and changes[("n",)]["after"] == 2
+    assert changes[("k", 1)]["kind"] == "added"
+    assert "-line two\n+line 2\n" in changes[("body",)]["diff"]
+
+
+def test_server_errors_in_every_shape() -> None:
+    class M(BaseModel):
+        a: int
+        b: str
+
+    schema = M.model_json_schema()
+    form = InterruptForm([{"value": None, "id": "x", "response_schema": schema},
+                          {"value": "t", "id": "y"}])
+    a = form.parts[0].field.fields["a"]
+    with pytest.raises(ValidationError) as caught:
+        M.model_validate({"a": "nope", "b": "ok"})
+    form.show_errors(caught.value, interrupt_id="x")
+    assert "valid integer" in error_texts(a)
+    form.show_errors({"detail": [{"loc": ["x", "b"], "msg": "too dull"}]})
+    assert error_texts(a) == "" and "too dull" in error_texts(form.parts[0].field.fields["b"])
+    form.show_errors({"y": [{"loc": [], "msg": "say more"}]})
+    assert "say more" in error_texts(form.parts[1].field)
+    form.show_errors([{"loc": ["nowhere"], "msg": "lost"}])
+    assert "nowhere: lost" in html_under(form)
+    form.show_errors("Thread is busy (409)")
+    assert "Thread is busy" in html_under(form)
+    form.clear_errors()
+    assert "busy" not in html_under(form)
+
+
+def test_error_past_the_deepest_field_is_prefixed_with_the_rest_of_the_path() -> None:
+    form = InterruptForm({"value": None, "id": "z", "response_schema": {
+        "type": "object", "properties": {"x": {}}, "required": ["x"]}})
+    form.show_errors([{"loc": ["x", "deep", 0], "msg": "bad"}])
+    assert "deep.0: bad" in error_texts(form.parts[0].field.fields["x"])
+
+
+def test_several_interrupts_value_and_resume() -> None:
+    form = InterruptForm([{"value": 1, "id": "a"}, {"value": "s", "id": "b"}])
+    assert form.value == form.resume == {"a": 1, "b": "s"}
+    form.value = {"b": "t"}
+    assert form.resume == {"a": 1, "b": "t"}
+    with pytest.raises(KeyError, match="no interrupt"):
+        form.value = {"c": 1}
+    with pytest.raises(TypeError, match="several"):
+        form.value = 3
+    assert form.part("b").value == "t"
+
+
+def test_langgraph_interrupt_objects_are_accepted() -> None:
+    from langgraph.types import Interrupt
+
+    form = InterruptForm(Interrupt(value={"text_to_revise": "x"}, id="i1"))
+    assert form.resume == {"i1": "x"}
+
+
+def test_no_interrupts_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="none pending"):
+        InterruptForm([])
+
+
+def test_one_megabyte_string_is_not_copied_into_the_context() -> None:
+    text = "x" * 1_000_000
+    form = InterruptForm({"value": text, "id": "big"})
+    assert form.value == text
+    assert len(html_under(form)) < 100_000
