@@ -47,6 +47,10 @@ class FormHost(widgets.VBox):
         self._on_submit = on_submit
         self._report = report
         self._factory = factory
+        # Made once and reused: creating a widget costs about a millisecond, as much as
+        # the whole resume of a small graph.
+        self._idle_note = widgets.HTML()
+        self._heading = widgets.HTML()
         super().__init__(**kwargs)
 
     def show(self, pending: Sequence[PendingInterrupt], status: str) -> bool:
@@ -54,8 +58,9 @@ class FormHost(widgets.VBox):
         ids = [p.id for p in pending]
         if not ids:
             self.form, self.interrupt_ids = None, []
-            self.children = (widgets.HTML(
-                f"<i>No interrupt pending (status {esc(status)}).</i>"),)
+            self._idle_note.value = f"<i>No interrupt pending (status {esc(status)}).</i>"
+            if self.children != (self._idle_note,):
+                self.children = (self._idle_note,)
             return False
         if self.form is not None and ids == self.interrupt_ids:
             return False
@@ -70,8 +75,9 @@ class FormHost(widgets.VBox):
         self.form, self.interrupt_ids = form, ids
         nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
         count = len(ids)
-        heading = f"<b>{count} question{'s' if count > 1 else ''} pending</b> · from {nodes}"
-        self.children = (widgets.HTML(heading), form)
+        self._heading.value = (f"<b>{count} question{'s' if count > 1 else ''} pending</b> "
+                               f"· from {nodes}")
+        self.children = (self._heading, form)
         return True
 
     def parts(self, pending: Sequence[PendingInterrupt]) -> dict[str, Any]:

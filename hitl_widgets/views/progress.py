@@ -64,7 +64,8 @@ class Progress(widgets.HTML):
                     # Without the `tasks` mode, updates are the only sign of progress.
                     if node not in self.running.values():
                         self.done.append(str(node))
-        self.tick()
+        if base == "tasks":
+            self.tick()  # a node started or ended: worth a redraw (updates repeat that news)
         return event
 
     def tick(self) -> None:

@@ -229,7 +229,7 @@ class ThreadView(widgets.VBox):
         self._set_busy(True)
         try:
             outcome = await self._stream(action, **kwargs)
-            await self._load()
+            await self._load(outcome)
             if outcome.error:
                 self._show_run_error(outcome)
         finally:
@@ -260,7 +260,7 @@ class ThreadView(widgets.VBox):
                 await self._stale(sent, str(outcome.error.get("message", "")))
                 return
             self._decide(sent, "failed" if outcome.error else "accepted")
-            await self._load()
+            await self._load(outcome)
             if outcome.error:
                 self._show_run_error(outcome)
         finally:
@@ -287,7 +287,7 @@ class ThreadView(widgets.VBox):
                 start = await self.session.update_state(
                     values, as_node=as_node, checkpoint_id=checkpoint_id) or checkpoint_id
             outcome = await self._stream("Running a new branch", input=None, checkpoint_id=start)
-            await self._load()
+            await self._load(outcome)
             await self._load_history()
             if outcome.error:
                 self._show_run_error(outcome)
@@ -316,12 +316,21 @@ class ThreadView(widgets.VBox):
             await asyncio.sleep(0.25)
             self.progress.tick()
 
-    async def _load(self) -> None:
+    async def _load(self, after: RunOutcome | None = None) -> None:
+        """Re-display the thread. Right `after` a run streamed to its end, the status follows
+        from how it ended, so only the state is fetched (one client call less per resume)."""
         previous = self.values if self.state is not None else None
-        state, thread = await self.session.load()
-        self.state, self.thread = state, thread
-        self.status = str(thread.get("status") or "unknown")
-        self.pending = pending_interrupts(state)
+        if after is None:
+            state, thread = await self.session.load()
+            self.thread = thread
+            self.status = str(thread.get("status") or "unknown")
+            self.pending = pending_interrupts(state)
+        else:
+            state = await self.session.load_state()
+            self.pending = pending_interrupts(state)
+            self.status = ("error" if after.error else "interrupted" if self.pending
+                           else "idle")
+        self.state = state
         values = state.get("values")
         self.last_changes = diff_values(previous, values) if previous is not None else []
         self.state_view.show(values, previous=previous)
@@ -403,9 +412,14 @@ class ThreadView(widgets.VBox):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        self.form_box.disabled = busy
-        self.editor.disabled = busy
-        self.timeline.fork_button.disabled = busy or self.timeline.selected is None
+        # Only touch what changes: every trait set is a message to the front end.
+        if self.form_box.disabled != busy:
+            self.form_box.disabled = busy
+        if self.editor.disabled != busy:
+            self.editor.disabled = busy
+        fork_off = busy or self.timeline.selected is None
+        if self.timeline.fork_button.disabled != fork_off:
+            self.timeline.fork_button.disabled = fork_off
 
     def _report(self, exc: BaseException, title: str) -> None:
         self.errors.show(error_from_exception(exc, title=f"{title} failed"))

@@ -1,0 +1,120 @@
+"""Benchmark: the review view's overhead over the client it drives.
+
+    .venv/bin/python benchmarks/bench_view.py [--runs 200]
+
+1. Seed graph, in-kernel client (memory): the client's own resume
+   (`runs.wait(command=...)`) against the view's Submit → new state rendered
+   (`view.submit()` then `await view.wait()`: pre-check, streamed resume, state reload,
+   diff, render, record). Target: at most 1.5× the client's resume.
+2. Re-rendering a state of 1,000 chat messages (readable view, with the diff against
+   the previous state) and the JSON toggle. Target: under 200 ms.
+
+Widgets are created without a front end (no comm traffic leaves the process), so the
+figures are the kernel-side cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hitl_widgets import get_client  # noqa: E402
+from hitl_widgets.views import StateView, ThreadView  # noqa: E402
+from tests.graphs.scenarios import seed  # noqa: E402
+
+
+def chat(n: int) -> list[dict[str, Any]]:
+    """`n` chat messages: human, AI with a tool call, tool result, in turn."""
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        kind = ("human", "ai", "tool")[i % 3]
+        message: dict[str, Any] = {"type": kind, "content": f"message {i} " * 12, "id": str(i)}
+        if kind == "ai":
+            message["tool_calls"] = [{"name": "search", "args": {"q": f"q{i}"}, "id": f"c{i}"}]
+        if kind == "tool":
+            message["tool_call_id"] = f"c{i - 1}"
+        out.append(message)
+    return out
+
+
+async def interrupted_thread(client: Any) -> tuple[str, str]:
+    thread = await client.threads.create()
+    result = await client.runs.wait(thread["thread_id"], "agent",
+                                    input={"some_text": "original text"})
+    return thread["thread_id"], result["__interrupt__"][0]["id"]
+
+
+async def bench_resume(runs: int) -> tuple[list[float], list[float]]:
+    client = get_client(graphs={"agent": seed})
+    for _ in range(10):  # warm-up: imports, graph compilation caches, first widgets
+        tid, iid = await interrupted_thread(client)
+        await client.runs.wait(tid, "agent", command={"resume": {iid: "warm"}})
+    raw: list[float] = []
+    viewed: list[float] = []
+    for _ in range(runs):
+        tid, iid = await interrupted_thread(client)
+        started = time.perf_counter()
+        await client.runs.wait(tid, "agent", command={"resume": {iid: "Edited text"}})
+        raw.append(time.perf_counter() - started)
+
+        tid, _ = await interrupted_thread(client)
+        view = ThreadView(client, tid, "agent")
+        await view.wait()
+        view.form.value = "Edited text"
+        started = time.perf_counter()
+        view.submit()
+        await view.wait()
+        viewed.append(time.perf_counter() - started)
+        assert view.values == {"some_text": "Edited text"}, view.errors.errors
+        view.close()
+    await client.aclose()
+    return raw, viewed
+
+
+def bench_render(repeats: int) -> tuple[list[float], list[float]]:
+    messages = chat(1000)
+    view = StateView()
+    view.show({"messages": messages[:-1]})
+    readable: list[float] = []
+    as_json: list[float] = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        view.show({"messages": messages}, previous={"messages": messages[:-1]})
+        readable.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        view.as_json = not view.as_json
+        as_json.append(time.perf_counter() - started)
+    return readable, as_json
+
+
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:8.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200, help="resumes measured (default 200)")
+    args = parser.parse_args()
+    raw, viewed = asyncio.run(bench_resume(args.runs))
+    readable, as_json = bench_render(20)
+    ratio = statistics.median(viewed) / statistics.median(raw)
+    print(f"seed graph, in-kernel client (memory), medians over {args.runs} resumes; "
+          "1,000-message state, medians over 20 renders\n")
+    print(f"{'measure':58} {'ms':>8} {'ratio':>7} {'target':>8}")
+    print(f"{'client resume: runs.wait(command=resume)':58} {ms(raw)} {'1.00':>7} {'':>8}")
+    print(f"{'view: Submit -> new state rendered':58} {ms(viewed)} {ratio:7.2f} "
+          f"{'<= 1.5x':>8}")
+    print(f"{'re-render 1,000 messages (readable + diff)':58} {ms(readable)} {'':>7} "
+          f"{'< 200':>8}")
+    print(f"{'JSON toggle on 1,000 messages':58} {ms(as_json)} {'':>7} {'< 200':>8}")
+
+
+if __name__ == "__main__":
+    main()
