@@ -194,3 +194,11 @@ def test_one_megabyte_string_is_not_copied_into_the_context() -> None:
     form = InterruptForm({"value": text, "id": "big"})
     assert form.value == text
     assert len(html_under(form)) < 100_000
+
+
+def test_malformed_response_schema_still_renders_and_says_so() -> None:
+    form = InterruptForm({"value": "q", "id": "m", "response_schema": {
+        "type": "object", "properties": {"a": {"type": "integer", "minimum": "zero"}}}})
+    form.value = {"a": 3}
+    assert any("not valid JSON Schema" in e["msg"] for e in form.errors)
+    assert form.submit() is None

@@ -15,11 +15,13 @@ one on screen (see `hitl_widgets.forms.submit`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import ipywidgets as W
 
 from hitl_widgets.forms import _html
+
+WidgetT = TypeVar("WidgetT", bound=W.Widget)
 
 Loc = tuple[str | int, ...]
 """Where a field sits in the answer: keys and indexes, as in pydantic's `loc`."""
@@ -75,8 +77,24 @@ class FormContext:
             padding="4px 8px", margin="0 0 6px 0",
         )
         self.button = W.Layout(width="auto")
+        self._styles: dict[type, W.Widget] = {}
         self.controls: list[W.Widget] = []
         """Every widget that `disabled` must reach (inputs and buttons)."""
+
+    def make(self, cls: type[WidgetT], **kwargs: Any) -> WidgetT:
+        """`cls(**kwargs)` with this form's shared style object (and full-width layout).
+
+        Each stock input creates its own style widget otherwise; sharing one per style class
+        halves the cost of a large form. Never change a shared style for one field.
+        """
+        trait = cls.class_traits().get("style")
+        if trait is not None and "style" not in kwargs:
+            klass = trait.klass
+            if klass not in self._styles:
+                self._styles[klass] = klass()
+            kwargs["style"] = self._styles[klass]
+        kwargs.setdefault("layout", self.full)
+        return cls(**kwargs)
 
     def register(self, widget: W.Widget,
                  apply: Callable[[dict[str, Any]], None] | None = None) -> int:
@@ -198,8 +216,8 @@ class Field:
         if not self.title and not self.help_text:
             # Inside a toggle or a mapping row the label is already shown by the parent.
             return W.VBox([self.control_widget()], layout=self.ctx.full)
-        header = W.HTML(_html.label_html(self.title, self.help_text, required=self.required),
-                        layout=self.ctx.full)
+        header = self.ctx.make(W.HTML, value=_html.label_html(
+            self.title, self.help_text, required=self.required))
         return W.VBox([header, self.control_widget()], layout=self.ctx.row)
 
     def show_errors(self, messages: list[str]) -> None:

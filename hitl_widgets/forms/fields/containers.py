@@ -29,9 +29,8 @@ class _Container(Field):
     def _make_frame(self) -> W.VBox:
         parts: list[W.Widget] = []
         if self.title:
-            parts.append(W.HTML(_html.label_html(self.title, self.help_text,
-                                                 required=self.required),
-                                layout=self.ctx.full))
+            parts.append(self.ctx.make(W.HTML, value=_html.label_html(
+                self.title, self.help_text, required=self.required)))
         parts.append(self.control_widget())
         layout = self.ctx.fieldset if self.loc else self.ctx.row
         return W.VBox(parts, layout=layout)

@@ -49,8 +49,7 @@ class StringField(Field):
             ) and self.schema.get("maxLength", MULTILINE_AT + 1) > MULTILINE_AT
         hint = FORMAT_HINTS.get(str(self.schema.get("format", "")), "")
         cls = W.Textarea if multiline else W.Text
-        self.input: W.Text | W.Textarea = cls(value=initial, placeholder=hint,
-                                             layout=ctx.full)
+        self.input: W.Text | W.Textarea = ctx.make(cls, value=initial, placeholder=hint)
         if multiline:
             self.kind = "textarea"
         self.leaf(self.input, self._apply)
@@ -75,8 +74,8 @@ class StringField(Field):
     def _become_textarea(self) -> None:
         # A one-line <input> drops newlines on screen; what is shown must be what is sent.
         old = self.input
-        self.input = W.Textarea(value=old.value, placeholder=old.placeholder,
-                                layout=self.ctx.full, disabled=old.disabled)
+        self.input = self.ctx.make(W.Textarea, value=old.value, placeholder=old.placeholder,
+                                   disabled=old.disabled)
         self.kind = "textarea"
         self.ctx.forget([old])
         self._owned.remove(old)
@@ -98,7 +97,7 @@ class IntegerField(Field):
             initial = default
         else:
             initial = _lowest_integer(self.schema)
-        self.input = W.IntText(value=initial, layout=ctx.full)
+        self.input = ctx.make(W.IntText, value=initial)
         self._bad_input: str | None = None
         self.leaf(self.input, self._apply)
 
@@ -141,7 +140,7 @@ class NumberField(Field):
         super().__init__(ctx, loc, **kw)
         number = default if _is_number(default) else _lowest_integer(self.schema)
         self._int_like = isinstance(number, int)
-        self.input = W.FloatText(value=float(number), layout=ctx.full)
+        self.input = ctx.make(W.FloatText, value=float(number))
         self._bad_input: str | None = None
         self.leaf(self.input, self._apply)
 
@@ -185,7 +184,7 @@ class BooleanField(Field):
 
     def __init__(self, ctx: FormContext, loc: Loc, *, default: Any = MISSING, **kw: Any) -> None:
         super().__init__(ctx, loc, **kw)
-        self.input = W.Checkbox(value=default is True, indent=False, layout=ctx.plain)
+        self.input = ctx.make(W.Checkbox, value=default is True, indent=False, layout=ctx.plain)
         self.leaf(self.input, self._apply)
 
     def control_widget(self) -> W.Widget:
@@ -215,8 +214,9 @@ class ChoiceField(Field):
         self.options = list(options)
         labels = [o if isinstance(o, str) else json.dumps(o) for o in self.options]
         index = self._index(default) if default is not MISSING else None
-        self.input = W.Dropdown(options=list(zip(labels, range(len(labels)), strict=True)),
-                                value=index if index is not None else 0, layout=ctx.full)
+        self.input = ctx.make(W.Dropdown, options=list(zip(labels, range(len(labels)),
+                                                           strict=True)),
+                              value=index if index is not None else 0)
         self.leaf(self.input, self._apply)
 
     def _index(self, value: Any) -> int | None:

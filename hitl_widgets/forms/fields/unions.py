@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import ipywidgets as W
 
-from hitl_widgets.forms import _html
 from hitl_widgets.forms.fields.base import MISSING, Field, FormContext, Loc
 
 
@@ -189,8 +188,3 @@ class UnionField(Field):
         index = dom.get("index")
         if isinstance(index, int) and 0 <= index < len(self.variants):
             self.selector.value = index
-
-
-def heading(ctx: FormContext, text: str) -> W.HTML:
-    """A small heading widget (escaped)."""
-    return W.HTML(_html.heading_html(text), layout=ctx.full)

@@ -69,7 +69,8 @@ def _uuid(v: object) -> bool:
 def make_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
     """A validator for `schema` (its `$schema` dialect, else 2020-12) with format checks on."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    cls.check_schema(schema)
+    # No `check_schema` here: checking against the meta-schema costs as much as building a
+    # 200-field form. A broken schema is reported when validation trips on it.
     return cls(schema, format_checker=FORMATS)
 
 
@@ -168,7 +169,17 @@ def schema_errors(validator: jsonschema.protocols.Validator, value: Any,
     """Every schema error of `value`, as (loc, message), de-duplicated, in document order."""
     seen: set[tuple[Loc, str]] = set()
     out: list[tuple[Loc, str]] = []
-    for top in validator.iter_errors(value):
+    try:
+        tops = list(validator.iter_errors(value))
+    except Exception as exc:  # noqa: BLE001  (a malformed schema can fail in many ways)
+        why = f"{type(exc).__name__}: {exc}"
+        try:
+            type(validator).check_schema(validator.schema)
+        except jsonschema.SchemaError as bad:
+            why = bad.message
+        return [((), f"The interrupt's response_schema is not valid JSON Schema ({why:.200}); "
+                     "fix the schema in the graph, or answer with 'Edit as JSON'.")]
+    for top in tops:
         for e in _flatten(top, root):
             item = message(e)
             if item not in seen:
