@@ -72,37 +72,57 @@ _ID_KEY = re.compile(f"^(?:{_UUID}|{_HEX32})$")
 
 
 class Normaliser:
-    """Replaces ids by `<id:N>` (same id → same N) and timestamps by `<time>`.
+    """Replaces ids by `<role:N>` (same id → same placeholder) and timestamps by `<time>`.
 
-    One instance per transcript: numbering follows first appearance. Dicts are walked in
-    sorted key order so that key order (an implementation detail) does not renumber ids;
-    dicts keyed *by* ids (`threads.get()["interrupts"]`) keep their own order, which is the
-    order of the tasks on both sides.
+    One instance per transcript: numbering follows first appearance. The role comes from the
+    key an id is first seen under (`thread_id` → `<thread:1>`, `run_id` → `<run:1>`; `id`,
+    dict keys and ids inside strings → `<id:1>`), and each role counts on its own, so an id
+    missing on one side renumbers only its own kind and the diff stays readable. Dicts are
+    walked in sorted key order so that key order (an implementation detail) does not
+    renumber ids; dicts keyed *by* ids (`threads.get()["interrupts"]`) keep their own order,
+    which is the order of the tasks on both sides.
     """
 
     def __init__(self) -> None:
         self.ids: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
 
-    def _text(self, text: str) -> str:
+    def _placeholder(self, raw: str, role: str) -> str:
+        if raw not in self.ids:
+            self.counts[role] = self.counts.get(role, 0) + 1
+            self.ids[raw] = f"<{role}:{self.counts[role]}>"
+        return self.ids[raw]
+
+    def _text(self, text: str, role: str) -> str:
         def swap(match: re.Match[str]) -> str:
             if match.group("time"):
                 return "<time>"
-            raw = match.group("id")
-            return self.ids.setdefault(raw, f"<id:{len(self.ids) + 1}>")
+            # An id that *is* the whole value takes its key's role; one inside text is an id.
+            return self._placeholder(match.group("id"), role if match.group(0) == text else "id")
 
         return _PATTERN.sub(swap, text)
 
-    def __call__(self, value: Any) -> Any:
+    def __call__(self, value: Any, key: str | None = None) -> Any:
         if isinstance(value, str):
-            return self._text(value)
+            return self._text(value, _role(key))
         if isinstance(value, (list, tuple)):
-            return [self(v) for v in value]
+            return [self(v, key) for v in value]
         if isinstance(value, dict):
             keys = list(value)
             if not all(isinstance(k, str) and _ID_KEY.match(k) for k in keys):
                 keys = sorted(keys, key=str)
-            return {self(k) if isinstance(k, str) else k: self(value[k]) for k in keys}
+            return {
+                self._text(k, "id") if isinstance(k, str) else k: self(value[k], str(k))
+                for k in keys
+            }
         return value
+
+
+def _role(key: str | None) -> str:
+    """`thread_id` → `thread`, `parent_checkpoint_id` → `checkpoint`; anything else → `id`."""
+    if key and key.endswith("_id") and not _ID_KEY.match(key):
+        return key.removesuffix("_id").removeprefix("parent_")
+    return "id"
 
 
 def normalise(value: Any) -> Any:
@@ -186,7 +206,7 @@ async def local_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await close_client(client)
 
 
-@pytest.fixture(params=("server", *LOCAL_BACKENDS))
+@pytest.fixture(params=(pytest.param("server", marks=pytest.mark.server), *LOCAL_BACKENDS))
 def side(request: pytest.FixtureRequest) -> str:
     """Whose behaviour a test looks at: `server` (the reference) or ours on `memory`/`sqlite`."""
     return str(request.param)

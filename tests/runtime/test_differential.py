@@ -59,7 +59,7 @@ from tests.runtime.differential import (  # noqa: F401  (fixtures are used by na
 )
 from tests.runtime.flows import FLOWS
 
-pytestmark = [pytest.mark.anyio, pytest.mark.server]
+pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
 _server_transcripts: dict[str, Transcript] = {}
 """Server transcripts from `test_flow[server-*]`, reused by `test_same_as_server` (saves ~1 s
@@ -73,6 +73,7 @@ async def test_flow(flow: str, side: str, side_client: Any) -> None:
         _server_transcripts[flow] = transcript
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("flow", list(FLOWS))
 async def test_same_as_server(flow: str, reference_client: Any, local_client: Any) -> None:
     expected = _server_transcripts.get(flow) or await FLOWS[flow](reference_client)

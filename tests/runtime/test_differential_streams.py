@@ -36,7 +36,7 @@ from tests.runtime.differential import (  # noqa: F401  (fixtures are used by na
     side_client,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.server]
+pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
 RUNS = {
     "chatty": ({"messages": []}, "cats"),
@@ -131,6 +131,7 @@ async def test_stream_events(
         _server_streams[(graph, mode, subgraphs)] = transcript
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
 async def test_stream_same_as_server(
     graph: str, mode: str, subgraphs: bool, reference_client: Any, local_client: Any
