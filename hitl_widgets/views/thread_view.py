@@ -29,29 +29,29 @@ from hitl_widgets.views.errors import (
 )
 from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
+from hitl_widgets.views.notebook_display import display_view, update_record
 from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
 from hitl_widgets.views.progress import Progress
 from hitl_widgets.views.record import Decision, ReviewRecord
-from hitl_widgets.views.render import esc
 from hitl_widgets.views.runner import JobRunner
 from hitl_widgets.views.session import RunOutcome, ThreadSession
 from hitl_widgets.views.state_view import StateView
+from hitl_widgets.views.texts import (
+    RETRY_HINT,
+    STALE_ERRORS,
+    STALE_HINT,
+    failed_node,
+    header_html,
+    rejected_html,
+    rejection_items,
+    with_interrupt_loc,
+)
 from hitl_widgets.views.timeline import Timeline
-from hitl_widgets.views.notebook_display import display_view, update_record
 
 __all__ = ["ThreadView"]
 
-_TAB_STATE, _TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = range(4)
-_STATUS_COLOURS = {"interrupted": "#e66100", "error": "#c01c28", "busy": "#1a5fb4",
-                   "idle": "#26a269"}
-#: Error types a server reports when a resume names an interrupt that is no longer pending.
-_STALE_ERRORS = frozenset({"UnknownInterruptError", "StaleInterruptError"})
-STALE_HINT = ("The question was answered elsewhere (another view, cell or process). The view "
-              "now shows the thread as it is; answer what is pending now, if anything.")
-RETRY_HINT = ("Answer again in the form below, or fix the state in the 'Edit state' tab "
-              "and press Continue.")
-
-
+#: The tabs, in order: State, History, Graph, Edit state.
+_TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = 1, 2, 3
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -256,7 +256,7 @@ class ThreadView(widgets.VBox):
             except ConflictError as exc:
                 await self._stale(sent, str(getattr(exc, "message", None) or exc))
                 return
-            if outcome.error and str(outcome.error.get("error")) in _STALE_ERRORS:
+            if outcome.error and str(outcome.error.get("error")) in STALE_ERRORS:
                 await self._stale(sent, str(outcome.error.get("message", "")))
                 return
             self._decide(sent, "failed" if outcome.error else "accepted")
@@ -361,28 +361,13 @@ class ThreadView(widgets.VBox):
 
     def _show_field_errors(self, form: Any, exc: UnprocessableEntityError,
                            resume: Mapping[str, Any]) -> None:
-        body = getattr(exc, "body", None)
-        errors = body.get("errors") if isinstance(body, Mapping) else None
-        if not isinstance(errors, list) or not errors:
-            errors = [{"interrupt_id": iid, "loc": [], "msg": str(exc)} for iid in resume]
-        items = [e for e in errors if isinstance(e, Mapping)]
+        items = rejection_items(exc, resume)
         if form is not None and form is self.form:
-            # The form places an error by a `loc` that starts with the interrupt id.
-            self.form_box.show_errors([
-                {**e, "loc": [e["interrupt_id"], *(e.get("loc") or [])]}
-                if e.get("interrupt_id") else e for e in items])
-        lines = "".join(
-            f"<li>{esc('/'.join(str(x) for x in e.get('loc') or []) or 'answer')}: "
-            f"{esc(e.get('msg', ''))}</li>" for e in items)
-        self.notice.value = ("<b>The answer was rejected</b>; the thread is unchanged. Fix "
-                             f"the fields marked in the form and submit again.<ul>{lines}</ul>")
+            self.form_box.show_errors(with_interrupt_loc(items))
+        self.notice.value = rejected_html(items)
 
     def _show_run_error(self, outcome: RunOutcome) -> None:
-        node = outcome.failed_node
-        if node is None:
-            for task in (self.state or {}).get("tasks") or ():
-                if isinstance(task, Mapping) and task.get("error"):
-                    node = str(task.get("name"))
+        node = failed_node(self.state, outcome.failed_node)
         info = error_from_event(outcome.error, node=node, hint=RETRY_HINT)
         self.errors.show(replace(info, status=self.status))
         self.record.error = f"{info.error_type}: {info.message}"
@@ -393,14 +378,8 @@ class ThreadView(widgets.VBox):
         self._update_record()
 
     def _render_header(self) -> None:
-        colour = _STATUS_COLOURS.get(self.status, "#555")
-        count = len(self.pending)
-        waiting = f" · {count} pending" if count else ""
-        self.header.value = (
-            f"<b>Thread</b> <code>{esc(self.thread_id or '(not created yet)')}</code> · "
-            f"assistant <code>{esc(self.assistant_id)}</code> · status "
-            f"<b style='color:{colour}'>{esc(self.status)}</b>{waiting}"
-        )
+        self.header.value = header_html(self.thread_id, self.assistant_id, self.status,
+                                        len(self.pending))
 
     def _update_record(self) -> None:
         self.record.status = self.status

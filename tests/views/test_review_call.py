@@ -91,3 +91,23 @@ def test_run_until_idle_drives_the_view_from_sync_code(widget_comms: list) -> No
     view.submit()
     view.run_until_idle()
     assert view.values == {"some_text": "done"}
+
+
+async def test_review_with_a_sqlite_checkpointer_persists(widget_comms: list,
+                                                          tmp_path: Any) -> None:
+    from hitl_widgets import get_client
+
+    path = str(tmp_path / "threads.sqlite")
+    view = review(seed, assistant_id="agent", input={"some_text": "disk"},
+                  checkpointer=path, display=False)
+    await view.wait()
+    view.form.value = "saved"
+    view.submit()
+    await view.wait()
+    await view.client.aclose()
+    reopened = get_client(graphs={"agent": seed}, checkpointer=path)
+    try:
+        state = await reopened.threads.get_state(view.thread_id)
+        assert state["values"] == {"some_text": "saved"}
+    finally:
+        await reopened.aclose()

@@ -31,7 +31,8 @@ async def test_seed_flow(client: Any, widget_comms: list) -> None:
     assert (await client.threads.get_state(view.thread_id))["values"] == view.values
     assert [(c.key, c.before, c.after) for c in view.last_changes] == [
         ("some_text", "original text", "Edited text")]
-    assert "Edited text" in view.state_view.body.value and "Changed" in view.state_view.changes.value
+    assert "Edited text" in view.state_view.body.value
+    assert "Changed" in view.state_view.changes.value
     assert [(d.node, d.answer, d.outcome) for d in view.decisions] == [
         ("human_node", "Edited text", "accepted")]
     assert "done" in view.progress.value and "human_node" in view.progress.value
@@ -173,15 +174,33 @@ async def test_double_click_sends_one_resume(client: Any, widget_comms: list) ->
     assert len(view.decisions) == 1 and view.values == {"some_text": "once"}
 
 
-async def test_resume_does_not_block_the_loop(client: Any, widget_comms: list) -> None:
-    view = await open_view(client, "slow", {"delay": 0.0})
-    assert view.status == "idle"
-    view.continue_run()  # nothing pending; run on from the end: still a task
-    ticks = 0
-    while view.busy:
-        ticks += 1
-        await asyncio.sleep(0)
-    assert ticks > 0
+async def test_run_streams_progress_without_blocking_the_loop(client: Any,
+                                                             widget_comms: list) -> None:
+    view = ThreadView(client, None, "slow")
+    view.start({"delay": 0.6})
+    seen_running: set[str] = set()
+    elapsed: list[float] = []
+    while view.busy or view.status == "loading":
+        # Other coroutines (other cells, widget messages) keep running meanwhile.
+        await asyncio.sleep(0.05)
+        seen_running.update(view.progress.running.values())
+        elapsed.append(view.progress.elapsed)
+    assert "work" in seen_running and "running <code>work</code>" not in view.progress.value
+    assert len(elapsed) > 5 and max(elapsed) >= 0.5  # the timer ticked while it ran
+    assert view.status == "idle" and view.values["count"] == 1
+    assert "ran <code>work</code>" in view.progress.value
+
+
+async def test_chat_messages_show_as_a_conversation(client: Any, widget_comms: list) -> None:
+    view = await open_view(client, "chatty", {"messages": []})
+    assert "conversation · 1 message" in view.state_view.body.value
+    assert "Hello! What should I write about?" in view.state_view.body.value
+    view.form.value = "cats"
+    view.submit()
+    await view.wait()
+    body, changes = view.state_view.body.value, view.state_view.changes.value
+    assert body.count('class="hw-msg ') == 3 and "Writing about cats." in body
+    assert "+ 2 new items" in changes and "hw-msg-human" in changes
 
 
 async def test_fork_from_a_past_checkpoint(client: Any, widget_comms: list) -> None:
