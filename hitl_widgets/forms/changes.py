@@ -37,25 +37,25 @@ def diff(before: Any, after: Any, interrupt_id: str, loc: Loc = ()) -> list[Chan
         out: list[Change] = []
         for key in list(before) + [k for k in after if k not in before]:
             if key not in after:
-                out.append(Change(interrupt_id=interrupt_id, loc=loc + (key,), kind="removed",
+                out.append(Change(interrupt_id=interrupt_id, loc=(*loc, key), kind="removed",
                                   before=before[key], after=None, diff=None))
             elif key not in before:
-                out.append(Change(interrupt_id=interrupt_id, loc=loc + (key,), kind="added",
+                out.append(Change(interrupt_id=interrupt_id, loc=(*loc, key), kind="added",
                                   before=None, after=after[key], diff=None))
             else:
-                out.extend(diff(before[key], after[key], interrupt_id, loc + (key,)))
+                out.extend(diff(before[key], after[key], interrupt_id, (*loc, key)))
         return out
     if isinstance(before, list) and isinstance(after, list):
         out = []
         for i in range(max(len(before), len(after))):
             if i >= len(after):
-                out.append(Change(interrupt_id=interrupt_id, loc=loc + (i,), kind="removed",
+                out.append(Change(interrupt_id=interrupt_id, loc=(*loc, i), kind="removed",
                                   before=before[i], after=None, diff=None))
             elif i >= len(before):
-                out.append(Change(interrupt_id=interrupt_id, loc=loc + (i,), kind="added",
+                out.append(Change(interrupt_id=interrupt_id, loc=(*loc, i), kind="added",
                                   before=None, after=after[i], diff=None))
             else:
-                out.extend(diff(before[i], after[i], interrupt_id, loc + (i,)))
+                out.extend(diff(before[i], after[i], interrupt_id, (*loc, i)))
         return out
     if _same(before, after):
         return []

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 import pytest
 from langchain_core.messages import ToolMessage
 from langgraph.types import Command, interrupt
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 from hitl_widgets.forms import InterruptForm
 from tests.forms import real_graphs as rg

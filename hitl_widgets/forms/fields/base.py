@@ -94,7 +94,8 @@ class FormContext:
                 self._styles[klass] = klass()
             kwargs["style"] = self._styles[klass]
         kwargs.setdefault("layout", self.full)
-        return cls(**kwargs)
+        widget: WidgetT = cls(**kwargs)
+        return widget
 
     def register(self, widget: W.Widget,
                  apply: Callable[[dict[str, Any]], None] | None = None) -> int:
@@ -139,7 +140,7 @@ class FormContext:
 class Field:
     """One node of a form. Subclasses set `kind` and implement `get`/`set`."""
 
-    kind: ClassVar[str] = "field"
+    kind: str = "field"
     """A short name for what the field is ("text", "integer", "object", ...); tests assert on it."""
 
     def __init__(self, ctx: FormContext, loc: Loc, *, title: str, help_text: str | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import ipywidgets as W
@@ -19,12 +20,32 @@ Property = tuple[str, dict[str, Any], bool, str]
 """One object property: key, sub-schema, required, title."""
 
 
+def _lazy(build: ChildBuilder, schema: dict[str, Any]) -> Callable[[Loc], Field]:
+    """Build `schema` later, at the loc the toggle has then (it may have moved)."""
+
+    def make(loc: Loc) -> Field:
+        return build(schema, loc, title="")
+
+    return make
+
+
 def _where(loc: Loc) -> str:
     return ".".join(str(p) for p in loc) or "the answer"
 
 
 class _Container(Field):
     """A fieldset: a heading (title, help) over the children's widgets."""
+
+    _row_buttons: list[W.Button]
+
+    def _drop_row_buttons(self) -> None:
+        # Rows are rebuilt on every change; their old buttons must not pile up.
+        old, self._row_buttons = self._row_buttons, []
+        self.ctx.forget(old)
+        gone = {id(b) for b in old}
+        self._owned = [w for w in self._owned if id(w) not in gone]
+        for b in old:
+            b.close()
 
     def _make_frame(self) -> W.VBox:
         parts: list[W.Widget] = []
@@ -55,12 +76,12 @@ class ObjectField(_Container):
         for key, sub, required, title in properties:
             sub_default = given.get(key, MISSING)
             if required or "default" in sub or sub_default is not MISSING:
-                self.fields[key] = build(sub, loc + (key,), title=title, required=required,
+                self.fields[key] = build(sub, (*loc, key), title=title, required=required,
                                          default=sub_default)
             else:
                 self.fields[key] = ToggleField(
-                    ctx, loc + (key,), mode="optional", title=title, schema=sub,
-                    build=lambda at, s=sub: build(s, at, title=""),
+                    ctx, (*loc, key), mode="optional", title=title, schema=sub,
+                    build=_lazy(build, sub),
                     default=sub_default,
                 )
         self.extra: MappingField | None = None
@@ -164,7 +185,7 @@ class ArrayField(_Container):
         sub = self._schema_at(i)
         if sub is None:
             raise ValueError(f"{_where(self.loc)} takes at most {len(self.prefix)} items")
-        item = self._build(sub, self.loc + (i,), title=f"{sub.get('title') or 'Item'} {i + 1}",
+        item = self._build(sub, (*self.loc, i), title=f"{sub.get('title') or 'Item'} {i + 1}",
                            default=value)
         self.items.append(item)
         return item
@@ -189,7 +210,7 @@ class ArrayField(_Container):
 
     def _reindex(self) -> None:
         for i, item in enumerate(self.items):
-            item.relocate(self.loc + (i,))
+            item.relocate((*self.loc, i))
         self._refresh()
 
     def _refresh(self) -> None:
@@ -202,11 +223,11 @@ class ArrayField(_Container):
                 rows.append(item.widget)
                 continue
             buttons = [
-                self._row_button("↑", f"Move item {i + 1} up", lambda i=i: self.move(i, -1),
+                self._row_button("↑", f"Move item {i + 1} up", partial(self.move, i, -1),
                                  i > fixed),
-                self._row_button("↓", f"Move item {i + 1} down", lambda i=i: self.move(i, 1),
+                self._row_button("↓", f"Move item {i + 1} down", partial(self.move, i, 1),
                                  i < len(self.items) - 1),
-                self._row_button("✕", f"Remove item {i + 1}", lambda i=i: self.remove(i),
+                self._row_button("✕", f"Remove item {i + 1}", partial(self.remove, i),
                                  can_remove),
             ]
             rows.append(W.HBox([W.Box([item.widget], layout=W.Layout(flex="1 1 auto")),
@@ -222,14 +243,6 @@ class ArrayField(_Container):
         self._row_buttons.append(b)
         return b
 
-    def _drop_row_buttons(self) -> None:
-        # Rows are rebuilt on every change; their old buttons must not pile up.
-        old, self._row_buttons = self._row_buttons, []
-        self.ctx.forget(old)
-        gone = {id(b) for b in old}
-        self._owned = [w for w in self._owned if id(w) not in gone]
-        for b in old:
-            b.close()
 
     def get(self) -> list[Any]:
         return [item.get() for item in self.items]
@@ -282,7 +295,7 @@ class MappingField(_Container):
     def _append(self, key: str, value: Any) -> Field:
         key_input = W.Text(value=key, placeholder="key", layout=W.Layout(width="30%"))
         self.leaf(key_input)
-        f = self._build(self.value_schema, self.loc + (key,), title="", default=value)
+        f = self._build(self.value_schema, (*self.loc, key), title="", default=value)
         self.entries.append((key_input, f))
         return f
 
@@ -297,13 +310,11 @@ class MappingField(_Container):
         self.ctx.forget([key_input, *f.owned_widgets()])
         self._refresh()
 
-    _drop_row_buttons = ArrayField._drop_row_buttons
-
     def _refresh(self) -> None:
         self._drop_row_buttons()
         rows = []
         for i, (key_input, f) in enumerate(self.entries):
-            rm = self.button("✕", lambda i=i: self.remove(i), tooltip=f"Remove entry {i + 1}")
+            rm = self.button("✕", partial(self.remove, i), tooltip=f"Remove entry {i + 1}")
             self._row_buttons.append(rm)
             rows.append(W.HBox([key_input, W.Box([f.widget], layout=W.Layout(flex="1 1 auto")),
                                 rm], layout=self.ctx.full))

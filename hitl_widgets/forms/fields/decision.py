@@ -59,7 +59,7 @@ class DecisionField(Field):
             value=allowed.index(start), layout=ctx.full)
         self.leaf(self.selector, self._apply)
         if any(d in spelling.message for d in allowed):
-            self.message = StringField(ctx, loc + ("message",), title="Message", multiline=True)
+            self.message = StringField(ctx, (*loc, "message"), title="Message", multiline=True)
         self._slot = W.VBox(layout=ctx.full)
         self._sync()
         self.selector.observe(lambda _c: self._sync(), "value")
@@ -71,7 +71,7 @@ class DecisionField(Field):
 
     def _args(self) -> Field:
         if self.args_field is None:
-            self.args_field = self._build_args(self.loc + ("args",))
+            self.args_field = self._build_args((*self.loc, "args"))
         return self.args_field
 
     def _sync(self) -> None:

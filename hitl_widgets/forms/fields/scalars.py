@@ -44,9 +44,9 @@ class StringField(Field):
         super().__init__(ctx, loc, **kw)
         initial = default if isinstance(default, str) else ""
         if multiline is None:
-            multiline = self.schema.get("format") == "textarea" or (
+            multiline = self.schema.get("format") == "textarea" or ((
                 "\n" in initial or len(initial) > MULTILINE_AT
-            ) and self.schema.get("maxLength", MULTILINE_AT + 1) > MULTILINE_AT
+            ) and self.schema.get("maxLength", MULTILINE_AT + 1) > MULTILINE_AT)
         hint = FORMAT_HINTS.get(str(self.schema.get("format", "")), "")
         cls = W.Textarea if multiline else W.Text
         self.input: W.Text | W.Textarea = ctx.make(cls, value=initial, placeholder=hint)
@@ -281,9 +281,9 @@ def _is_number(value: Any) -> bool:
 def _lowest_integer(schema: dict[str, Any]) -> int:
     """A starting number that respects a positive lower bound (0 otherwise)."""
     low = schema.get("minimum")
-    if _is_number(low) and low > 0:
+    if isinstance(low, int | float) and not isinstance(low, bool) and 0 < low < math.inf:
         return math.ceil(low)
     low = schema.get("exclusiveMinimum")
-    if _is_number(low) and low >= 0:
+    if isinstance(low, int | float) and not isinstance(low, bool) and 0 <= low < math.inf:
         return math.floor(low) + 1
     return 0

@@ -51,12 +51,11 @@ def is_hitl_request(interrupt: dict[str, Any]) -> bool:
 
 def _config_for(index: int, name: str, configs: list[Any], count: int) -> dict[str, Any]:
     # The middleware writes one config per action, in order; older payloads keyed by name.
-    if len(configs) == count and isinstance(configs[index], dict):
-        return configs[index]
-    for c in configs:
-        if isinstance(c, dict) and c.get("action_name") == name:
-            return c
-    return {}
+    found: Any = configs[index] if len(configs) == count else None
+    if not isinstance(found, dict):
+        found = next((c for c in configs if isinstance(c, dict)
+                      and c.get("action_name") == name), {})
+    return dict(found)
 
 
 def hitl_request_part(interrupt: dict[str, Any], ctx: FormContext,

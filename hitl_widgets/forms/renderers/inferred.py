@@ -38,6 +38,7 @@ def inferred_part(interrupt: dict[str, Any], ctx: FormContext,
     field: Field
     key = text_to_revise(value)
     if key is not None:
+        assert isinstance(value, dict)  # text_to_revise found the key in it
         field = StringField(ctx, (), title=_title(key), default=value[key], multiline=True)
         return InterruptPart(interrupt, field, ctx, renderer="text_to_revise", label=label)
     if isinstance(value, str):

@@ -9,6 +9,7 @@ editor instead of another level of widgets.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from hitl_widgets.forms.fields.base import MISSING, ChildBuilder, Field, FormContext, Loc
@@ -30,13 +31,14 @@ from hitl_widgets.forms.schema.validate import make_validator
 MAX_REF_DEPTH = 3
 """How many times one `$ref` may repeat along a path before the rest is edited as JSON."""
 
-_SCALARS = {"string": StringField, "integer": IntegerField, "number": NumberField,
-            "boolean": BooleanField}
+_SCALARS: dict[str, Callable[..., Field]] = {
+    "string": StringField, "integer": IntegerField, "number": NumberField,
+    "boolean": BooleanField}
 
 
 def _is_null(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "null" or schema.get("const", MISSING) is None and len(
-        [k for k in schema if k not in ("title", "description")]) == 1
+    return schema.get("type") == "null" or (schema.get("const", MISSING) is None and len(
+        [k for k in schema if k not in ("title", "description")]) == 1)
 
 
 class SchemaBuilder:
@@ -213,5 +215,5 @@ def _tag_key(schema: dict[str, Any], variants: list[dict[str, Any]]) -> str | No
     for key in first:
         tags = [_tag_of(v, key) for v in variants]
         if all(t is not MISSING for t in tags) and len({repr(t) for t in tags}) == len(tags):
-            return key
+            return str(key)
     return None

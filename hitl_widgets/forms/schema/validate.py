@@ -24,12 +24,10 @@ FORMATS = jsonschema.FormatChecker(formats=())
 """Format checks that do not depend on optional packages being installed."""
 
 
-@FORMATS.checks("date", raises=ValueError)
 def _date(v: object) -> bool:
-    return not isinstance(v, str) or bool(date.fromisoformat(v)) and len(v) == 10
+    return not isinstance(v, str) or (bool(date.fromisoformat(v)) and len(v) == 10)
 
 
-@FORMATS.checks("date-time", raises=ValueError)
 def _date_time(v: object) -> bool:
     if not isinstance(v, str):
         return True
@@ -38,7 +36,6 @@ def _date_time(v: object) -> bool:
     return "T" in v.upper() and parsed.tzinfo is not None
 
 
-@FORMATS.checks("time", raises=ValueError)
 def _time(v: object) -> bool:
     if isinstance(v, str):
         time.fromisoformat(v)
@@ -48,12 +45,10 @@ def _time(v: object) -> bool:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@FORMATS.checks("email")
 def _email(v: object) -> bool:
     return not isinstance(v, str) or bool(_EMAIL.match(v))
 
 
-@FORMATS.checks("uri", raises=ValueError)
 def _uri(v: object) -> bool:
     if not isinstance(v, str):
         return True
@@ -61,9 +56,13 @@ def _uri(v: object) -> bool:
     return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in v
 
 
-@FORMATS.checks("uuid", raises=ValueError)
 def _uuid(v: object) -> bool:
-    return not isinstance(v, str) or bool(uuid.UUID(v)) and len(v) == 36
+    return not isinstance(v, str) or (bool(uuid.UUID(v)) and len(v) == 36)
+
+
+for _name, _check in (("date", _date), ("date-time", _date_time), ("time", _time),
+                      ("email", _email), ("uri", _uri), ("uuid", _uuid)):
+    FORMATS.checks(_name, raises=ValueError)(_check)
 
 
 def make_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
@@ -105,7 +104,7 @@ def message(error: ValidationError) -> tuple[Loc, str]:
     loc: Loc = tuple(error.absolute_path)
     if error.validator == "required":
         missing = re.match(r"'(.*)' is a required property", error.message)
-        return (loc + (missing.group(1),) if missing else loc), "Required."
+        return ((*loc, missing.group(1)) if missing else loc), "Required."
     make = _MESSAGES.get(str(error.validator))
     if make is not None:
         return loc, make(error.validator_value, error.schema)
