@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
+from langgraph.types import Interrupt
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import open_backend
@@ -25,7 +26,8 @@ from hitl_widgets.runtime.graphs import Graphs, GraphSpec
 from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
-from hitl_widgets.runtime.state import error_json
+from hitl_widgets.runtime.jsonable import to_json
+from hitl_widgets.runtime.state import error_json, interrupt_json
 from hitl_widgets.runtime.threads import ThreadOps, thread_config
 
 __all__ = ["GraphRunError", "Runtime"]
@@ -204,16 +206,27 @@ class Runtime(ThreadOps):
             return
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
-        at = thread_config(tid, checkpoint_id=configurable.get("checkpoint_id"))
-        state = await handle.graph.aget_state(at)
-        handle.input = build_command(tid, handle.command, list(state.interrupts))
-        resume = handle.command.get("resume")
         fork = "checkpoint_id" in configurable
-        if resume is None or not await needs_stored_answers(handle.graph, state.config, fork):
+        thread = self._thread(tid)
+        if fork:
+            state = await handle.graph.aget_state(thread_config(tid, checkpoint_id=configurable["checkpoint_id"]))
+            pending, at = list(state.interrupts), state.config
+        else:
+            # The record holds what the last run left pending (refreshed when every run
+            # ends, read from the file each time): no need to rebuild the state here.
+            pending = [
+                Interrupt(i["value"], i["id"], response_schema=i.get("response_schema"))
+                for items in (thread.get("interrupts") or {}).values() for i in items
+            ]
+            at = thread_config(tid)
+        handle.input = build_command(tid, handle.command, pending)
+        resume = handle.command.get("resume")
+        if resume is None or not (fork or thread["status"] == "error"):
             return
-        pending = list(state.interrupts)
+        if not await needs_stored_answers(handle.graph, at, fork):
+            return
         answers = dict(resume) if is_resume_map(resume) else {pending[0].id: resume}
-        await store_answers(handle.graph, state.config, answers, fork)
+        await store_answers(handle.graph, at, answers, fork)
         # Run from the thread's head (a fork is the newest checkpoint): LangGraph replays a
         # checkpoint named explicitly without reading the answers just stored on it.
         configurable.pop("checkpoint_id", None)
@@ -239,8 +252,8 @@ class Runtime(ThreadOps):
         try:
             if not handle.checked:
                 await self._check_command(handle)  # queued: the thread may have moved on meanwhile
-            head = await handle.graph.aget_state(thread_config(tid))
-            handle.start_checkpoint_id = (head.config or {}).get("configurable", {}).get("checkpoint_id")
+            head = await self.backend.saver.aget_tuple(thread_config(tid))
+            handle.start_checkpoint_id = head.config["configurable"]["checkpoint_id"] if head else None
         except Exception as error:  # a queued answer that went stale while it waited
             handle.error = error
             handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
@@ -271,7 +284,8 @@ class Runtime(ThreadOps):
             await self.refresh_thread(tid, error=None if invalid_resume or _is_api_error(error) else error_json(error))
         else:
             self._set_run(handle, "success")
-            await self.refresh_thread(tid)
+            if not await self._refresh_from_stream(handle):
+                await self.refresh_thread(tid)
         slot = self.backend.thread_runs(tid)
         if slot.active is handle:
             slot.active = None
@@ -284,6 +298,34 @@ class Runtime(ThreadOps):
             self._launch(nxt)
         elif handle.stateless:
             await self.threads_delete(tid)
+
+    async def _refresh_from_stream(self, handle: RunHandle) -> bool:
+        """Update the thread record from what the run streamed, when that says it all.
+
+        The common ends of a run — finished, or stopped at ``interrupt()`` calls — are known
+        from the last values chunk and the head checkpoint's interrupt writes, without
+        rebuilding the whole state. Static breakpoints (``next`` without interrupts) take
+        the full path in ``refresh_thread``.
+        """
+        graph = handle.graph
+        if (handle.interrupt_before or handle.interrupt_after or graph.interrupt_before_nodes
+                or graph.interrupt_after_nodes or not isinstance(handle.body(), dict)):
+            return False
+        tid = handle.run["thread_id"]
+        values = {k: v for k, v in (handle._values or {}).items() if k != "__interrupt__"}
+        interrupts: dict[str, list[dict[str, Any]]] = {}
+        if handle._interrupt_chunks:
+            head = await self.backend.saver.aget_tuple(thread_config(tid))
+            for task_id, channel, value in (head.pending_writes if head else []):
+                if channel == "__interrupt__":
+                    interrupts.setdefault(task_id, []).extend(interrupt_json(i) for i in value)
+            if not interrupts:
+                return False
+        thread = self._thread(tid)
+        thread.update(values=values, interrupts=to_json(interrupts), error=None, updated_at=now(),
+                      status="interrupted" if interrupts else "idle")
+        self.backend.records.put_thread(thread)
+        return True
 
     async def _handle(self, thread_id: str, run_id: str) -> RunHandle | None:
         run = self.backend.records.get_run(str(run_id))

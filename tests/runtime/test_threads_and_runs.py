@@ -292,3 +292,31 @@ def test_graph_specs_module_paths_and_builders() -> None:
     for graph_id in ("by_path", "by_file", "by_builder"):
         tid = client.threads.create()["thread_id"]
         assert "__interrupt__" in client.runs.wait(tid, graph_id, input={"some_text": "a"})
+
+
+@pytest.mark.parametrize(("graph", "first", "answer"), [
+    ("seed", {"some_text": "a"}, "b"),
+    ("parallel", {"topic": "t"}, None),
+    ("double", {}, "Ada"),
+    ("subgraph", {"some_text": "x"}, "y"),
+    ("typed", {"some_text": "x"}, {"approved": True}),
+    ("chatty", {"messages": []}, "poems"),
+])
+def test_thread_record_agrees_with_the_state(sync_client: Any, graph: str, first: Any, answer: Any) -> None:
+    """The record (kept up to date without rebuilding the state) says what get_state says."""
+    def check(tid: str) -> None:
+        thread = sync_client.threads.get(tid)
+        state = sync_client.threads.get_state(tid)
+        assert thread["values"] == state["values"]
+        flat = [i for items in thread["interrupts"].values() for i in items]
+        assert flat == state["interrupts"]
+        assert set(thread["interrupts"]) == {t["id"] for t in state["tasks"] if t["interrupts"]}
+        assert thread["status"] == ("interrupted" if state["interrupts"] or state["next"] else "idle")
+
+    tid = sync_client.threads.create()["thread_id"]
+    result = sync_client.runs.wait(tid, graph, input=first)
+    check(tid)
+    pending = result["__interrupt__"]
+    resume = {i["id"]: answer or i["value"]["side"] for i in pending}
+    sync_client.runs.wait(tid, graph, command={"resume": resume})
+    check(tid)
