@@ -12,36 +12,43 @@ from typing import Any
 __all__ = ["display_view", "mark_displayed", "update_record"]
 
 _SHOWN_BY_REVIEW = "_hw_shown_by_review"
+_NEVER = object()
 
 
-def _in_displayhook() -> bool:
+def _shell() -> Any:
+    try:
+        from IPython import get_ipython  # noqa: PLC0415 - only inside IPython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _in_displayhook(shell: Any) -> bool:
     """Whether IPython's displayhook (a cell's last expression) is running now.
 
     ipykernel's displayhook keeps the message it is building in `msg` between its start
     and its end; outside ipykernel we cannot tell and say no.
     """
-    try:
-        from IPython import get_ipython  # noqa: PLC0415 - only inside IPython
-    except ImportError:
-        return False
-    shell = get_ipython()
     hook = getattr(shell, "displayhook", None)
     return getattr(hook, "msg", None) is not None
 
 
 def mark_displayed(view: Any) -> None:
-    """Note that `review()` displayed `view` itself, so that the cell's last expression
-    (`review(...)` returning the view) does not show it a second time."""
-    setattr(view, _SHOWN_BY_REVIEW, True)
+    """Note that `review()` displayed `view` itself in this cell, so that the same cell's
+    last expression (`review(...)` returning the view) does not show it a second time."""
+    setattr(view, _SHOWN_BY_REVIEW, getattr(_shell(), "execution_count", None))
 
 
 def display_view(view: Any, record: Any, display_id: str) -> None:
     """Display the live widget, then the static record under `display_id`."""
     from IPython.display import display  # noqa: PLC0415 - only when displaying
 
-    if getattr(view, _SHOWN_BY_REVIEW, False) and _in_displayhook():
-        setattr(view, _SHOWN_BY_REVIEW, False)
-        return
+    shell = _shell()
+    shown_in = getattr(view, _SHOWN_BY_REVIEW, _NEVER)
+    if shown_in is not _NEVER and _in_displayhook(shell):
+        setattr(view, _SHOWN_BY_REVIEW, _NEVER)
+        if shown_in == getattr(shell, "execution_count", None):
+            return
     # `raw=True` with the widget's own bundle: calling `display(view)` here would come
     # straight back to `view._ipython_display_`.
     display(view._repr_mimebundle_(), raw=True)

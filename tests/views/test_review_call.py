@@ -111,3 +111,33 @@ async def test_review_with_a_sqlite_checkpointer_persists(widget_comms: list,
         assert state["values"] == {"some_text": "saved"}
     finally:
         await reopened.aclose()
+
+
+async def test_a_bare_review_call_is_not_shown_twice(widget_comms: list, shown: list,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython
+
+    class Hook:
+        msg: dict[str, Any] | None = None
+
+    class Shell:
+        displayhook = Hook()
+        execution_count = 7
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    view = review(seed, assistant_id="agent", input={"some_text": "x"})
+    assert len(shown) == 2
+    shell.displayhook.msg = {}  # the cell's last expression is being displayed
+    IPython.display.display(view)
+    assert len(shown) == 2  # review() already showed it
+    shell.displayhook.msg = None
+    IPython.display.display(view)  # an explicit display later still shows it
+    assert len(shown) == 4
+    other = review(seed, assistant_id="agent", input={"some_text": "y"})  # `v = review(...)`
+    shell.execution_count = 8
+    shell.displayhook.msg = {}  # `v` alone in a later cell: shown again
+    IPython.display.display(other)
+    assert len(shown) == 8
+    await view.wait()
+    await other.wait()

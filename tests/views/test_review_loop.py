@@ -284,3 +284,10 @@ async def test_edit_state_and_continue(client: Any, widget_comms: list) -> None:
     await view.wait()
     assert (await client.threads.get_state(view.thread_id))["values"] == {
         "some_text": "repaired"}
+    view.editor.continue_button.click()  # run on from the edited state
+    await view.wait()
+    assert view.status == "interrupted" and view.form.value == "repaired"
+    view.form.value = "fine"
+    view.submit()
+    await view.wait()
+    assert view.status == "idle" and view.values == {"some_text": "fine"}
