@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hitl_widgets import get_client  # noqa: E402
 from hitl_widgets.views import StateView, ThreadView  # noqa: E402
+from hitl_widgets.views.session import STREAM_MODES  # noqa: E402
 from tests.graphs.scenarios import seed  # noqa: E402
 
 
@@ -51,18 +52,27 @@ async def interrupted_thread(client: Any) -> tuple[str, str]:
     return thread["thread_id"], result["__interrupt__"][0]["id"]
 
 
-async def bench_resume(runs: int) -> tuple[list[float], list[float]]:
+async def bench_resume(runs: int) -> tuple[list[float], list[float], list[float]]:
     client = get_client(graphs={"agent": seed})
     for _ in range(10):  # warm-up: imports, graph compilation caches, first widgets
         tid, iid = await interrupted_thread(client)
         await client.runs.wait(tid, "agent", command={"resume": {iid: "warm"}})
     raw: list[float] = []
+    streamed: list[float] = []
     viewed: list[float] = []
     for _ in range(runs):
         tid, iid = await interrupted_thread(client)
         started = time.perf_counter()
         await client.runs.wait(tid, "agent", command={"resume": {iid: "Edited text"}})
         raw.append(time.perf_counter() - started)
+
+        tid, iid = await interrupted_thread(client)
+        started = time.perf_counter()
+        async for _part in client.runs.stream(tid, "agent", command={"resume": {iid: "x"}},
+                                              stream_mode=list(STREAM_MODES),
+                                              multitask_strategy="reject"):
+            pass
+        streamed.append(time.perf_counter() - started)
 
         tid, _ = await interrupted_thread(client)
         view = ThreadView(client, tid, "agent")
@@ -75,7 +85,7 @@ async def bench_resume(runs: int) -> tuple[list[float], list[float]]:
         assert view.values == {"some_text": "Edited text"}, view.errors.errors
         view.close()
     await client.aclose()
-    return raw, viewed
+    return raw, streamed, viewed
 
 
 def bench_render(repeats: int) -> tuple[list[float], list[float]]:
@@ -102,13 +112,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="resumes measured (default 200)")
     args = parser.parse_args()
-    raw, viewed = asyncio.run(bench_resume(args.runs))
+    raw, streamed, viewed = asyncio.run(bench_resume(args.runs))
     readable, as_json = bench_render(20)
     ratio = statistics.median(viewed) / statistics.median(raw)
     print(f"seed graph, in-kernel client (memory), medians over {args.runs} resumes; "
           "1,000-message state, medians over 20 renders\n")
     print(f"{'measure':58} {'ms':>8} {'ratio':>7} {'target':>8}")
     print(f"{'client resume: runs.wait(command=resume)':58} {ms(raw)} {'1.00':>7} {'':>8}")
+    stream_ratio = statistics.median(streamed) / statistics.median(raw)
+    print(f"{'client resume streamed: runs.stream(tasks+updates modes)':58} {ms(streamed)} "
+          f"{stream_ratio:7.2f} {'':>8}")
     print(f"{'view: Submit -> new state rendered':58} {ms(viewed)} {ratio:7.2f} "
           f"{'<= 1.5x':>8}")
     print(f"{'re-render 1,000 messages (readable + diff)':58} {ms(readable)} {'':>7} "
