@@ -1,10 +1,24 @@
 """hitl_widgets: review, edit and approve what a LangGraph agent wants to do, in Jupyter.
 
-``get_client(graphs=...)`` runs the LangGraph Server API inside the kernel;
-``get_client(url=...)`` is the official client for a deployed server.
+- ``get_client(graphs=...)`` / ``get_sync_client(graphs=...)``: the LangGraph Server API
+  inside the kernel (``url=...`` gives the official client for a deployed server);
+- ``InterruptForm``: any interrupt as an editable, typed form (``register_renderer`` for
+  your own payload shapes);
+- ``review(...)`` / ``ThreadView``: one thread's live review loop.
 """
 
 from hitl_widgets.client import get_client, get_sync_client
+from hitl_widgets.forms import InterruptForm, register_renderer
 from hitl_widgets.runtime import GraphRunError, StorageError
+from hitl_widgets.views import ThreadView, review
 
-__all__ = ["GraphRunError", "StorageError", "get_client", "get_sync_client"]
+__all__ = [
+    "GraphRunError",
+    "InterruptForm",
+    "StorageError",
+    "ThreadView",
+    "get_client",
+    "get_sync_client",
+    "register_renderer",
+    "review",
+]

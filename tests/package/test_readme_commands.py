@@ -1,0 +1,35 @@
+"""The README's two commands are what they say, and CI runs the second one unchanged."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section)
+
+
+def test_exactly_two_commands_and_ci_runs_the_test_one() -> None:
+    quickstart, tests = _commands()
+    assert "pip install -e ." in quickstart and "hitl_widgets.quickstart" in quickstart
+    ci = (ROOT / ".ci" / "run").read_text()
+    steps = [line for line in ci.splitlines() if line.strip() and not line.startswith("#")
+             and not line.startswith(("set ", "cd "))]
+    assert steps == [f"exec {tests}"]
+
+
+def test_the_quickstart_prints_the_seed_outputs() -> None:
+    result = subprocess.run([sys.executable, "-m", "hitl_widgets.quickstart"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()[:2]
+    assert re.fullmatch(r"\[\{'value': \{'text_to_revise': 'original text'\}, 'id': '[0-9a-f]{32}', "
+                        r"'response_schema': None\}\]", first)
+    assert second == "{'some_text': 'Edited text'}"
