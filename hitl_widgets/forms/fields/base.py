@@ -69,14 +69,15 @@ class FormContext:
         self.appliers: dict[int, Callable[[dict[str, Any]], None]] = {}
         """Per DOM id, how a field takes the browser's value (see `submit.apply_snapshot`)."""
         self.disabled = False
-        self.full = W.Layout(width="100%")
-        self.row = W.Layout(width="100%", margin="0 0 6px 0")
+        self.full = W.Layout(width="auto")
+        self.row = W.Layout(width="auto", margin="0 0 6px 0")
         self.plain = W.Layout()
         self.fieldset = W.Layout(
-            width="100%", border="1px solid var(--jp-border-color2,#e0e0e0)",
+            width="auto", border="1px solid var(--jp-border-color2,#e0e0e0)",
             padding="4px 8px", margin="0 0 6px 0",
         )
-        self.button = W.Layout(width="auto")
+        self.button = W.Layout(width="auto", align_self="flex-start")
+        self.grow = W.Layout(flex="1 1 auto")
         self._styles: dict[type, W.Widget] = {}
         self.controls: list[W.Widget] = []
         """Every widget that `disabled` must reach (inputs and buttons)."""

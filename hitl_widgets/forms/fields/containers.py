@@ -156,7 +156,7 @@ class ArrayField(_Container):
         self.items: list[Field] = []
         self._row_buttons: list[W.Button] = []
         self._rows = W.VBox(layout=ctx.full)
-        self._add = self.button("＋ Add", self.add, tooltip="Add an item")
+        self._add = self.button("+ Add", self.add, tooltip="Add an item")
         self._box = W.VBox([self._rows, self._add], layout=ctx.full)
         start = default if isinstance(default, list) else []
         for v in start:
@@ -230,7 +230,7 @@ class ArrayField(_Container):
                 self._row_button("✕", f"Remove item {i + 1}", partial(self.remove, i),
                                  can_remove),
             ]
-            rows.append(W.HBox([W.Box([item.widget], layout=W.Layout(flex="1 1 auto")),
+            rows.append(W.HBox([W.VBox([item.widget], layout=self.ctx.grow),
                                 *buttons], layout=self.ctx.full))
         self._rows.children = rows
         full = self.max_items is not None and len(self.items) >= int(self.max_items)
@@ -274,7 +274,7 @@ class MappingField(_Container):
         self.entries: list[tuple[W.Text, Field]] = []
         self._row_buttons: list[W.Button] = []
         self._rows = W.VBox(layout=ctx.full)
-        self._add = self.button("＋ Add entry", lambda: self.add(""), tooltip="Add a key")
+        self._add = self.button("+ Add entry", lambda: self.add(""), tooltip="Add a key")
         self._box = W.VBox([self._rows, self._add], layout=ctx.full)
         for k, v in (default if isinstance(default, dict) else {}).items():
             self._append(k, v)
@@ -316,7 +316,7 @@ class MappingField(_Container):
         for i, (key_input, f) in enumerate(self.entries):
             rm = self.button("✕", partial(self.remove, i), tooltip=f"Remove entry {i + 1}")
             self._row_buttons.append(rm)
-            rows.append(W.HBox([key_input, W.Box([f.widget], layout=W.Layout(flex="1 1 auto")),
+            rows.append(W.HBox([key_input, W.VBox([f.widget], layout=self.ctx.grow),
                                 rm], layout=self.ctx.full))
         self._rows.children = rows
 

@@ -25,7 +25,7 @@ class JsonField(Field):
         self._parsed: Any = None if default is MISSING else default
         self._parse_error: str | None = None
         self.input = W.Textarea(value=dump_json(self._parsed), layout=W.Layout(
-            width="100%", height="10em"))
+            width="auto", height="10em"))
         self.input.add_class("hitl-json")
         self.input.observe(self._on_text, "value")
         self.leaf(self.input, self._apply)
