@@ -23,7 +23,9 @@ class StateView(widgets.VBox):
 
     as_json = traitlets.Bool(False, help="Show the raw JSON instead of the readable view.")
 
-    def __init__(self, title: str = "State", **kwargs: Any) -> None:
+    def __init__(self, title: str = "State", empty: str = "(no state yet)",
+                 **kwargs: Any) -> None:
+        self._empty = empty
         self._values: Mapping[str, Any] | None = None
         self._previous: Mapping[str, Any] | None = None
         self.title = widgets.HTML()
@@ -73,5 +75,8 @@ class StateView(widgets.VBox):
             )
         else:
             self.changes.value = ""
-        inner = render_json(self._values) if self.as_json else render_state(self._values)
+        if self._values is None:
+            inner = f'<span class="hw-muted">{esc(self._empty)}</span>'
+        else:
+            inner = render_json(self._values) if self.as_json else render_state(self._values)
         self.body.value = f'{STYLE}<div class="hw-root">{inner}</div>'

@@ -110,7 +110,8 @@ class Timeline(widgets.VBox):
         """Where a failure in a button callback goes (the view's error area)."""
         self._fork_handlers: list[ForkHandler] = []
         self.select = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="100%"))
-        self.state_view = StateView(title="State at the selected checkpoint")
+        self.state_view = StateView(title="State at the selected checkpoint",
+                                    empty="Select a checkpoint above to see its state.")
         self.edit = widgets.Textarea(
             placeholder="Edits to apply before continuing, as JSON (empty: keep the state)",
             layout=widgets.Layout(width="100%", height="90px"),
