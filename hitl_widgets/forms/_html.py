@@ -17,12 +17,15 @@ _HELP = "color:var(--jp-ui-font-color2,#616161);font-size:90%;white-space:pre-wr
 _ERROR = "color:var(--jp-error-color1,#d32f2f);white-space:pre-wrap"
 
 
-def label_html(title: str, help_text: str | None = None, *, required: bool = False) -> str:
-    """The label (and help text under it) shown above one input."""
+def label_html(title: str, help_text: str | None = None, *, required: bool = False,
+               hint: str | None = None) -> str:
+    """The label, help text and constraint hint shown above one input."""
     mark = ' <span class="hitl-required" title="required">*</span>' if required else ""
     out = f'<div class="hitl-label" style="{_LABEL}">{escape(title)}{mark}</div>'
     if help_text:
         out += f'<div class="hitl-help" style="{_HELP}">{escape(help_text)}</div>'
+    if hint:
+        out += f'<div class="hitl-hint" style="{_HELP}">{escape(hint)}</div>'
     return out
 
 

@@ -48,7 +48,14 @@ def sort_errors(errors: Any, ids: list[str], interrupt_id: str | None) -> tuple[
         loc = tuple(item.get("loc") or ())
         msg = str(item.get("msg") or item.get("message") or item)
         target = default
-        if loc and loc[0] in ids and interrupt_id is None:
+        own = item.get("interrupt_id")
+        if interrupt_id is None and own in ids:
+            # Our own `FieldError` shape (and the view's): the id beside a relative loc, or
+            # repeated as the loc's first key.
+            target = str(own)
+            if loc and loc[0] == own:
+                loc = loc[1:]
+        elif loc and loc[0] in ids and interrupt_id is None:
             target, loc = str(loc[0]), loc[1:]
         if target is None:
             general.append(msg if not loc else ".".join(map(str, loc)) + ": " + msg)

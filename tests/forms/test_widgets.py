@@ -202,3 +202,16 @@ def test_malformed_response_schema_still_renders_and_says_so() -> None:
     form.value = {"a": 3}
     assert any("not valid JSON Schema" in e["msg"] for e in form.errors)
     assert form.submit() is None
+
+
+def test_show_errors_takes_field_errors_and_the_views_shape() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 1}},
+              "required": ["n"]}
+    form = InterruptForm([{"value": None, "id": "a", "response_schema": schema},
+                          {"value": None, "id": "b", "response_schema": schema}])
+    n_a, n_b = (p.field.fields["n"] for p in form.parts)
+    form.value = {"a": {"n": 1}, "b": {"n": 5}}
+    form.show_errors(form.errors)  # FieldError: id beside a relative loc
+    assert error_texts(n_a) == "" and "at most 1" in error_texts(n_b)
+    form.show_errors([{"interrupt_id": "a", "loc": ["a", "n"], "msg": "server: no"}])
+    assert "server: no" in error_texts(n_a) and error_texts(n_b) == ""

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import ipywidgets as W
 
 from hitl_widgets.forms import _html
+from hitl_widgets.forms.hints import constraint_hint
 
 WidgetT = TypeVar("WidgetT", bound=W.Widget)
 
@@ -215,11 +216,12 @@ class Field:
         raise NotImplementedError
 
     def _make_frame(self) -> W.VBox:
-        if not self.title and not self.help_text:
+        hint = constraint_hint(self.schema)
+        if not self.title and not self.help_text and not hint:
             # Inside a toggle or a mapping row the label is already shown by the parent.
             return W.VBox([self.control_widget()], layout=self.ctx.full)
         header = self.ctx.make(W.HTML, value=_html.label_html(
-            self.title, self.help_text, required=self.required))
+            self.title, self.help_text, required=self.required, hint=hint))
         return W.VBox([header, self.control_widget()], layout=self.ctx.row)
 
     def show_errors(self, messages: list[str]) -> None:

@@ -15,6 +15,7 @@ import ipywidgets as W
 from hitl_widgets.forms import _html
 from hitl_widgets.forms.fields.base import MISSING, ChildBuilder, Field, FormContext, Loc
 from hitl_widgets.forms.fields.unions import ToggleField
+from hitl_widgets.forms.hints import constraint_hint
 
 Property = tuple[str, dict[str, Any], bool, str]
 """One object property: key, sub-schema, required, title."""
@@ -49,9 +50,10 @@ class _Container(Field):
 
     def _make_frame(self) -> W.VBox:
         parts: list[W.Widget] = []
-        if self.title:
+        hint = constraint_hint(self.schema)
+        if self.title or self.help_text or hint:
             parts.append(self.ctx.make(W.HTML, value=_html.label_html(
-                self.title, self.help_text, required=self.required)))
+                self.title, self.help_text, required=self.required, hint=hint)))
         parts.append(self.control_widget())
         layout = self.ctx.fieldset if self.loc else self.ctx.row
         return W.VBox(parts, layout=layout)

@@ -13,17 +13,7 @@ from typing import Any
 import ipywidgets as W
 
 from hitl_widgets.forms.fields.base import MISSING, Field, FormContext, Loc
-
-FORMAT_HINTS = {
-    "date": "YYYY-MM-DD",
-    "date-time": "YYYY-MM-DDTHH:MM:SS+00:00",
-    "time": "HH:MM:SS",
-    "email": "name@example.com",
-    "uri": "https://example.com/…",
-    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-    "duration": "P1DT2H",
-}
-"""Placeholder per string `format`, so the expected shape is visible before typing."""
+from hitl_widgets.forms.hints import FORMAT_HINTS
 
 MULTILINE_AT = 80
 """Strings longer than this (or with a newline) get a text area instead of a one-line input."""
