@@ -22,7 +22,9 @@ reference server (`tests/reference_server.py`) and through `hitl_widgets.get_cli
 3. Resume map naming an already-answered interrupt id (two questions in one node). Server:
    the answer is applied to the node's *next* question ("Bob" becomes the age). Ours: 409
    listing the pending ids, nothing applied. Why: a stale form must never answer a question
-   its reviewer did not see.
+   its reviewer did not see. Likewise for a parallel branch a partial resume already
+   answered: the server ignores the new answer silently and its `threads.get` lists the
+   answered interrupt again; ours answers 409 and lists only what is pending.
 4. Scalar resume with several interrupts pending. Server: `RuntimeError` and the thread in
    `error` (still listing its interrupts). Ours: 409 listing the pending ids; the thread stays
    `interrupted`. Why: the caller only has to add ids; nothing ran.
@@ -174,6 +176,27 @@ async def test_resume_already_answered_id(side: str, side_client: Any) -> None:
         assert await pending(side_client, thread_id) == ("interrupted", [second], ["ask_both"])
         answer = await side_client.runs.wait(thread_id, "double", command={"resume": {second: 36}})
         assert answer == {"name": "Ada", "age": 36}
+
+
+async def test_resume_already_answered_branch(side: str, side_client: Any) -> None:
+    """3. Answering again a parallel branch that a partial resume already answered."""
+    thread_id, (left, right) = await start(side_client, "parallel", {"topic": "t"})
+    await side_client.runs.wait(thread_id, "parallel", command={"resume": {left: "A"}})
+    command = {"resume": {left: "AGAIN"}}
+    if side == "server":
+        answer = await side_client.runs.wait(thread_id, "parallel", command=command)
+        assert [i["id"] for i in answer["__interrupt__"]] == [right], "server: silently ignored"
+        listed = [left, right]  # and threads.get lists the answered interrupt again
+    else:
+        with pytest.raises(ConflictError) as caught:
+            await side_client.runs.wait(thread_id, "parallel", command=command)
+        assert_names(caught.value, thread_id, left, right)
+        listed = [right]
+    assert await pending(side_client, thread_id) == ("interrupted", [right], ["right"])
+    thread = await side_client.threads.get(thread_id)
+    assert [i["id"] for found in thread["interrupts"].values() for i in found] == listed
+    answer = await side_client.runs.wait(thread_id, "parallel", command={"resume": {right: "B"}})
+    assert answer == {"topic": "t", "answers": ["left:A", "right:B"]}
 
 
 async def test_scalar_resume_several_pending(side: str, side_client: Any) -> None:
