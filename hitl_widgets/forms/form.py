@@ -195,5 +195,27 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
         """Remove every message from the form."""
         self.show_errors([])
 
+    def close(self) -> None:
+        """Close the form and the widgets it made (their comms too), e.g. once answered."""
+        ctx: FormContext | None = getattr(self, "_ctx", None)
+        if ctx is None:  # __init__ refused its arguments; ipywidgets still calls close()
+            super().close()
+            return
+        seen: set[int] = set()
+        todo: list[Any] = [*self.children, *ctx.controls, *ctx.shared_widgets()]
+        for part in self.parts:
+            todo.extend(f.widget for f in part.field.walk())
+            todo.extend(w for f in part.field.walk() for w in f.owned_widgets())
+        while todo:
+            w = todo.pop()
+            if id(w) in seen or not isinstance(w, W.Widget):
+                continue
+            seen.add(id(w))
+            todo.extend(getattr(w, "children", ()) or ())
+            todo.extend(v for v in (getattr(w, "layout", None), getattr(w, "style", None))
+                        if isinstance(v, W.Widget))
+            w.close()
+        super().close()
+
     def _set_status(self, text: str) -> None:
         self._status.value = _html.errors_html([text]) if text else ""

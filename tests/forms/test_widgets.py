@@ -215,3 +215,13 @@ def test_show_errors_takes_field_errors_and_the_views_shape() -> None:
     assert error_texts(n_a) == "" and "at most 1" in error_texts(n_b)
     form.show_errors([{"interrupt_id": "a", "loc": ["a", "n"], "msg": "server: no"}])
     assert "server: no" in error_texts(n_a) and error_texts(n_b) == ""
+
+
+def test_close_releases_the_forms_widgets() -> None:
+    from ipywidgets.widgets.widget import _instances
+
+    before = len(_instances)
+    form = InterruptForm({"value": {"a": [1, 2], "b": {"c": "x"}}, "id": "z"})
+    assert len(_instances) > before + 10
+    form.close()
+    assert len(_instances) <= before + 2

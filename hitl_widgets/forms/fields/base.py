@@ -99,6 +99,11 @@ class FormContext:
         widget: WidgetT = cls(**kwargs)
         return widget
 
+    def shared_widgets(self) -> list[W.Widget]:
+        """The layouts and styles this context shares among fields."""
+        return [self.full, self.row, self.plain, self.fieldset, self.button, self.grow,
+                *self._styles.values()]
+
     def register(self, widget: W.Widget,
                  apply: Callable[[dict[str, Any]], None] | None = None) -> int:
         """Give an input its `hitl-field-<n>` class and remember it for DOM snapshots.
