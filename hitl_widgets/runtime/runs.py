@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from langchain_core.messages import BaseMessageChunk
 from langgraph.pregel import Pregel
 
 from hitl_widgets.runtime.jsonable import to_json
@@ -24,10 +25,10 @@ from hitl_widgets.runtime.state import error_json
 __all__ = ["RunHandle", "STREAM_MODES", "execute"]
 
 STREAM_MODES = frozenset(
-    {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints",
-     "debug", "events"}
+    {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints", "debug"}
 )
-"""The stream modes a run accepts (``events`` is accepted and yields nothing here)."""
+"""The stream modes a run accepts (the server's ``events`` — LangChain callback events — is
+not offered in the kernel; asking for it is a 400 that says so)."""
 
 _END = object()
 
@@ -112,8 +113,33 @@ class RunHandle:
         self._values = chunk
 
 
+class MessageAccumulator:
+    """The server's ``messages`` stream mode: whole messages as their chunks arrive.
+
+    The first chunk of a message announces it (``messages/metadata``); every chunk then
+    sends the message so far (``messages/partial``), or the finished message a node
+    returned (``messages/complete``).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, Any] = {}
+
+    def add(self, message: Any, metadata: Any) -> list[tuple[str, Any]]:
+        events: list[tuple[str, Any]] = []
+        key = getattr(message, "id", None) or str(id(message))
+        if key in self._seen and isinstance(message, BaseMessageChunk):
+            self._seen[key] = self._seen[key] + message
+        else:
+            if key not in self._seen:
+                events.append(("messages/metadata", to_json({key: {"metadata": metadata}})))
+            self._seen[key] = message
+        kind = "messages/partial" if isinstance(message, BaseMessageChunk) else "messages/complete"
+        events.append((kind, to_json([self._seen[key]])))
+        return events
+
+
 def _langgraph_modes(requested: list[str]) -> list[str]:
-    modes = {"messages" if m == "messages-tuple" else m for m in requested if m != "events"}
+    modes = {"messages" if m == "messages-tuple" else m for m in requested}
     modes.add("values")  # the final body is built from values chunks, as on the server
     return sorted(modes)
 
@@ -124,7 +150,9 @@ def _event_name(mode: str, ns: tuple[str, ...]) -> str:
 
 async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> None:
     """Run the graph for ``handle`` to its end, emitting events; then call ``on_done``."""
-    requested = {"messages" if m == "messages-tuple" else m for m in handle.stream_mode}
+    requested = {m for m in handle.stream_mode if m not in ("messages", "messages-tuple")}
+    tuples = "messages-tuple" in handle.stream_mode
+    messages = MessageAccumulator() if "messages" in handle.stream_mode else None
     handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
     try:
         stream = handle.graph.astream(
@@ -138,6 +166,13 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
         )
         async for item in stream:
             ns, mode, chunk = item if handle.subgraphs else ((), *item)
+            if mode == "messages":
+                if tuples:
+                    handle.emit(_event_name("messages", ns), to_json(chunk))
+                if messages is not None:
+                    for event, data in messages.add(*chunk):
+                        handle.emit(event, data)
+                continue
             top_values = mode == "values" and not ns
             if mode not in requested and not top_values:
                 continue

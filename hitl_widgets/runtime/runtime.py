@@ -46,6 +46,11 @@ class GraphRunError(Exception):
 
 def _modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode)
+    if "events" in modes:
+        raise bad_request(
+            "stream mode 'events' (LangChain callback events) is not available in the kernel; "
+            "use 'messages-tuple' for tokens, 'debug' or 'tasks' for steps"
+        )
     unknown = [m for m in modes if m not in STREAM_MODES]
     if unknown:
         raise bad_request(f"unknown stream mode(s) {unknown}; choose from {sorted(STREAM_MODES)}")

@@ -320,3 +320,13 @@ def test_thread_record_agrees_with_the_state(sync_client: Any, graph: str, first
     resume = {i["id"]: answer or i["value"]["side"] for i in pending}
     sync_client.runs.wait(tid, graph, command={"resume": resume})
     check(tid)
+
+
+def test_messages_mode_sends_whole_messages_and_events_mode_says_why_not(sync_client: Any) -> None:
+    tid = sync_client.threads.create()["thread_id"]
+    parts = list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="messages"))
+    assert [p.event for p in parts] == ["metadata", "messages/metadata", "messages/complete"]
+    assert list(parts[1].data) == ["ai-greet"]
+    assert parts[2].data[0]["content"] == "Hello! What should I write about?"
+    with pytest.raises(BadRequestError, match="'events'.*not available in the kernel"):
+        list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="events"))
