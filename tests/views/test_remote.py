@@ -56,3 +56,25 @@ async def test_parallel_and_stale_on_the_server(remote: Any, widget_comms: list)
     assert view.decisions[-1].outcome == "stale"
     assert view.status == "idle" and view.form is None
     assert all("first" in a for a in view.values["answers"])
+
+
+async def test_graph_error_and_fork_on_the_server(remote: Any, widget_comms: list) -> None:
+    view = await open_view(remote, "flaky", {"some_text": "t"})
+    view.form.value = "boom"
+    view.submit()
+    await view.wait()
+    assert view.status == "error"
+    [error] = view.errors.errors
+    assert error.error_type == "ValueError" and error.node == "fragile"
+    # Time travel: back to the question, with the text edited, as a new branch.
+    view.load_history()
+    await view.wait()
+    asked = next(r for r in view.timeline.rows if r.next == ("fragile",))
+    view.fork(asked.checkpoint_id, {"some_text": "forked"})
+    await view.wait()
+    assert view.status == "interrupted" and view.form.value == "forked"
+    view.form.value = "fine"
+    view.submit()
+    await view.wait()
+    assert view.status == "idle" and view.values == {"some_text": "fine"}
+    assert (await remote.threads.get_state(view.thread_id))["values"] == {"some_text": "fine"}
