@@ -203,9 +203,8 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
             return
         seen: set[int] = set()
         todo: list[Any] = [*self.children, *ctx.controls, *ctx.shared_widgets()]
-        for part in self.parts:
-            todo.extend(f.widget for f in part.field.walk())
-            todo.extend(w for f in part.field.walk() for w in f.owned_widgets())
+        for part in getattr(self, "parts", ()):
+            todo.extend(w for f in part.field.walk() for w in f.made_widgets())
         while todo:
             w = todo.pop()
             if id(w) in seen or not isinstance(w, W.Widget):

@@ -263,6 +263,11 @@ class Field:
         self._owned.append(b)
         return b
 
+    def made_widgets(self) -> list[W.Widget]:
+        """The widgets this field has built so far (never builds one), for closing."""
+        made = [self._frame, self._error_box, *self._owned]
+        return [w for w in made if w is not None]
+
     def relocate(self, loc: Loc) -> None:
         """Move this subtree to `loc` (an array item that was moved or re-indexed)."""
         old = self.loc
