@@ -3,8 +3,8 @@
 Every test runs the same code through the official `langgraph_sdk` client on a `langgraph dev`
 reference server (`tests/reference_server.py`) and through `hitl_widgets.get_client(graphs=...)`.
 
-- `test_flow[<side>-<flow>]` runs a flow of `tests/runtime/flows.py` on one side; the flow
-  asserts the sound behaviour (shapes, statuses, ids) that both must have.
+- `test_flow[<side>-<flow>]` runs a flow of `tests/runtime/flows.py` or `flows_api.py` on one
+  side; the flow asserts the sound behaviour (shapes, statuses, ids) that both must have.
 - `test_same_as_server[<flow>]` compares the two sides' full transcripts after normalising ids
   and timestamps and dropping server-only keys (`tests/runtime/differential.py`).
 - the `test_*` below them pin down where the server answers badly: the `server` side asserts
@@ -59,7 +59,9 @@ from tests.runtime.differential import (  # noqa: F401  (fixtures are used by na
     side,
     side_client,
 )
-from tests.runtime.flows import FLOWS
+from tests.runtime import flows, flows_api
+
+FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
 
 pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
