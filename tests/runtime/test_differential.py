@@ -40,6 +40,10 @@ reference server (`tests/reference_server.py`) and through `hitl_widgets.get_cli
    good answer - replays the saved bad answer and fails again, forever. Ours: the thread is in
    `error` with the interrupt still answerable, and resuming with a new answer runs the node
    with that answer. Why: the reviewer must be able to correct the answer that broke the node.
+8. Resuming from a past checkpoint (`checkpoint_id`, time travel) with a different answer.
+   Server: the answer stored at that checkpoint wins, the new one is ignored. Ours: the new
+   answer is applied on a fork; the old branch stays in the history. Why: answering a past
+   question differently is the point of forking from it.
 
 Where ours must be better, the messages name the thread and interrupt ids, so one `except`
 clause and one log line are enough to fix the call.
@@ -84,7 +88,7 @@ async def test_same_as_server(flow: str, reference_client: Any, local_client: An
     assert_same(expected, await FLOWS[flow](local_client), what=f"flow {flow!r}")
 
 
-# --- where the server answers badly (intentional differences 1-7) ---------------------------
+# --- where the server answers badly (intentional differences 1-8) ---------------------------
 
 
 def assert_names(exc: BaseException, thread_id: str, *interrupt_ids: str) -> None:
@@ -282,3 +286,20 @@ async def test_retry_after_graph_error(side: str, side_client: Any) -> None:
         answer = await side_client.runs.wait(thread_id, "flaky", command=retry)
         assert answer == {"some_text": "fine"}
         assert await pending(side_client, thread_id) == ("idle", [], [])
+
+
+async def test_fork_with_a_new_answer(side: str, side_client: Any) -> None:
+    """8. Answer a past question again from its checkpoint."""
+    thread_id, ids = await start(side_client, "seed", {"some_text": "a"})
+    await side_client.runs.wait(thread_id, "seed", command={"resume": "first"})
+    history = await side_client.threads.get_history(thread_id)
+    (asked,) = [h["checkpoint_id"] for h in history if h["next"] == ["human_node"]]
+    answer = await side_client.runs.wait(
+        thread_id, "seed", command={"resume": "second"}, checkpoint_id=asked
+    )
+    if side == "server":
+        assert answer == {"some_text": "first"}, "server: the stored answer wins"
+    else:
+        assert answer == {"some_text": "second"}
+    assert (await side_client.threads.get(thread_id))["values"] == answer
+    assert len(await side_client.threads.get_history(thread_id)) > len(history)
