@@ -64,3 +64,10 @@ def _close_widgets() -> Iterator[None]:
 def anyio_backend() -> str:
     """Async tests (``@pytest.mark.anyio``) run on asyncio, as a Jupyter kernel does."""
     return "asyncio"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests go last: Playwright's sync API keeps an asyncio loop running in the main
+    thread for the rest of the session, after which ``asyncio.run`` and anyio's runner
+    refuse to start (``cannot be called from a running event loop``)."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
