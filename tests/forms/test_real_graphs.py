@@ -223,8 +223,8 @@ def test_hitl_batched_request_edit_and_respond() -> None:
     second.selector.value = second.allowed.index("respond")
     second.message.set("kept the file")
     assert [c["loc"] for c in form.changes()] == [
-        ("decisions", 0, "type"), ("decisions", 0, "args", "subject"),
-        ("decisions", 0, "args", "copies"), ("decisions", 1, "type")]
+        ("decisions", 0, "type"), ("decisions", 0, "edited_action", "args", "subject"),
+        ("decisions", 0, "edited_action", "args", "copies"), ("decisions", 1, "type")]
     resume = form.submit()
     assert resume is not None
     out = agent.invoke(Command(resume=resume[form.parts[0].interrupt_id]), config)
@@ -256,6 +256,8 @@ def test_hitl_per_call_two_interrupts_one_form() -> None:
     email.value = {"type": "edit", "edited_action": {"name": "send_email",
                                                      "args": {**rg.PROPOSED_EMAIL,
                                                               "copies": 3}}}
+    assert [(c["loc"], c["before"], c["after"]) for c in email.changes()] == [
+        (("type",), "approve", "edit"), (("edited_action", "args", "copies"), 2, 3)]
     delete.value = {"type": "reject", "message": "never"}
     out = agent.invoke(Command(resume=form.resume), config)
     assert rg.CALLS == [("send_email", {**rg.PROPOSED_EMAIL, "copies": 3})]

@@ -225,3 +225,27 @@ def test_close_releases_the_forms_widgets() -> None:
     assert len(_instances) > before + 10
     form.close()
     assert len(_instances) <= before + 2
+
+
+def test_errors_and_changes_follow_each_payloads_nesting() -> None:
+    from tests.forms.cases import hitl_request, human_interrupt
+
+    inbox = InterruptForm(human_interrupt.CASE["interrupt"])
+    inbox.value = [{"type": "edit", "args": {"action": "write_file", "args": {
+        "path": "a.txt", "lines": 9, "append": False}}}]
+    decision = inbox.parts[0].field.decisions[0]
+    inbox.show_errors([{"loc": [0, "args", "args", "lines"], "msg": "too many"}])
+    assert "too many" in error_texts(decision.args_field.child("lines"))
+    assert [c["loc"] for c in inbox.changes()] == [(0, "type"), (0, "args", "args", "lines")]
+
+    batch = InterruptForm(hitl_request.CASE["interrupt"])
+    batch.value = hitl_request.CASE["valid"][0]
+    first = batch.parts[0].field.decisions[0]
+    batch.show_errors([{"loc": ["decisions", 0, "edited_action", "args", "copies"],
+                        "msg": "odd"}, {"loc": ["decisions", 0, "edited_action", "name"],
+                                        "msg": "unknown tool"}])
+    assert "odd" in error_texts(first.args_field.child("copies"))
+    assert "name: unknown tool" in error_texts(first)
+    second = batch.parts[0].field.decisions[1]
+    batch.show_errors([{"loc": ["decisions", 1, "message"], "msg": "say why"}])
+    assert "say why" in error_texts(second.message)

@@ -276,6 +276,10 @@ class MappingField(_Container):
         self.entries: list[tuple[W.Text, Field]] = []
         self._row_buttons: list[W.Button] = []
         self._rows = W.VBox(layout=ctx.full)
+        # Column labels for the key and value inputs of every row.
+        self._columns = W.HTML('<div class="hitl-label" style="display:flex;font-weight:600">'
+                               '<span style="width:30%">Key</span><span>Value</span></div>',
+                               layout=ctx.full)
         self._add = self.button("+ Add entry", lambda: self.add(""), tooltip="Add a key")
         self._box = W.VBox([self._rows, self._add], layout=ctx.full)
         for k, v in (default if isinstance(default, dict) else {}).items():
@@ -320,7 +324,7 @@ class MappingField(_Container):
             self._row_buttons.append(rm)
             rows.append(W.HBox([key_input, W.VBox([f.widget], layout=self.ctx.grow),
                                 rm], layout=self.ctx.full))
-        self._rows.children = rows
+        self._rows.children = [self._columns, *rows] if rows else []
 
     def get(self) -> dict[str, Any]:
         out = {}

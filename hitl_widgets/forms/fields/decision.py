@@ -37,6 +37,40 @@ class Spelling:
     decode: Callable[[Any], tuple[str, str | None, Any, str]]
     """An answer for one action → (type, action name or None, args or MISSING, message)."""
 
+    edit_path: tuple[str, ...]
+    """Where an edit's arguments sit in one answer (`("edited_action", "args")`)."""
+
+    message_key: str
+    """The key that holds the message in one answer."""
+
+
+class _Step(Field):
+    """A key of the answer's nesting that has no input of its own (`edited_action`): walks
+    on towards `target`, and shows messages that stop here on the decision."""
+
+    kind = "step"
+
+    def __init__(self, owner: Field, rest: tuple[str, ...], target: Field) -> None:
+        super().__init__(owner.ctx, owner.loc, title="")
+        self.owner = owner
+        self.rest = rest
+        self.target = target
+
+    def child(self, key: str | int) -> Field | None:
+        if key != self.rest[0]:
+            return None
+        return self.target if len(self.rest) == 1 else _Step(self.owner, self.rest[1:],
+                                                              self.target)
+
+    def show_errors(self, messages: list[str]) -> None:
+        self.owner.show_errors(messages)
+
+    def get(self) -> Any:
+        return self.target.get()
+
+    def set(self, value: Any) -> None:
+        self.target.set(value)
+
 
 class DecisionField(Field):
     """One action's decision: a selector, and the arguments or message that decision needs."""
@@ -99,13 +133,12 @@ class DecisionField(Field):
         return out
 
     def child(self, key: str | int) -> Field | None:
-        if key in ("type", "edited_action", "action"):
-            return self
-        if key == "args":
-            return self._args() if self.decision == self.spelling.edit else self.message
-        if key == "message":
+        d, path = self.decision, self.spelling.edit_path
+        if d == self.spelling.edit and key == path[0]:
+            return self._args() if len(path) == 1 else _Step(self, path[1:], self._args())
+        if d in self.spelling.message and key == self.spelling.message_key:
             return self.message
-        return None
+        return self if key == "type" else None
 
     def get(self) -> Any:
         d = self.decision

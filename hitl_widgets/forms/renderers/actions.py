@@ -68,8 +68,8 @@ def _plain(schema: Any) -> bool:
     return isinstance(schema, dict) and "$ref" not in repr(schema)
 
 
-def action_changes(actions: list[tuple[str, Any]], decode: Any, *, approve: str,
-                   path: tuple[str | int, ...]) -> Any:
+def action_changes(actions: list[tuple[str, Any]], spelling: Spelling, *, approve: str,
+                   path: tuple[str | int, ...]) -> Callable[[Any, Any, str], list[Change]]:
     """`changes()` for action forms: decisions other than approve, and edited arguments."""
 
     def changes(_before: Any, after: Any, interrupt_id: str) -> list[Change]:
@@ -78,16 +78,17 @@ def action_changes(actions: list[tuple[str, Any]], decode: Any, *, approve: str,
             answers = answers[key]
         out: list[Change] = []
         for i, ((name, args), answer) in enumerate(zip(actions, answers, strict=False)):
-            kind, new_name, new_args, _ = decode(answer)
+            kind, new_name, new_args, _ = spelling.decode(answer)
             loc = (*path, i)
             if kind != approve:
                 out.append(Change(interrupt_id=interrupt_id, loc=(*loc, "type"), kind="changed",
                                   before=approve, after=kind, diff=None))
             if new_args is not MISSING:
+                at = (*loc, *spelling.edit_path)
                 if new_name not in (None, name):
-                    out.append(Change(interrupt_id=interrupt_id, loc=(*loc, "name"),
+                    out.append(Change(interrupt_id=interrupt_id, loc=(*at[:-1], "name"),
                                       kind="changed", before=name, after=new_name, diff=None))
-                out.extend(diff(args, new_args, interrupt_id, (*loc, "args")))
+                out.extend(diff(args, new_args, interrupt_id, at))
         return out
 
     return changes

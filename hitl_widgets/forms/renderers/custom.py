@@ -44,5 +44,5 @@ def custom_part(interrupt: dict[str, Any], build: Builder, ctx: FormContext,
                 label: str | None) -> InterruptPart:
     """The part for an interrupt that a user renderer took."""
     made = build(interrupt)
-    field = made if isinstance(made, Field) else WidgetField(ctx, (), made, title="")
+    field = made if isinstance(made, Field) else WidgetField(ctx, (), made, title="Answer")
     return InterruptPart(interrupt, field, ctx, renderer="custom", label=label)

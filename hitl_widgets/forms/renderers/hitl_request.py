@@ -39,7 +39,8 @@ def _decode(answer: Any) -> tuple[str, str | None, Any, str]:
 SPELLING = Spelling(
     labels={"approve": "Approve", "edit": "Edit the arguments", "reject": "Reject",
             "respond": "Respond instead of running the tool"},
-    edit="edit", message={"reject": False, "respond": True}, encode=_encode, decode=_decode)
+    edit="edit", message={"reject": False, "respond": True}, encode=_encode, decode=_decode,
+    edit_path=("edited_action", "args"), message_key="message")
 
 
 def is_hitl_request(interrupt: dict[str, Any]) -> bool:
@@ -86,5 +87,5 @@ def hitl_request_part(interrupt: dict[str, Any], ctx: FormContext,
         "minItems": len(schemas), "maxItems": len(schemas)}}}
     return InterruptPart(interrupt, root, ctx, renderer="hitl_request", label=label,
                          validator=make_validator(schema),
-                         changes=action_changes(actions, _decode, approve="approve",
+                         changes=action_changes(actions, SPELLING, approve="approve",
                                                 path=("decisions",)))

@@ -39,7 +39,8 @@ def _decode(answer: Any) -> tuple[str, str | None, Any, str]:
 SPELLING = Spelling(
     labels={"accept": "Accept", "edit": "Edit the arguments", "response": "Respond",
             "ignore": "Ignore"},
-    edit="edit", message={"response": True}, encode=_encode, decode=_decode)
+    edit="edit", message={"response": True}, encode=_encode, decode=_decode,
+    edit_path=("args", "args"), message_key="args")
 
 
 def _request(value: Any) -> dict[str, Any] | None:
@@ -77,5 +78,5 @@ def human_interrupt_part(interrupt: dict[str, Any], ctx: FormContext,
               "maxItems": 1}
     return InterruptPart(interrupt, root, ctx, renderer="human_interrupt", label=label,
                          validator=make_validator(schema),
-                         changes=action_changes([(name, args)], _decode, approve="accept",
+                         changes=action_changes([(name, args)], SPELLING, approve="accept",
                                                 path=()))

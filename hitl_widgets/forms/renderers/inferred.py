@@ -42,13 +42,14 @@ def inferred_part(interrupt: dict[str, Any], ctx: FormContext,
         field = StringField(ctx, (), title=_title(key), default=value[key], multiline=True)
         return InterruptPart(interrupt, field, ctx, renderer="text_to_revise", label=label)
     if isinstance(value, str):
-        field = StringField(ctx, (), title="", default=value, multiline=True)
+        field = StringField(ctx, (), title="Answer", default=value, multiline=True)
         return InterruptPart(interrupt, field, ctx, renderer="inferred", label=label)
     schema = schema_from_value(value)
     if schema:
-        field = SchemaBuilder(schema, ctx).build(schema, (), title="", default=value)
+        title = "" if schema.get("type") == "object" else "Answer"
+        field = SchemaBuilder(schema, ctx).build(schema, (), title=title, default=value)
         renderer = "inferred"
     else:
-        field = JsonField(ctx, (), title="", default=value)
+        field = JsonField(ctx, (), title="Answer (JSON)", default=value)
         renderer = "json"
     return InterruptPart(interrupt, field, ctx, renderer=renderer, label=label)

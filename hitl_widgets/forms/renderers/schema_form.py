@@ -46,7 +46,8 @@ def schema_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None) 
     builder = SchemaBuilder(schema, ctx)
     value = interrupt.get("value")
     draft = value if value is not None and _is_draft(value, schema, builder) else MISSING
-    field = builder.build(schema, (), title="", default=draft)
+    title = str(schema.get("title") or ("" if schema.get("type") == "object" else "Answer"))
+    field = builder.build(schema, (), title=title, default=draft)
     return InterruptPart(interrupt, field, ctx, renderer="schema", label=label,
                          validator=builder.validator,
                          context=context_widgets(value, ctx) if draft is MISSING else [])

@@ -13,10 +13,12 @@ from typing import Any
 import ipywidgets as W
 
 from hitl_widgets.forms import _html
+from hitl_widgets.forms.changes import diff
 from hitl_widgets.forms.fields.base import MISSING, FormContext
 from hitl_widgets.forms.fields.unions import UnionField
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.schema.build import SchemaBuilder
+from hitl_widgets.forms.types import Change
 
 
 def is_tool_approval(interrupt: dict[str, Any]) -> bool:
@@ -50,13 +52,28 @@ def tool_approval_part(interrupt: dict[str, Any], ctx: FormContext,
                                               "args": value.get("args", {})}}
     approve = {"type": "approve"}
     start = approve if builder.matches(schema, approve) else MISSING
-    field = builder.build(schema, (), title="", default=start)
+    field = builder.build(schema, (), title="Decision", default=start)
     if isinstance(field, UnionField):
         for i, (_, _, tag) in enumerate(field.variants):
             if tag == "edit":
                 # Built when "edit" is first selected: start from what the model proposed.
                 field.seeds[i] = edit
+    proposed = value.get("args", {})
+
+    def changes(_before: Any, after: Any, interrupt_id: str) -> list[Change]:
+        # Against what the model proposed (run the call as is), not against "approve".
+        kind = after.get("type") if isinstance(after, dict) else None
+        out: list[Change] = []
+        if kind != "approve":
+            out.append(Change(interrupt_id=interrupt_id, loc=("type",), kind="changed",
+                              before="approve", after=kind, diff=None))
+        action = after.get("edited_action") if isinstance(after, dict) else None
+        if isinstance(action, dict):
+            out.extend(diff(proposed, action.get("args"), interrupt_id,
+                            ("edited_action", "args")))
+        return out
+
     return InterruptPart(interrupt, field, ctx, renderer="tool_approval", label=label,
-                         validator=builder.validator,
+                         validator=builder.validator, changes=changes,
                          context=call_widgets(value["name"], value.get("args"),
                                               value.get("description"), ctx))
