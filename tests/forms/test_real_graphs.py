@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import decimal
+import enum
+import uuid
 from typing import Annotated, Literal, NotRequired
 
 import pytest
 from langchain_core.messages import ToolMessage
 from langgraph.types import Command, interrupt
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import AnyUrl, BaseModel, Field, ValidationError, field_validator
 from typing_extensions import TypedDict
 
 from hitl_widgets.forms import InterruptForm
@@ -76,6 +79,27 @@ class Shout(BaseModel):
         return v
 
 
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Zoo(BaseModel):
+    """The pydantic types whose JSON Schema uses formats, tuples, enums and unions."""
+
+    when: datetime.datetime
+    day: datetime.date
+    at: datetime.time
+    ref: uuid.UUID
+    ids: set[int] = set()
+    pair: tuple[int, str] = (1, "a")
+    color: Color = Color.RED
+    price: decimal.Decimal = decimal.Decimal("1.5")
+    site: AnyUrl | None = None
+    fixed: Literal["x"] = "x"
+    ratio: float = Field(default=0.5, ge=0, le=1, multiple_of=0.25)
+
+
 def _ask(graph: object) -> tuple[InterruptForm, dict[str, object]]:
     config = rg.new_config()
     result = graph.invoke({"text": "t"}, config)  # type: ignore[attr-defined]
@@ -114,6 +138,26 @@ def test_untouched_pydantic_form_is_accepted_by_the_graph() -> None:
     assert form.errors == []
     out = graph.invoke(Command(resume=form.resume), config)
     assert out["answer"].pet == Cat()
+
+
+def test_pydantic_type_zoo_round_trip() -> None:
+    graph = rg.one_node_graph(
+        lambda _s: interrupt("when?", response_schema=Zoo).model_dump(mode="json"))
+    form, config = _ask(graph)
+    found = kinds(form)
+    assert found[("color",)] == {"choice"} and found[("fixed",)] == {"const"}
+    assert found[("pair", 0)] == {"integer"} and "union" in found[("price",)]
+    assert [e["loc"] for e in form.errors] == [("when",), ("day",), ("at",), ("ref",)]
+    ref = str(uuid.uuid4())
+    form.value = {"when": "2026-11-26T10:00:00+00:00", "day": "2026-11-26", "at": "10:00:00",
+                  "ref": ref, "ids": [1, 1], "pair": [3, "b"], "color": "blue",
+                  "price": 2.5, "site": "https://x.org/", "fixed": "x", "ratio": 0.3}
+    assert {e["loc"]: e["msg"] for e in form.errors} == {
+        ("ids",): "Items must all be different.", ("ratio",): "Must be a multiple of 0.25."}
+    form.value = {**form.value, "ids": [1, 2], "ratio": 0.75}
+    out = graph.invoke(Command(resume=form.resume), config)["answer"]
+    assert out["ref"] == ref and out["pair"] == [3, "b"] and out["color"] == "blue"
+    assert out["price"] == "2.5" and out["site"] == "https://x.org/"
 
 
 def test_typeddict_schema_round_trip() -> None:
