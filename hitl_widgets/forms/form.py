@@ -1,22 +1,28 @@
 """`InterruptForm`: every pending interrupt of a thread as one editable, typed form.
 
-DOM structure (for browser tests and styling)::
+DOM structure (stable; browser tests and styling may rely on it)::
 
-    div.hitl-form                       the form (a VBox)
-      div.hitl-part                     one per interrupt, in order (`form.parts`)
-        div.hitl-heading                the label given in `labels=` (if any)
-        pre.hitl-context | div.hitl-action …   the interrupt's value / proposed actions
-        .hitl-json-toggle               "Edit as JSON" checkbox
-        .hitl-field-<n>                 every input (Text, Textarea, IntText, FloatText,
-                                        Checkbox, Dropdown); its <input>/<textarea>/<select>
-                                        is inside. n is unique within the form.
-        div.hitl-label / div.hitl-help  label and help text above an input
-        div.hitl-error                  messages under the input they are about
-      div.hitl-form-status              form-level messages
-      .hitl-submit-button > button.hitl-submit    the Submit button (anywidget)
+    .hitl-form                          the form (a VBox)
+      .hitl-part                        one per interrupt, in order (`form.parts`)
+        .hitl-heading                   the section label (`labels=`, or "Question i of n")
+        pre.hitl-context                the interrupt's value, as text (schema / inferred forms)
+        .hitl-action                    one proposed tool call (HITL, Agent Inbox, per-call):
+          .hitl-heading "Tool call: <name>", .hitl-description, pre.hitl-context (its args)
+        .hitl-json-toggle               the "Edit as JSON" checkbox
+        .hitl-field-<n>                 every input widget; its <input> / <textarea> / <select>
+                                        is inside. n is unique within one form, and stable
+                                        for the life of the field.
+        .hitl-label .hitl-required      a field's label ("*" when required)
+        .hitl-help / .hitl-hint         its description, its constraints ("≥ 0 · ≤ 10")
+        .hitl-error                     messages under the input they are about
+        textarea.hitl-json              (inside a .hitl-field-<n>) a raw JSON editor
+      .hitl-form-status                 form-level messages ("2 problems to fix ...")
+      .hitl-submit-button > button.hitl-submit   the Submit button (anywidget), text "Submit"
 
-The Submit button sends the DOM values of all `.hitl-field-<n>` inputs with the click; see
-`hitl_widgets.forms.submit`.
+Submit sends, with the click, `{"event": "submit", "fields": {n: reading}}` where a reading
+is `{"value": input.value}`, `{"checked": bool}` (checkboxes) or `{"index": selectedIndex}`
+(selects) of every `.hitl-field-<n>` inside the clicked button's `.hitl-form`; Python applies
+them to the fields, validates and submits (see `hitl_widgets.forms.submit`).
 """
 
 from __future__ import annotations
@@ -73,8 +79,12 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
         dicts = [as_interrupt_dict(i) for i in items]
         self._ctx = FormContext()
         names = dict(labels or {})
+        count = len(dicts)
+        # Several sections need headings to tell them apart; a label names the asking node.
         self.parts: tuple[InterruptPart, ...] = tuple(
-            build_part(d, self._ctx, names.get(str(d.get("id")))) for d in dicts)
+            build_part(d, self._ctx, names.get(str(d.get("id")))
+                       or (f"Question {i + 1} of {count}" if count > 1 else None))
+            for i, d in enumerate(dicts))
         """One `InterruptPart` per interrupt, in the order given."""
         self.submit_button = SubmitButton(description=submit_label)
         """The Submit button (an anywidget; `submit_button.click()` is a browser click)."""

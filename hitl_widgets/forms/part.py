@@ -37,7 +37,8 @@ class InterruptPart:
         self.renderer = renderer
         """Which renderer built the part ("schema", "hitl_request", "custom", ...)."""
         self.label = label
-        """The section heading (the node name given in `labels=`), if any."""
+        """The section heading: the node name given in `labels=`, else "Question i of n"
+        when the form has several parts, else None."""
         self.field = field
         """The root of the typed field tree."""
         self.ctx = ctx
