@@ -146,11 +146,17 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """Start `langgraph dev` in `folder`; return (process, base URL, log file) once it is ready."""
+def start_server(
+    folder: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Start `langgraph dev` in `folder` on `port` (default: a free one).
+
+    Returns (process, base URL, log file) once it answers; raises RuntimeError with the log's
+    tail if it dies, does not answer in time, or does not listen on `port` itself.
+    """
     global startup_seconds
     write_config(folder)
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "langgraph-dev.log"
     cli = Path(sys.executable).with_name("langgraph")
