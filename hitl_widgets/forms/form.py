@@ -132,6 +132,18 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
                 return p
         raise KeyError(f"no interrupt {interrupt_id!r} in this form")
 
+    def dom_ids(self) -> dict[tuple[str, tuple[str | int, ...]], list[int]]:
+        """`{(interrupt_id, loc): [n, ...]}` for the inputs on screen now: which
+        `.hitl-field-<n>` element edits which part of which answer (for browser tests)."""
+        out: dict[tuple[str, tuple[str | int, ...]], list[int]] = {}
+        for p in self.parts:
+            root = p.json_field if p.json_field is not None else p.field
+            for f in root.walk():
+                live = [n for n in f.dom_ids if n in self._ctx.leaves]
+                if live:
+                    out.setdefault((p.interrupt_id, tuple(f.loc)), []).extend(live)
+        return out
+
     def changes(self) -> list[Change]:
         """What the reviewer changed against the proposals, field by field."""
         return [c for p in self.parts for c in p.changes()]

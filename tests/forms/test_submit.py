@@ -27,11 +27,7 @@ SCHEMA = {"type": "object", "properties": {
 
 def _ids(form: InterruptForm) -> dict[str, int]:
     """Field key → the n of its `hitl-field-<n>` class."""
-    out = {}
-    for key, field in form.parts[0].field.fields.items():
-        classes = field.input._dom_classes  # noqa: SLF001
-        out[key] = int(next(c for c in classes if c.startswith("hitl-field-")).split("-")[-1])
-    return out
+    return {str(loc[0]): ns[0] for (_, loc), ns in form.dom_ids().items() if loc}
 
 
 def _click(form: InterruptForm, comms: list[Any], fields: dict[int, dict[str, Any]]) -> None:
@@ -116,6 +112,14 @@ def test_every_input_has_a_unique_field_class_and_the_form_its_root_class(
         states.append(state)
     assert sum(1 for s in states for c in s.get("_dom_classes", [])
                if c.startswith("hitl-field-")) == 4
+
+
+def test_dom_ids_match_the_field_classes(form: InterruptForm) -> None:
+    ids = form.dom_ids()
+    assert set(ids) == {("i1", (k,)) for k in ("text", "count", "ratio", "ok", "mode")}
+    for (_, loc), [n] in ids.items():
+        field = form.parts[0].field.fields[str(loc[0])]
+        assert f"hitl-field-{n}" in field.input._dom_classes  # noqa: SLF001
 
 
 def test_submit_button_front_end_reads_the_form_it_sits_in() -> None:

@@ -161,6 +161,8 @@ class Field:
         self.visible = True
         """False for fields that take no space (a `const`)."""
         self._owned: list[W.Widget] = []
+        self.dom_ids: list[int] = []
+        """The n of this field's own inputs' `hitl-field-<n>` classes (a toggle: its checkbox)."""
         self._frame: W.VBox | None = None
         self._error_box: W.HTML | None = None
 
@@ -249,7 +251,7 @@ class Field:
     def leaf(self, widget: W.Widget,
              apply: Callable[[dict[str, Any]], None] | None = None) -> W.Widget:
         """Register an input of this field (DOM class, disabled switch, DOM applier)."""
-        self.ctx.register(widget, apply)
+        self.dom_ids.append(self.ctx.register(widget, apply))
         self._owned.append(widget)
         return widget
 
