@@ -105,7 +105,7 @@ def bench_render(repeats: int) -> tuple[list[float], list[float]]:
 
 
 def ms(values: list[float]) -> str:
-    return f"{statistics.median(values) * 1000:8.2f}"
+    return f"{statistics.median(values) * 1000:8.2f} {min(values) * 1000:8.2f}"
 
 
 def main() -> None:
@@ -114,19 +114,24 @@ def main() -> None:
     args = parser.parse_args()
     raw, streamed, viewed = asyncio.run(bench_resume(args.runs))
     readable, as_json = bench_render(20)
-    ratio = statistics.median(viewed) / statistics.median(raw)
-    print(f"seed graph, in-kernel client (memory), medians over {args.runs} resumes; "
-          "1,000-message state, medians over 20 renders\n")
-    print(f"{'measure':58} {'ms':>8} {'ratio':>7} {'target':>8}")
-    print(f"{'client resume: runs.wait(command=resume)':58} {ms(raw)} {'1.00':>7} {'':>8}")
-    stream_ratio = statistics.median(streamed) / statistics.median(raw)
-    print(f"{'client resume streamed: runs.stream(tasks+updates modes)':58} {ms(streamed)} "
-          f"{stream_ratio:7.2f} {'':>8}")
-    print(f"{'view: Submit -> new state rendered':58} {ms(viewed)} {ratio:7.2f} "
+
+    def ratios(values: list[float]) -> str:
+        # Median against median, and best against best: on a busy machine the medians
+        # carry the waits for a core (each client call hops to the runtime's thread).
+        med = statistics.median(values) / statistics.median(raw)
+        return f"{med:7.2f} {min(values) / min(raw):7.2f}"
+
+    print(f"seed graph, in-kernel client (memory), {args.runs} resumes; 1,000-message "
+          "state, 20 renders\n")
+    print(f"{'measure':46} {'median':>8} {'best':>8} {'ratio':>7} {'best':>7} {'target':>8}")
+    print(f"{'client resume: runs.wait(command=resume)':46} {ms(raw)} {ratios(raw)}")
+    print(f"{'client resume streamed, same modes as the view':46} {ms(streamed)} "
+          f"{ratios(streamed)}")
+    print(f"{'view: Submit -> new state rendered':46} {ms(viewed)} {ratios(viewed)} "
           f"{'<= 1.5x':>8}")
-    print(f"{'re-render 1,000 messages (readable + diff)':58} {ms(readable)} {'':>7} "
-          f"{'< 200':>8}")
-    print(f"{'JSON toggle on 1,000 messages':58} {ms(as_json)} {'':>7} {'< 200':>8}")
+    print(f"{'re-render 1,000 messages (readable + diff)':46} {ms(readable)} {'':>15} "
+          f"{'< 200 ms':>8}")
+    print(f"{'JSON toggle on 1,000 messages':46} {ms(as_json)} {'':>15} {'< 200 ms':>8}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ from hitl_widgets.views.render import esc
 
 __all__ = ["Progress"]
 
+#: At most one redraw per node event within this many seconds (the timer ticks anyway).
+REDRAW_SECONDS = 0.1
+
 
 def _event_and_data(part: Any) -> tuple[str, Any]:
     """`(event, data)` of a stream part: the SDK's `StreamPart` tuple or a v2 dict."""
@@ -35,6 +38,7 @@ class Progress(widgets.HTML):
         self.asking: list[str] = []
         self.started_at: float | None = None
         self.elapsed: float = 0.0
+        self._rendered_at = 0.0
 
     def start(self, action: str) -> None:
         """A run begins (`action` is e.g. "Resuming")."""
@@ -64,9 +68,14 @@ class Progress(widgets.HTML):
                     # Without the `tasks` mode, updates are the only sign of progress.
                     if node not in self.running.values():
                         self.done.append(str(node))
-        if base == "tasks":
-            self.tick()  # a node started or ended: worth a redraw (updates repeat that news)
+        if base == "tasks" and self._since_render() >= REDRAW_SECONDS:
+            # A node started or ended: worth a redraw, unless one was just made (a fast run
+            # would spend more time drawing its progress than running).
+            self.tick()
         return event
+
+    def _since_render(self) -> float:
+        return time.perf_counter() - self._rendered_at
 
     def tick(self) -> None:
         """Refresh the elapsed time (called by the view's timer while a run is active)."""
@@ -83,6 +92,7 @@ class Progress(widgets.HTML):
         self._render(active=False)
 
     def _render(self, active: bool) -> None:
+        self._rendered_at = time.perf_counter()
         parts = [f"<b>{esc(self.action)}</b>"]
         if active and self.running:
             parts.append("running " + ", ".join(f"<code>{esc(n)}</code>"

@@ -14,8 +14,9 @@ from typing import Any
 
 __all__ = ["RunOutcome", "ThreadSession"]
 
-#: `tasks` tells which node starts and ends (progress); `updates` what each node wrote.
-STREAM_MODES: tuple[str, ...] = ("updates", "tasks")
+#: `tasks` tells which node starts and ends (progress); `updates` what each node wrote;
+#: `values` the state after each step, so a run that ends cleanly needs no `get_state`.
+STREAM_MODES: tuple[str, ...] = ("updates", "tasks", "values")
 
 
 @dataclass
@@ -30,6 +31,8 @@ class RunOutcome:
     """The node whose task reported the error, when the stream said so."""
     interrupted: bool = False
     """Whether the run stopped at one or more interrupts."""
+    values: Mapping[str, Any] | None = None
+    """The state's values after the last step (from the `values` stream mode)."""
 
 
 def _event(part: Any) -> tuple[str, Any]:
@@ -100,6 +103,10 @@ class ThreadSession:
                 outcome.failed_node = str(data.get("name"))
             elif base == "updates" and isinstance(data, Mapping) and "__interrupt__" in data:
                 outcome.interrupted = True
+            elif event == "values" and isinstance(data, Mapping):
+                if "__interrupt__" in data:
+                    outcome.interrupted = True
+                outcome.values = {k: v for k, v in data.items() if k != "__interrupt__"}
             elif event == "error":
                 outcome.error = data if isinstance(data, Mapping) else {"message": str(data)}
             on_part(part)

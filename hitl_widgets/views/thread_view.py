@@ -318,13 +318,18 @@ class ThreadView(widgets.VBox):
 
     async def _load(self, after: RunOutcome | None = None) -> None:
         """Re-display the thread. Right `after` a run streamed to its end, the status follows
-        from how it ended, so only the state is fetched (one client call less per resume)."""
+        from how it ended, so only the state is fetched; and a run that ended cleanly
+        streamed its final values, so nothing is fetched (each call to the in-kernel
+        runtime is a hop to its thread, as long as the whole resume of a small graph)."""
         previous = self.values if self.state is not None else None
         if after is None:
             state, thread = await self.session.load()
             self.thread = thread
             self.status = str(thread.get("status") or "unknown")
             self.pending = pending_interrupts(state)
+        elif not (after.error or after.interrupted) and after.values is not None:
+            state = {"values": after.values, "next": [], "tasks": [], "interrupts": []}
+            self.pending, self.status = [], "idle"
         else:
             state = await self.session.load_state()
             self.pending = pending_interrupts(state)
@@ -390,15 +395,11 @@ class ThreadView(widgets.VBox):
         update_record(self.record, self._record_display_id)
 
     def _set_busy(self, busy: bool) -> None:
+        # Only the form is disabled: a second answer must not be sent. Edit, Continue and
+        # Fork stay usable; their jobs queue behind the running one in `JobRunner`.
         self._busy = busy
-        # Only touch what changes: every trait set is a message to the front end.
-        if self.form_box.disabled != busy:
+        if self.form_box.disabled != busy:  # every trait set is a message to the browser
             self.form_box.disabled = busy
-        if self.editor.disabled != busy:
-            self.editor.disabled = busy
-        fork_off = busy or self.timeline.selected is None
-        if self.timeline.fork_button.disabled != fork_off:
-            self.timeline.fork_button.disabled = fork_off
 
     def _report(self, exc: BaseException, title: str) -> None:
         self.errors.show(error_from_exception(exc, title=f"{title} failed"))
