@@ -18,6 +18,8 @@ What the server really sends, worth knowing when reading a diff:
 - in `values` mode a resumed run first repeats the state it resumes from;
 - in `updates` mode the interrupt arrives as `{"__interrupt__": [...]}`; with subgraphs it
   arrives twice, from the child namespace first;
+- two interrupts raised in one step arrive as two `values` (or `updates`) events with one
+  interrupt each, although `runs.wait` returns them together;
 - `checkpoints` and `debug` payloads carry the run's full `config.configurable` and metadata.
 """
 
@@ -38,11 +40,12 @@ from tests.runtime.differential import (  # noqa: F401  (fixtures are used by na
 
 pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
-RUNS = {
+RUNS: dict[str, tuple[dict[str, Any], Any]] = {
     "chatty": ({"messages": []}, "cats"),
     "subgraph": ({"some_text": "x"}, "y"),
+    "parallel": ({"topic": "t"}, lambda ids: dict.fromkeys(ids, "X")),
 }
-"""Scenario → (input, resume answer)."""
+"""Scenario → (input, resume answer, or a function of the pending interrupt ids giving it)."""
 
 _M = "metadata "
 EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
@@ -81,6 +84,12 @@ EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
         _M + "checkpoints checkpoints checkpoints|child checkpoints|child",
         _M + "checkpoints checkpoints|child checkpoints|child checkpoints checkpoints",
     ),
+    # Two interrupts in one step: `values` and `updates` send one event per interrupt.
+    ("parallel", "values", False): (_M + "values " * 3, _M + "values " * 2),
+    ("parallel", "updates", False): (_M + "updates " * 2, _M + "updates " * 2),
+    ("parallel", "tasks", False): (_M + "tasks " * 4, _M + "tasks " * 4),
+    ("parallel", "checkpoints", False): (_M + "checkpoints " * 2, _M + "checkpoints " * 2),
+    ("parallel", "debug", False): (_M + "debug " * 6, _M + "debug " * 6),
     ("subgraph", "debug", False): (_M + "debug " * 4, _M + "debug " * 7),
     ("subgraph", "debug", True): (
         _M + "debug " * 3 + "debug|child " * 4 + "debug",
@@ -102,7 +111,8 @@ async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Tr
     values, answer = RUNS[graph]
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
-    for phase, kwargs in (("input", {"input": values}), ("resume", {"command": {"resume": answer}})):
+
+    async def stream(phase: str, **kwargs: Any) -> None:
         parts = [
             (part.event, part.data)
             async for part in client.runs.stream(
@@ -110,6 +120,11 @@ async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Tr
             )
         ]
         t.record(phase, parts)
+
+    await stream("input", input=values)
+    if callable(answer):
+        answer = answer([i["id"] for i in (await client.threads.get_state(thread_id))["interrupts"]])
+    await stream("resume", command={"resume": answer})
     return t
 
 
