@@ -53,3 +53,19 @@ def test_renderer_must_return_something_with_a_value() -> None:
             InterruptForm({"value": 1, "id": "n"})
     finally:
         undo()
+
+
+def test_renderer_with_context_returns_a_typed_field() -> None:
+    from hitl_widgets.forms.fields.base import FormContext
+    from hitl_widgets.forms.fields.scalars import IntegerField
+
+    def build(interrupt: dict, ctx: FormContext) -> IntegerField:
+        return IntegerField(ctx, (), title="How many?", default=len(interrupt["value"]))
+
+    undo = register_renderer(lambda i: isinstance(i["value"], list), build)
+    try:
+        form = InterruptForm({"value": [1, 2, 3], "id": "n"})
+        assert form.parts[0].field.kind == "integer" and form.value == 3
+        assert form.dom_ids()[("n", ())]
+    finally:
+        undo()

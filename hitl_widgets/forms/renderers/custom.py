@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import ipywidgets as W
@@ -40,9 +41,19 @@ class WidgetField(Field):
         self.input.value = value
 
 
+def _takes_context(build: Builder) -> bool:
+    """True for `build(interrupt, ctx)`: renderers that build `Field`s need the context."""
+    try:
+        params = inspect.signature(build).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
+
+
 def custom_part(interrupt: dict[str, Any], build: Builder, ctx: FormContext,
                 label: str | None) -> InterruptPart:
     """The part for an interrupt that a user renderer took."""
-    made = build(interrupt)
+    made = build(interrupt, ctx) if _takes_context(build) else build(interrupt)
     field = made if isinstance(made, Field) else WidgetField(ctx, (), made, title="Answer")
     return InterruptPart(interrupt, field, ctx, renderer="custom", label=label)

@@ -24,8 +24,8 @@ from hitl_widgets.forms.fields.base import Field
 Matcher = Callable[[dict[str, Any]], bool]
 """`match(interrupt) -> bool`: does this renderer take the interrupt?"""
 
-Builder = Callable[[dict[str, Any]], "Field | W.Widget"]
-"""`build(interrupt)`: a `Field`, or any ipywidget with a `value` trait that is the answer."""
+Builder = Callable[..., "Field | W.Widget"]
+"""`build(interrupt)` → an ipywidget with a `value`; `build(interrupt, ctx)` → a `Field`."""
 
 _user_renderers: list[tuple[Matcher, Builder]] = []
 
@@ -34,8 +34,10 @@ def register_renderer(match: Matcher, build: Builder) -> Callable[[], None]:
     """Take over a payload shape: forms built from now on use `build` for every interrupt that
     `match` accepts, before any built-in renderer. Later registrations win over earlier ones.
 
-    `build(interrupt)` returns either a `hitl_widgets.forms.Field`, or any ipywidget with a
-    `value` trait (its value is the answer). Returns a function that unregisters it.
+    `build(interrupt)` returns any ipywidget with a `value` trait (its value is the answer;
+    stock inputs also get the on-screen-value Submit). `build(interrupt, ctx)` may instead
+    return a `hitl_widgets.forms.Field` built with that `FormContext` (fields from
+    `hitl_widgets.forms.fields`, or your own subclass). Returns a function that unregisters it.
 
         >>> undo = register_renderer(lambda i: i["value"] == "pick a colour",
         ...                          lambda i: ipywidgets.ColorPicker(value="#ff0000"))
