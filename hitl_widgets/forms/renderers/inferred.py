@@ -3,19 +3,28 @@
 The value is both the proposal and the default answer: an untouched form answers with it
 unchanged. One shape is read as a request to revise text: a dict with a single string entry
 (`{"text_to_revise": "original text"}`, the LangGraph docs' example) becomes a text editor
-whose answer is the edited string, as that example resumes with `"Edited text"`.
+whose answer is the edited string, as that example resumes with `"Edited text"`. When that
+single key names a question (`{"question": "Which city?"}`), the text is shown as the
+question and the answer starts empty: nobody wants to erase the question to answer it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import ipywidgets as W
+
+from hitl_widgets.forms import _html
 from hitl_widgets.forms.fields.base import Field, FormContext
 from hitl_widgets.forms.fields.json_editor import JsonField
 from hitl_widgets.forms.fields.scalars import StringField
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.schema.build import SchemaBuilder
 from hitl_widgets.forms.schema.infer import schema_from_value
+
+QUESTION_KEYS = frozenset({"question", "prompt", "query", "ask", "instruction",
+                           "instructions"})
+"""Single keys whose text is asked, not offered for revision."""
 
 
 def _title(key: str) -> str:
@@ -37,6 +46,13 @@ def inferred_part(interrupt: dict[str, Any], ctx: FormContext,
     value = interrupt.get("value")
     field: Field
     key = text_to_revise(value)
+    if key is not None and key.lower() in QUESTION_KEYS:
+        assert isinstance(value, dict)  # text_to_revise found the key in it
+        field = StringField(ctx, (), title="Answer", default="", multiline=True)
+        context = [W.HTML(_html.text_html(value[key], css_class="hitl-context"),
+                          layout=ctx.full)]
+        return InterruptPart(interrupt, field, ctx, renderer="question", label=label,
+                             context=context)
     if key is not None:
         assert isinstance(value, dict)  # text_to_revise found the key in it
         field = StringField(ctx, (), title=_title(key), default=value[key], multiline=True)
