@@ -12,8 +12,9 @@ import comm
 import pytest
 from ipywidgets import Widget
 
-# The real LangGraph Server (`langgraph dev`) as a session fixture: reference_url, reference_client.
-pytest_plugins = ["tests.reference_server"]
+# The real LangGraph Server (`langgraph dev`): reference_url, reference_client; and the
+# differential suite's sides: side, side_client, local_client (tests/runtime/differential.py).
+pytest_plugins = ["tests.reference_server", "tests.runtime.differential"]
 
 
 class RecordingComm(comm.base_comm.BaseComm):

@@ -34,7 +34,6 @@ from langgraph.graph.message import add_messages
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-
 # --- seed: exactly the graph of shared/seed/hitl-server-api.md -----------------------------
 
 

@@ -1,5 +1,9 @@
 """Helpers for the differential tests: one scenario, two clients, one comparison.
 
+Also a pytest plugin (registered in `tests/conftest.py`) giving the fixtures `side`
+(`server`, `memory`, `sqlite`), `side_client` (that side's async client) and `local_client`
+(ours, on each checkpointer).
+
 A *flow* is an `async def flow(client) -> Transcript` that drives a scenario graph through the
 `langgraph_sdk` API and records what it saw. It runs unchanged against the real server
 (`reference_client`) and against our in-kernel client (`local_client`); `assert_same` then

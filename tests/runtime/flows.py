@@ -109,14 +109,20 @@ async def two_steps(client: Any) -> Transcript:
     """Two interrupting nodes in a row; then the full history, newest first."""
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
-    first = t.record("wait 1", await client.runs.wait(thread_id, "two_steps", input={"some_text": "a"}))
+    first = t.record(
+        "wait 1", await client.runs.wait(thread_id, "two_steps", input={"some_text": "a"})
+    )
     assert first["__interrupt__"][0]["value"] == {"text_to_revise": "a"}
     await snapshot(client, t, thread_id, "step 1")
-    second = t.record("wait 2", await client.runs.wait(thread_id, "two_steps", command={"resume": "b"}))
+    second = t.record(
+        "wait 2", await client.runs.wait(thread_id, "two_steps", command={"resume": "b"})
+    )
     assert second["some_text"] == "b" and second["__interrupt__"][0]["value"] == {"approve": "b"}
     state = await snapshot(client, t, thread_id, "step 2")
     assert state["next"] == ["approve"]
-    last = t.record("wait 3", await client.runs.wait(thread_id, "two_steps", command={"resume": True}))
+    last = t.record(
+        "wait 3", await client.runs.wait(thread_id, "two_steps", command={"resume": True})
+    )
     assert last == {"some_text": "b", "approved": True}
     history = t.record("get_history", await client.threads.get_history(thread_id))
     assert [h["next"] for h in history] == [[], ["approve"], ["draft"], ["__start__"]]
@@ -131,7 +137,9 @@ async def parallel(client: Any) -> Transcript:
     """Two interrupts pending at once; a partial resume map, then the rest; then all at once."""
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
-    result = t.record("wait", await client.runs.wait(thread_id, "parallel", input={"topic": "cats"}))
+    result = t.record(
+        "wait", await client.runs.wait(thread_id, "parallel", input={"topic": "cats"})
+    )
     assert list(result) == ["__interrupt__"], "several pending: only __interrupt__"
     state = await snapshot(client, t, thread_id, "both pending")
     assert state["next"] == ["left", "right"] and len(state["interrupts"]) == 2
@@ -143,14 +151,18 @@ async def parallel(client: Any) -> Transcript:
     state = await snapshot(client, t, thread_id, "one pending")
     # get_state shows the answered branch's write already; threads.get does not (yet).
     assert state["next"] == ["right"] and state["values"]["answers"] == ["left:A"]
-    final = t.record("rest", await client.runs.wait(thread_id, "parallel", command={"resume": {right: "B"}}))
+    final = t.record(
+        "rest", await client.runs.wait(thread_id, "parallel", command={"resume": {right: "B"}})
+    )
     assert final == {"topic": "cats", "answers": ["left:A", "right:B"]}
     await snapshot(client, t, thread_id, "done")
 
     thread_id = (await client.threads.create())["thread_id"]
     result = await client.runs.wait(thread_id, "parallel", input={"topic": "dogs"})
     answers = {i["id"]: i["value"]["side"].upper() for i in result["__interrupt__"]}
-    final = t.record("full map", await client.runs.wait(thread_id, "parallel", command={"resume": answers}))
+    final = t.record(
+        "full map", await client.runs.wait(thread_id, "parallel", command={"resume": answers})
+    )
     assert final == {"topic": "dogs", "answers": ["left:LEFT", "right:RIGHT"]}
     return t
 
@@ -162,7 +174,9 @@ async def double(client: Any) -> Transcript:
     first = t.record("wait", await client.runs.wait(thread_id, "double", input={}))
     assert [i["value"] for i in first["__interrupt__"]] == ["name?"]
     await snapshot(client, t, thread_id, "first question")
-    second = t.record("answer 1", await client.runs.wait(thread_id, "double", command={"resume": "Ada"}))
+    second = t.record(
+        "answer 1", await client.runs.wait(thread_id, "double", command={"resume": "Ada"})
+    )
     assert [i["value"] for i in second["__interrupt__"]] == ["age of Ada?"]
     assert second["__interrupt__"][0]["id"] != first["__interrupt__"][0]["id"]
     state = await snapshot(client, t, thread_id, "second question")
@@ -176,16 +190,22 @@ async def subgraph(client: Any) -> Transcript:
     """An interrupt raised one level down, seen from the parent and with `subgraphs=True`."""
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
-    result = t.record("wait", await client.runs.wait(thread_id, "subgraph", input={"some_text": "x"}))
+    result = t.record(
+        "wait", await client.runs.wait(thread_id, "subgraph", input={"some_text": "x"})
+    )
     state = await snapshot(client, t, thread_id, "pending in child")
     assert state["next"] == ["child"] and state["tasks"][0]["state"] is None
     assert state["interrupts"][0]["id"] == result["__interrupt__"][0]["id"]
-    deep = t.record("get_state subgraphs", await client.threads.get_state(thread_id, subgraphs=True))
+    deep = t.record(
+        "get_state subgraphs", await client.threads.get_state(thread_id, subgraphs=True)
+    )
     child_state = deep["tasks"][0]["state"]
     assert child_state["next"] == ["child_ask"]
     assert child_state["checkpoint"]["checkpoint_ns"].startswith("child:")
     assert child_state["tasks"][0]["interrupts"] == state["interrupts"]
-    final = t.record("resume", await client.runs.wait(thread_id, "subgraph", command={"resume": "y"}))
+    final = t.record(
+        "resume", await client.runs.wait(thread_id, "subgraph", command={"resume": "y"})
+    )
     assert final == {"some_text": "y!"}
     await snapshot(client, t, thread_id, "done")
     return t
@@ -201,7 +221,9 @@ async def typed(client: Any) -> Transcript:
     state = await snapshot(client, t, thread_id, "pending")
     assert state["interrupts"][0]["response_schema"] == schema
     answer = {"approved": True, "comment": "ok"}
-    final = t.record("resume", await client.runs.wait(thread_id, "typed", command={"resume": answer}))
+    final = t.record(
+        "resume", await client.runs.wait(thread_id, "typed", command={"resume": answer})
+    )
     assert final == {"some_text": "x", "approved": True, "comment": "ok"}
     return t
 
@@ -280,7 +302,9 @@ async def multitask(client: Any) -> Transcript:
         t.record(strategy, await client.runs.join(thread_id, second["run_id"]))
         t.record(f"{strategy} runs", [project_run(r) for r in await client.runs.list(thread_id)])
         try:
-            t.record(f"{strategy} first", (await client.runs.get(thread_id, first["run_id"]))["status"])
+            t.record(
+                f"{strategy} first", (await client.runs.get(thread_id, first["run_id"]))["status"]
+            )
         except NotFoundError:
             t.record(f"{strategy} first", "404")
 

@@ -50,7 +50,9 @@ async def update_state(client: Any) -> Transcript:
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
     await client.runs.wait(thread_id, "seed", input={"some_text": "a"})
-    updated = t.record("update_state", await client.threads.update_state(thread_id, {"some_text": "patched"}))
+    updated = t.record(
+        "update_state", await client.threads.update_state(thread_id, {"some_text": "patched"})
+    )
     assert updated["checkpoint"]["checkpoint_id"] == updated["checkpoint_id"]
     state = t.record("state", await client.threads.get_state(thread_id))
     assert state["values"] == {"some_text": "patched"} and state["next"] == ["human_node"]
@@ -68,21 +70,25 @@ async def run_options(client: Any) -> Transcript:
     """`interrupt_before` at run time, and `Command(resume=..., update=...)`."""
     t = Transcript()
     thread_id = (await client.threads.create())["thread_id"]
-    paused = t.record("interrupt_before", await client.runs.wait(
-        thread_id, "slow", input={"delay": 0}, interrupt_before=["work"]
-    ))
+    paused = t.record(
+        "interrupt_before",
+        await client.runs.wait(thread_id, "slow", input={"delay": 0}, interrupt_before=["work"]),
+    )
     assert paused == {"delay": 0}
     thread = t.record("paused thread", await client.threads.get(thread_id))
     state = t.record("paused state", await client.threads.get_state(thread_id))
     assert (thread["status"], thread["interrupts"], state["next"]) == ("interrupted", {}, ["work"])
     assert t.record("continue", await client.runs.wait(thread_id, "slow", input=None)) == {
-        "delay": 0, "count": 1
+        "delay": 0,
+        "count": 1,
     }
 
     thread_id = (await client.threads.create())["thread_id"]
     await client.runs.wait(thread_id, "two_steps", input={"some_text": "a"})
     command = {"resume": "b", "update": {"approved": False}}
-    result = t.record("resume+update", await client.runs.wait(thread_id, "two_steps", command=command))
+    result = t.record(
+        "resume+update", await client.runs.wait(thread_id, "two_steps", command=command)
+    )
     assert result["some_text"] == "b" and result["approved"] is False
     assert [i["value"] for i in result["__interrupt__"]] == [{"approve": "b"}]
     return t
@@ -97,7 +103,9 @@ async def thread_lifecycle(client: Any) -> Transcript:
         raise AssertionError("a run on an unknown thread must fail")
     except httpx.HTTPStatusError as exc:  # NotFoundError is one; the SDK's wait raises it raw
         t.record("run on unknown thread", exc.response.status_code)
-    created = await client.runs.wait(unknown, "seed", input={"some_text": "q"}, if_not_exists="create")
+    created = await client.runs.wait(
+        unknown, "seed", input={"some_text": "q"}, if_not_exists="create"
+    )
     t.record("if_not_exists", created)
     assert created["__interrupt__"][0]["value"] == {"text_to_revise": "q"}
     copy = t.record("copy", await client.threads.copy(unknown))

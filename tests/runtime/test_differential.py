@@ -1,4 +1,4 @@
-"""Our in-kernel client against the real LangGraph Server, scenario by scenario (issue 2, items 5-6).
+"""Our in-kernel client against the real LangGraph Server, scenario by scenario (issue 2, 5-6).
 
 Every test runs the same code through the official `langgraph_sdk` client on a `langgraph dev`
 reference server (`tests/reference_server.py`) and through `hitl_widgets.get_client(graphs=...)`.
@@ -56,14 +56,8 @@ from typing import Any
 import pytest
 from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 
-from tests.runtime.differential import (  # noqa: F401  (fixtures are used by name)
-    Transcript,
-    assert_same,
-    local_client,
-    side,
-    side_client,
-)
 from tests.runtime import flows, flows_api
+from tests.runtime.differential import Transcript, assert_same
 
 FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
 
@@ -221,7 +215,9 @@ async def test_scalar_resume_several_pending(side: str, side_client: Any) -> Non
         assert_names(caught.value, thread_id, *ids)
         assert await pending(side_client, thread_id) == ("interrupted", ids, ["left", "right"])
     # Both: a map with every id then works.
-    answer = await side_client.runs.wait(thread_id, "parallel", command={"resume": dict.fromkeys(ids, "m")})
+    answer = await side_client.runs.wait(
+        thread_id, "parallel", command={"resume": dict.fromkeys(ids, "m")}
+    )
     assert answer == {"topic": "t", "answers": ["left:m", "right:m"]}
 
 
@@ -252,7 +248,9 @@ async def test_batch_with_one_invalid_answer(side: str, side_client: Any) -> Non
     thread_id, (left, right) = await start(side_client, "typed_pair", {"some_text": "t"})
     batch = {"resume": {left: {"approved": True}, right: {"approved": "maybe"}}}
     if side == "server":
-        answer = await side_client.runs.wait(thread_id, "typed_pair", command=batch, raise_error=False)
+        answer = await side_client.runs.wait(
+            thread_id, "typed_pair", command=batch, raise_error=False
+        )
         assert answer["__error__"]["error"] == "ValidationError"
         assert await pending(side_client, thread_id) == ("error", [right], ["review_right"])
         (state, *_) = await side_client.threads.get_history(thread_id, limit=1)

@@ -29,8 +29,11 @@ def test_same_id_keeps_its_placeholder_across_places() -> None:
 
 
 def test_timestamps_and_server_only_keys_disappear() -> None:
-    server = {"created_at": "2026-11-26T09:13:28.312930+00:00", "run_attempt": 1,
-              "metadata": {"langgraph_api_url": "http://127.0.0.1:1", "step": 0}}
+    server = {
+        "created_at": "2026-11-26T09:13:28.312930+00:00",
+        "run_attempt": 1,
+        "metadata": {"langgraph_api_url": "http://127.0.0.1:1", "step": 0},
+    }
     ours = {"created_at": "2026-11-26T10:00:00+00:00", "metadata": {"step": 0}}
     assert_same(server, ours)
 
@@ -44,6 +47,8 @@ def test_a_mixed_up_id_is_a_difference() -> None:
 
 
 def test_key_order_does_not_matter_but_values_do() -> None:
-    assert_same({"thread_id": THREAD, "status": "idle"}, {"status": "idle", "thread_id": OTHER_THREAD})
+    assert_same(
+        {"thread_id": THREAD, "status": "idle"}, {"status": "idle", "thread_id": OTHER_THREAD}
+    )
     with pytest.raises(AssertionError, match=r'-\s+"status": "idle"'):
         assert_same({"status": "idle"}, {"status": "error"})

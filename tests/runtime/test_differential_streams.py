@@ -30,13 +30,7 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.differential import (  # noqa: F401  (fixtures are used by name)
-    Transcript,
-    assert_same,
-    local_client,
-    side,
-    side_client,
-)
+from tests.runtime.differential import Transcript, assert_same
 
 pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
@@ -96,7 +90,9 @@ EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
         _M + "debug " * 2 + "debug|child " * 4 + "debug " * 5,
     ),
 }
-CASES = [pytest.param(*key, id=f"{key[0]}-{key[1]}-{'sub' if key[2] else 'flat'}") for key in EXPECTED]
+CASES = [
+    pytest.param(*key, id=f"{key[0]}-{key[1]}-{'sub' if key[2] else 'flat'}") for key in EXPECTED
+]
 
 _NAMESPACE = re.compile(r"\|(\w+):[0-9a-f-]+")
 
@@ -123,7 +119,9 @@ async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Tr
 
     await stream("input", input=values)
     if callable(answer):
-        answer = answer([i["id"] for i in (await client.threads.get_state(thread_id))["interrupts"]])
+        answer = answer(
+            [i["id"] for i in (await client.threads.get_state(thread_id))["interrupts"]]
+        )
     await stream("resume", command={"resume": answer})
     return t
 
