@@ -5,6 +5,7 @@ Registered from `tests/conftest.py` with `pytest_plugins = ["tests.reference_ser
 Fixtures:
     reference_url      session: base URL of one `langgraph dev` started for the whole session
     reference_client   function: the official async `langgraph_sdk` client on that URL
+    reference_sync_client  function: its sync twin (`langgraph_sdk.get_sync_client`)
 
 The server is the reference our in-kernel runtime is compared with (tests/runtime/
 test_differential.py), so it runs exactly as a user would run it: the CLI, a `langgraph.json`
@@ -204,3 +205,15 @@ async def reference_client(reference_url: str) -> AsyncIterator[Any]:
         yield client
     finally:
         await client.aclose()
+
+
+@pytest.fixture
+def reference_sync_client(reference_url: str) -> Iterator[Any]:
+    """The official sync `langgraph_sdk` client talking to the reference server."""
+    from langgraph_sdk import get_sync_client
+
+    client = get_sync_client(url=reference_url)
+    try:
+        yield client
+    finally:
+        client.close()

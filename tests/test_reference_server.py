@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,13 @@ def test_reference_url_answers(reference_url: str) -> None:
 
     with urllib.request.urlopen(f"{reference_url}/info", timeout=5) as response:
         assert response.status == 200
+
+
+@pytest.mark.server
+def test_sync_client_runs_the_seed(reference_sync_client: Any) -> None:
+    thread_id = reference_sync_client.threads.create()["thread_id"]
+    result = reference_sync_client.runs.wait(thread_id, "seed", input={"some_text": "t"})
+    assert result["__interrupt__"][0]["value"] == {"text_to_revise": "t"}
 
 
 @pytest.mark.server
