@@ -20,6 +20,15 @@ from hitl_widgets.views.render import esc
 
 __all__ = ["FormFactory", "FormHost"]
 
+#: Parallel questions side by side: the form's parts (`.hitl-part`) wrap in a row, its
+#: status line and Submit button take a full row below. CSS only, so a front end that
+#: ignores it still shows the parts one under the other.
+SIDE_BY_SIDE_CSS = """<style>
+.hw-side-by-side .hitl-form{flex-flow:row wrap;column-gap:16px}
+.hw-side-by-side .hitl-form>.hitl-part{flex:1 1 320px;min-width:0}
+.hw-side-by-side .hitl-form>:not(.hitl-part){flex:1 1 100%}
+</style>"""
+
 FormFactory = Callable[..., Any]
 """Builds a form: `factory(interrupts, labels={interrupt_id: node})` (`InterruptForm`)."""
 
@@ -76,7 +85,11 @@ class FormHost(widgets.VBox):
         nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
         count = len(ids)
         self._heading.value = (f"<b>{count} question{'s' if count > 1 else ''} pending</b> "
-                               f"· from {nodes}")
+                               f"· from {nodes}" + (SIDE_BY_SIDE_CSS if count > 1 else ""))
+        if count > 1:
+            self.add_class("hw-side-by-side")
+        else:
+            self.remove_class("hw-side-by-side")
         self.children = (self._heading, form)
         return True
 

@@ -70,7 +70,8 @@ class StateView(widgets.VBox):
         if self._previous is not None:
             diff = render_diff(diff_values(self._previous, self._values))
             self.changes.value = (
-                f'{STYLE}<div class="hw-root"><b>Changed</b>{diff}</div>' if diff
+                f'{STYLE}<div class="hw-root"><b>Changed by the last step</b>{diff}'
+                '<hr style="border:0;border-top:1px solid #ddd"></div>' if diff
                 else f'{STYLE}<div class="hw-root hw-muted">No change in the state.</div>'
             )
         else:
