@@ -9,7 +9,9 @@ DOM structure (stable; browser tests and styling may rely on it)::
         .hitl-action                    one proposed tool call (HITL, Agent Inbox, per-call):
           .hitl-heading "Tool call: <name>", .hitl-description, pre.hitl-context (its args)
         .hitl-json-toggle               the "Edit as JSON" checkbox
-        .hitl-field-<n>                 every input widget; its <input> / <textarea> / <select>
+        .hitl-field-<n>                 every input widget (Text, Textarea, IntText, FloatText,
+                                        Checkbox, Dropdown, DatePicker); its <input> /
+                                        <textarea> / <select>
                                         is inside. n is unique within one form, and stable
                                         for the life of the field.
         .hitl-label .hitl-required      a field's label ("*" when required)

@@ -150,3 +150,13 @@ def test_stock_widget_fallback_for_unknown_field_kinds(widget_comms: list[Any]) 
     _click(form, widget_comms, {n: {"value": "renamed"}})
     assert form.value == {"renamed": "v"}
     assert isinstance(key_input, W.Text)
+
+
+def test_date_picker_takes_the_browser_reading(widget_comms: list[Any]) -> None:
+    form = InterruptForm({"value": None, "id": "d", "response_schema": {
+        "type": "string", "format": "date"}})
+    [n] = form.dom_ids()[("d", ())]
+    _click(form, widget_comms, {n: {"value": "2026-12-24"}})
+    assert form.value == "2026-12-24"
+    _click(form, widget_comms, {n: {"value": ""}})  # an incomplete date reads empty
+    assert form.value == "" and "Not a valid date" in form.errors[0]["msg"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from hitl_widgets.forms.fields.base import MISSING, ChildBuilder, Field, FormContext, Loc
 from hitl_widgets.forms.fields.containers import ArrayField, MappingField, ObjectField
+from hitl_widgets.forms.fields.dates import DateField
 from hitl_widgets.forms.fields.json_editor import JsonField
 from hitl_widgets.forms.fields.scalars import (
     BooleanField,
@@ -117,6 +118,8 @@ class SchemaBuilder:
             return self._object(schema, loc, kw, default, refs)
         if types == "array":
             return self._array(schema, loc, kw, default, refs)
+        if types == "string" and schema.get("format") == "date":
+            return DateField(self.ctx, loc, default=default, **kw)
         if isinstance(types, str) and types in _SCALARS:
             return _SCALARS[types](self.ctx, loc, default=default, **kw)
         return JsonField(self.ctx, loc, default=default, **kw)

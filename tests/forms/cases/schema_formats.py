@@ -20,7 +20,7 @@ GOOD = {"day": "2026-11-26", "at": "2026-11-26T09:30:00+00:00", "clock": "09:30:
 CASE = {
     "interrupt": {"value": None, "id": "i-formats", "response_schema": SCHEMA},
     "renderer": "schema",
-    "kinds": {("day",): "text", ("ref",): "text"},
+    "kinds": {("day",): "date", ("at",): "text", ("ref",): "text"},
     "valid": [GOOD, {**GOOD, "at": "2026-01-01T00:00:00Z"}],
     "invalid": [
         ({**GOOD, "day": "26/11/2026"}, ("day",), "Not a valid date"),
