@@ -10,10 +10,10 @@ DOM structure (stable; browser tests and styling may rely on it)::
           .hitl-heading "Tool call: <name>", .hitl-description, pre.hitl-context (its args)
         .hitl-json-toggle               the "Edit as JSON" checkbox
         .hitl-field-<n>                 every input widget (Text, Textarea, IntText, FloatText,
-                                        Checkbox, Dropdown, DatePicker); its <input> /
-                                        <textarea> / <select>
-                                        is inside. n is unique within one form, and stable
-                                        for the life of the field.
+                                        Checkbox, Dropdown, DatePicker), with its <input> /
+                                        <textarea> / <select> inside. n is unique within
+                                        one form and stable for the life of the field;
+                                        `form.dom_ids()` says which n edits which loc.
         .hitl-label .hitl-required      a field's label ("*" when required)
         .hitl-help / .hitl-hint         its description, its constraints ("≥ 0 · ≤ 10")
         .hitl-error                     messages under the input they are about
