@@ -301,3 +301,38 @@ async def test_fork_with_a_new_answer(side: str, side_client: Any) -> None:
         assert answer == {"some_text": "second"}
     assert (await side_client.threads.get(thread_id))["values"] == answer
     assert len(await side_client.threads.get_history(thread_id)) > len(history)
+
+
+BAD_STREAMS = {
+    # case: (graph, input to reach the state or None, resume, server's error, our error)
+    "nothing pending": ("seed", None, "x", "TypeError", ConflictError),
+    "scalar, several pending": ("parallel", {"topic": "t"}, "x", "RuntimeError", ConflictError),
+    "invalid typed answer": (
+        "typed",
+        {"some_text": "x"},
+        {"approved": "maybe"},
+        "ValidationError",
+        UnprocessableEntityError,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STREAMS))
+async def test_bad_resume_by_stream(case: str, side: str, side_client: Any) -> None:
+    """1, 4, 5 through `runs.stream`, as a review view resumes: the same answers as `wait`."""
+    graph, values, resume, server_error, our_error = BAD_STREAMS[case]
+    thread_id = (await side_client.threads.create())["thread_id"]
+    if values is not None:
+        await side_client.runs.wait(thread_id, graph, input=values)
+    before = await pending(side_client, thread_id)
+    stream = side_client.runs.stream(thread_id, graph, command={"resume": resume})
+    if side == "server":
+        events = [(part.event, part.data) async for part in stream]
+        assert events[0][0] == "metadata" and events[-1][0] == "error"
+        assert events[-1][1]["error"] == server_error, "server: an error event, thread in error"
+        assert (await side_client.threads.get(thread_id))["status"] == "error"
+    else:
+        with pytest.raises(our_error) as caught:
+            _ = [part async for part in stream]
+        assert_names(caught.value, thread_id)
+        assert await pending(side_client, thread_id) == before, "nothing applied"
