@@ -146,10 +146,11 @@ class ErrorArea(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        if not self.errors:
+        shown: tuple[widgets.Widget, ...] = ()
+        if self.errors:
+            blocks = "".join(render_error(info) for info in self.errors)
+            self.html.value = f'{STYLE}<div class="hw-root">{blocks}</div>'
+            shown = (self.html, self.dismiss)
+        else:
             self.html.value = ""
-            self.children = ()
-            return
-        blocks = "".join(render_error(info) for info in self.errors)
-        self.html.value = f'{STYLE}<div class="hw-root">{blocks}</div>'
-        self.children = (self.html, self.dismiss)
+        self.children = shown

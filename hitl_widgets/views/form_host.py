@@ -60,6 +60,7 @@ class FormHost(widgets.VBox):
         # the whole resume of a small graph.
         self._idle_note = widgets.HTML()
         self._heading = widgets.HTML()
+        self._idle_shown = False
         super().__init__(**kwargs)
 
     def show(self, pending: Sequence[PendingInterrupt], status: str) -> bool:
@@ -68,8 +69,9 @@ class FormHost(widgets.VBox):
         if not ids:
             self.form, self.interrupt_ids = None, []
             self._idle_note.value = f"<i>No interrupt pending (status {esc(status)}).</i>"
-            if self.children != (self._idle_note,):
-                self.children = (self._idle_note,)
+            if not self._idle_shown:
+                self.children = [self._idle_note]
+                self._idle_shown = True
             return False
         if self.form is not None and ids == self.interrupt_ids:
             return False
@@ -90,7 +92,8 @@ class FormHost(widgets.VBox):
             self.add_class("hw-side-by-side")
         else:
             self.remove_class("hw-side-by-side")
-        self.children = (self._heading, form)
+        self.children = [self._heading, form]
+        self._idle_shown = False
         return True
 
     def parts(self, pending: Sequence[PendingInterrupt]) -> dict[str, Any]:

@@ -83,7 +83,8 @@ def _tool_calls(message: Mapping[str, Any], render_value: Callable[[Any, int], s
         if not isinstance(call, Mapping):
             continue
         # OpenAI-style calls nest the name and arguments under "function".
-        fn = call.get("function") if isinstance(call.get("function"), Mapping) else call
+        nested = call.get("function")
+        fn: Mapping[str, Any] = nested if isinstance(nested, Mapping) else call
         name = html.escape(str(fn.get("name", "?")))
         args = fn.get("args", fn.get("arguments", {}))
         call_id = html.escape(str(call.get("id") or ""))

@@ -74,9 +74,11 @@ class ThreadSession:
 
     async def load_state(self) -> Mapping[str, Any]:
         """Only the current `ThreadState` (subgraphs included)."""
-        return await self.client.threads.get_state(self._tid(), subgraphs=True)
+        state: Mapping[str, Any] = await self.client.threads.get_state(self._tid(),
+                                                                       subgraphs=True)
+        return state
 
-    async def run(self, on_part: Callable[[Any], None], **kwargs: Any) -> RunOutcome:
+    async def run(self, on_part: Callable[[Any], object], **kwargs: Any) -> RunOutcome:
         """Stream one run on the thread; every part goes to `on_part` as it arrives.
 
         `multitask_strategy="reject"`: a second resume while a run is going is refused with
