@@ -249,3 +249,21 @@ def test_errors_and_changes_follow_each_payloads_nesting() -> None:
     second = batch.parts[0].field.decisions[1]
     batch.show_errors([{"loc": ["decisions", 1, "message"], "msg": "say why"}])
     assert "say why" in error_texts(second.message)
+
+
+@pytest.mark.parametrize("schema", [
+    {"$ref": "https://example.com/remote.json"},
+    {"$ref": "#/$defs/Missing"},
+    {"anyOf": [{"type": "integer"}, {"type": "string"}], "default": [1]},
+    {"type": "object", "properties": {"n": {"anyOf": [{"type": "integer"}, {"type": "null"}],
+                                            "default": "x"}}},
+], ids=["remote-ref", "missing-ref", "default-fits-no-variant", "nullable-bad-default"])
+def test_odd_schemas_still_give_an_answerable_form(schema: dict) -> None:
+    form = InterruptForm({"value": "q", "id": "o", "response_schema": schema})
+    part = form.parts[0]
+    assert part.renderer in ("schema", "json")
+    if part.renderer == "json":
+        assert "could not be built" in html_under(part.widget)
+    part.json_mode = True
+    part.value = 5
+    assert form.resume == {"o": 5}

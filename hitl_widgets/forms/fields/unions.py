@@ -7,6 +7,7 @@ reviewer (or a value) asks for it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -40,7 +41,9 @@ class ToggleField(Field):
         self.leaf(self.toggle, self._apply)
         self._slot = W.VBox(layout=ctx.full)
         if on:
-            self._ensure_inner().set(default)
+            # A default of the wrong type is ignored: the inner field keeps its own start.
+            with contextlib.suppress(TypeError, ValueError):
+                self._ensure_inner().set(default)
         self._sync()
         self.toggle.observe(lambda _c: self._sync(), "value")
 
@@ -115,7 +118,12 @@ class UnionField(Field):
                                             enumerate(variants)], value=0, layout=ctx.full)
         self.leaf(self.selector, self._apply)
         self._slot = W.VBox(layout=ctx.full)
-        start = self.variant_for(default) if default is not MISSING else 0
+        start = 0
+        if default is not MISSING:
+            try:
+                start = self.variant_for(default)
+            except ValueError:
+                default = MISSING  # a default that fits no variant: start from the first
         self.selector.value = start
         self._ensure(start, default)
         self._sync()
