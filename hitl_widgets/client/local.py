@@ -9,7 +9,7 @@ signatures), so code written against this client runs unchanged against
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from langgraph_sdk.schema import (
     Assistant,
@@ -248,7 +248,7 @@ class LocalClient:
         self.threads = LocalThreadsClient(runtime)
         self.runs = LocalRunsClient(runtime)
 
-    async def __aenter__(self) -> LocalClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

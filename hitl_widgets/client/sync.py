@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Self
 
 from langgraph_sdk.schema import StreamPart
 
@@ -84,7 +84,7 @@ class SyncLocalClient:
         self.threads = SyncLocalThreadsClient(runtime)
         self.runs = SyncLocalRunsClient(runtime)
 
-    def __enter__(self) -> SyncLocalClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

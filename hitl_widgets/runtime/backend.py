@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from hitl_widgets.runtime.checkpointers import CheckpointerSpec, memory_saver, open_sqlite, sqlite_path
+from hitl_widgets.runtime.checkpointers import (
+    CheckpointerSpec,
+    memory_saver,
+    open_sqlite,
+    sqlite_path,
+)
 from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
 
 if TYPE_CHECKING:

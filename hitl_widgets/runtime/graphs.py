@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 from hitl_widgets.runtime.errors import not_found
 from hitl_widgets.runtime.jsonable import to_json
 
-__all__ = ["GraphSpec", "Graphs", "NAMESPACE_GRAPH", "load_graph"]
+__all__ = ["NAMESPACE_GRAPH", "GraphSpec", "Graphs", "load_graph"]
 
 NAMESPACE_GRAPH = UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
 """The namespace the LangGraph Server derives default assistant ids from."""
@@ -134,12 +134,12 @@ def _state_schema(graph: Pregel) -> dict[str, Any] | None:
     builder = getattr(graph, "builder", None)
     try:
         return TypeAdapter(builder.state_schema).json_schema() if builder is not None else None
-    except Exception:  # a state type pydantic cannot describe: report none, as the server does
+    except Exception:  # noqa: BLE001 - a state pydantic cannot describe: none, as on the server
         return None
 
 
 def _safe_schema(graph: Pregel, method: str) -> dict[str, Any] | None:
     try:
         return getattr(graph, method)()
-    except Exception:  # same: a schema we cannot draw is reported as none
+    except Exception:  # noqa: BLE001 - likewise, a schema that cannot be drawn is none
         return None

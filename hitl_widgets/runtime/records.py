@@ -143,8 +143,11 @@ class MemoryRecords(RecordStore):
         for run_id in [r for r, run in self._runs.items() if run["thread_id"] == thread_id]:
             del self._runs[run_id]
 
-    def search_threads(self, *, ids=None, metadata=None, values=None, status=None, limit=10,
-                       offset=0, sort_by=None, sort_order=None):  # type: ignore[no-untyped-def]
+    def search_threads(self, *, ids: Iterable[str] | None = None,
+                       metadata: Mapping[str, Any] | None = None,
+                       values: Mapping[str, Any] | None = None, status: str | None = None,
+                       limit: int = 10, offset: int = 0, sort_by: str | None = None,
+                       sort_order: str | None = None) -> list[dict[str, Any]]:
         wanted = set(ids) if ids else None
         found = [
             t for t in self._threads.values()
@@ -154,7 +157,9 @@ class MemoryRecords(RecordStore):
         found.sort(key=lambda t: t[key], reverse=(sort_order or "desc").lower() != "asc")
         return found[offset : offset + limit]
 
-    def count_threads(self, *, metadata=None, values=None, status=None):  # type: ignore[no-untyped-def]
+    def count_threads(self, *, metadata: Mapping[str, Any] | None = None,
+                      values: Mapping[str, Any] | None = None,
+                      status: str | None = None) -> int:
         return sum(
             _thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
             for t in self._threads.values()
@@ -166,7 +171,8 @@ class MemoryRecords(RecordStore):
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         return self._runs.get(run_id)
 
-    def list_runs(self, thread_id, *, status=None, limit=10, offset=0):  # type: ignore[no-untyped-def]
+    def list_runs(self, thread_id: str, *, status: str | None = None, limit: int = 10,
+                  offset: int = 0) -> list[dict[str, Any]]:
         runs = [
             r for r in self._runs.values()
             if r["thread_id"] == thread_id and (status is None or r["status"] == status)
@@ -255,8 +261,11 @@ class SqliteRecords(RecordStore):
             self._conn.execute("DELETE FROM hitl_runs WHERE thread_id = ?", (thread_id,))
             self._conn.commit()
 
-    def search_threads(self, *, ids=None, metadata=None, values=None, status=None, limit=10,
-                       offset=0, sort_by=None, sort_order=None):  # type: ignore[no-untyped-def]
+    def search_threads(self, *, ids: Iterable[str] | None = None,
+                       metadata: Mapping[str, Any] | None = None,
+                       values: Mapping[str, Any] | None = None, status: str | None = None,
+                       limit: int = 10, offset: int = 0, sort_by: str | None = None,
+                       sort_order: str | None = None) -> list[dict[str, Any]]:
         key = _sort_key(sort_by)
         order = "ASC" if (sort_order or "desc").lower() == "asc" else "DESC"
         where, params = self._where(ids=ids, status=status)
@@ -275,7 +284,9 @@ class SqliteRecords(RecordStore):
                     break
         return matched[offset : offset + limit]
 
-    def count_threads(self, *, metadata=None, values=None, status=None):  # type: ignore[no-untyped-def]
+    def count_threads(self, *, metadata: Mapping[str, Any] | None = None,
+                      values: Mapping[str, Any] | None = None,
+                      status: str | None = None) -> int:
         where, params = self._where(ids=None, status=status)
         if not metadata and not values:
             return int(self._read(f"SELECT count(*) FROM hitl_threads {where}", params)[0][0])
@@ -308,7 +319,8 @@ class SqliteRecords(RecordStore):
         rows = self._read("SELECT record FROM hitl_runs WHERE run_id = ?", (run_id,))
         return orjson.loads(rows[0][0]) if rows else None
 
-    def list_runs(self, thread_id, *, status=None, limit=10, offset=0):  # type: ignore[no-untyped-def]
+    def list_runs(self, thread_id: str, *, status: str | None = None, limit: int = 10,
+                  offset: int = 0) -> list[dict[str, Any]]:
         status_clause = "AND status = ?" if status else ""
         params: tuple[Any, ...] = (thread_id, status) if status else (thread_id,)
         rows = self._read(

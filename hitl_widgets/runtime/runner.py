@@ -80,7 +80,7 @@ class Runner:
             try:
                 async for item in agen:
                     caller.call_soon_threadsafe(inbox.put_nowait, (True, item))
-            except BaseException as error:  # delivered to the consumer, not lost here
+            except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
                 caller.call_soon_threadsafe(inbox.put_nowait, (False, error))
             else:
                 caller.call_soon_threadsafe(inbox.put_nowait, (True, _DONE))
@@ -105,7 +105,7 @@ class Runner:
             try:
                 async for item in agen:
                     inbox.put((True, item))
-            except BaseException as error:
+            except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
                 inbox.put((False, error))
             else:
                 inbox.put((True, _DONE))

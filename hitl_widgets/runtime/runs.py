@@ -22,7 +22,7 @@ from langgraph.pregel import Pregel
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import error_json
 
-__all__ = ["RunHandle", "STREAM_MODES", "execute"]
+__all__ = ["STREAM_MODES", "RunHandle", "execute"]
 
 STREAM_MODES = frozenset(
     {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints", "debug"}
@@ -183,7 +183,7 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
                 handle.emit(_event_name(mode, ns), data)
     except asyncio.CancelledError as cancelled:
         handle.error = cancelled
-    except Exception as error:  # the graph's own failure: recorded on the run and the thread
+    except Exception as error:  # noqa: BLE001 - any graph failure is the run's result
         handle.error = error
         handle.traceback = traceback.format_exc()
         handle.emit("error", error_json(error))

@@ -15,6 +15,7 @@ from typing import Any
 
 from langgraph.errors import is_invalid_resume
 from langgraph.types import Interrupt
+from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import open_backend
@@ -23,12 +24,12 @@ from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec
+from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
-from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import error_json, interrupt_json
-from hitl_widgets.runtime.threads import ThreadOps, thread_config
+from hitl_widgets.runtime.threads import ThreadOps, stamp_run_end, thread_config
 
 __all__ = ["GraphRunError", "Runtime"]
 
@@ -156,8 +157,15 @@ class Runtime(ThreadOps):
         run = {
             "run_id": run_id, "thread_id": tid, "assistant_id": assistant["assistant_id"],
             "created_at": stamp, "updated_at": stamp, "status": "pending",
-            "metadata": dict(metadata or {}), "multitask_strategy": strategy,
-            "kwargs": {"owner_pid": os.getpid(), "stream_mode": modes},
+            "metadata": {**dict(metadata or {}), "graph_id": assistant["graph_id"],
+                         "assistant_id": assistant["assistant_id"]},
+            "multitask_strategy": strategy,
+            "kwargs": {
+                "input": input, "command": dict(command) if command is not None else None,
+                "config": dict(config or {}), "stream_mode": modes,
+                "interrupt_before": interrupt_before, "interrupt_after": interrupt_after,
+                "owner_pid": os.getpid(),  # so a later process knows a dead run from a live one
+            },
         }
         run_config: dict[str, Any] = {**dict(config or {})}
         configurable = {**run_config.get("configurable", {}), **thread_config(tid, checkpoint, checkpoint_id)["configurable"]}
@@ -259,7 +267,7 @@ class Runtime(ThreadOps):
                 await self._check_command(handle)  # queued: the thread may have moved on meanwhile
             head = await self.backend.saver.aget_tuple(thread_config(tid))
             handle.start_checkpoint_id = head.config["configurable"]["checkpoint_id"] if head else None
-        except Exception as error:  # a queued answer that went stale while it waited
+        except Exception as error:  # noqa: BLE001 - a queued answer that went stale ends its run
             handle.error = error
             handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
             handle.emit("error", error_json(error))
@@ -286,7 +294,8 @@ class Runtime(ThreadOps):
         elif error is not None:
             self._set_run(handle, "error")
             # An answer LangGraph rejected saved nothing: the thread is still interrupted.
-            await self.refresh_thread(tid, error=None if invalid_resume or _is_api_error(error) else error_json(error))
+            await self.refresh_thread(
+                tid, error=None if invalid_resume or isinstance(error, APIStatusError) else error_json(error))
         else:
             self._set_run(handle, "success")
             if not await self._refresh_from_stream(handle):
@@ -327,26 +336,30 @@ class Runtime(ThreadOps):
             if not interrupts:
                 return False
         thread = self._thread(tid)
-        thread.update(values=values, interrupts=to_json(interrupts), error=None, updated_at=now(),
+        thread.update(values=values, interrupts=to_json(interrupts),
                       status="interrupted" if interrupts else "idle")
-        self.backend.records.put_thread(thread)
+        self.backend.records.put_thread(stamp_run_end(thread))
         return True
 
-    async def _handle(self, thread_id: str, run_id: str) -> RunHandle | None:
+    async def _run_record(self, thread_id: str, run_id: str) -> dict[str, Any]:
         run = self.backend.records.get_run(str(run_id))
         if run is None or run["thread_id"] != str(thread_id):
             raise not_found(
                 f"run {run_id} not found in thread {thread_id}; list runs with "
                 f"runs.list({str(thread_id)!r})", thread_id=str(thread_id), run_id=str(run_id),
             )
+        return run
+
+    async def _handle(self, thread_id: str, run_id: str) -> RunHandle | None:
+        await self._run_record(thread_id, run_id)
         return self._handles.get(str(run_id))
 
     def result_of(self, handle: RunHandle, raise_error: bool = True) -> Any:
         """The body of a finished run, raising what the caller should see."""
         error = handle.error
         tid = handle.run["thread_id"]
-        if _is_api_error(error):
-            raise error  # type: ignore[misc]
+        if isinstance(error, APIStatusError):
+            raise error
         if isinstance(error, ValidationError) and is_invalid_resume(error):
             raise unprocessable(
                 f"thread {tid}: the graph rejected the answer against its response_schema "
@@ -387,7 +400,7 @@ class Runtime(ThreadOps):
 
     async def _thread_body(self, thread_id: str) -> Any:
         thread = self._thread(thread_id)
-        if thread["status"] == "interrupted" and thread["interrupts"]:
+        if thread["status"] == "interrupted" and thread.get("interrupts"):
             return {"__interrupt__": [i for items in thread["interrupts"].values() for i in items]}
         return thread["values"] or {}
 
@@ -401,8 +414,7 @@ class Runtime(ThreadOps):
             yield item
 
     async def runs_get(self, thread_id: str, run_id: str) -> dict[str, Any]:
-        await self._handle(thread_id, run_id)
-        return self.backend.records.get_run(str(run_id))  # type: ignore[return-value]
+        return await self._run_record(thread_id, run_id)
 
     async def runs_list(self, thread_id: str, *, limit: int = 10, offset: int = 0,
                         status: str | None = None) -> list[dict[str, Any]]:
@@ -432,12 +444,6 @@ class Runtime(ThreadOps):
             handle.task.cancel()
         if wait:
             await handle.done.wait()
-
-
-def _is_api_error(error: BaseException | None) -> bool:
-    from langgraph_sdk.errors import APIStatusError
-
-    return isinstance(error, APIStatusError)
 
 
 def _alive(pid: int) -> bool:

@@ -22,7 +22,7 @@ from hitl_widgets.runtime.state import (
     thread_status,
 )
 
-__all__ = ["ThreadOps", "EMPTY_STATE"]
+__all__ = ["EMPTY_STATE", "ThreadOps", "stamp_run_end", "thread_config"]
 
 EMPTY_STATE: dict[str, Any] = {
     "values": {},
@@ -49,6 +49,15 @@ def thread_config(thread_id: str, checkpoint: Mapping[str, Any] | None = None,
     if checkpoint_id:
         configurable["checkpoint_id"] = checkpoint_id
     return {"configurable": configurable}
+
+
+def stamp_run_end(thread: dict[str, Any], error: Any = None) -> dict[str, Any]:
+    """The keys a thread record gains once a run has touched it (as on the server)."""
+    stamp = now()
+    thread.setdefault("interrupts", {})
+    thread.update(error=error, updated_at=stamp, state_updated_at=stamp,
+                  config={"configurable": {}})
+    return thread
 
 
 class ThreadOps:
@@ -85,9 +94,7 @@ class ThreadOps:
             thread["values"] = to_json(state.values)
             thread["interrupts"] = interrupts_by_task(state)
         thread["status"] = status or thread_status(state, errored=error is not None)
-        thread["error"] = error
-        thread["updated_at"] = now()
-        self.backend.records.put_thread(thread)
+        self.backend.records.put_thread(stamp_run_end(thread, error))
         return thread
 
     async def threads_create(self, *, metadata: Mapping[str, Any] | None = None,
@@ -108,16 +115,16 @@ class ThreadOps:
         if graph_id is not None:
             self.graphs.assistant(graph_id)  # 404 for an unknown graph, before anything is written
             meta["graph_id"] = graph_id
+        # The server's shape for a new thread: no interrupts or error keys until a run.
         thread = {
             "thread_id": thread_id,
             "created_at": stamp,
             "updated_at": stamp,
+            "state_updated_at": stamp,
             "metadata": meta,
             "status": "idle",
             "config": {},
             "values": None,
-            "interrupts": {},
-            "error": None,
         }
         self.backend.records.put_thread(thread)
         if supersteps:
