@@ -25,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hitl_widgets import get_client  # noqa: E402
-from hitl_widgets.views import StateView, ThreadView  # noqa: E402
-from hitl_widgets.views.session import STREAM_MODES  # noqa: E402
-from tests.graphs.scenarios import seed  # noqa: E402
+from hitl_widgets import get_client
+from hitl_widgets.views import StateView, ThreadView
+from hitl_widgets.views.session import STREAM_MODES
+from tests.graphs.scenarios import seed
 
 
 def chat(n: int) -> list[dict[str, Any]]:

@@ -116,7 +116,7 @@ def guarded(report: ErrorReporter | None, title: str,
     def call(*args: Any, **kwargs: Any) -> None:
         try:
             fn(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
+        except Exception as exc:  # shown to the user, never swallowed
             if report is None:
                 raise
             report(exc, title)

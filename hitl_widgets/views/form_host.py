@@ -77,7 +77,7 @@ class FormHost(widgets.VBox):
             return False
         factory = self._factory
         if factory is None:
-            from hitl_widgets.forms import InterruptForm  # noqa: PLC0415 - built lazily
+            from hitl_widgets.forms import InterruptForm  # built lazily
 
             factory = InterruptForm
         labels = {p.id: p.label for p in pending}

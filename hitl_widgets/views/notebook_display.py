@@ -17,7 +17,7 @@ _NEVER = object()
 
 def _shell() -> Any:
     try:
-        from IPython import get_ipython  # noqa: PLC0415 - only inside IPython
+        from IPython import get_ipython  # only inside IPython
     except ImportError:
         return None
     return get_ipython()
@@ -41,7 +41,7 @@ def mark_displayed(view: Any) -> None:
 
 def display_view(view: Any, record: Any, display_id: str) -> None:
     """Display the live widget, then the static record under `display_id`."""
-    from IPython.display import display  # noqa: PLC0415 - only when displaying
+    from IPython.display import display  # only when displaying
 
     shell = _shell()
     shown_in = getattr(view, _SHOWN_BY_REVIEW, _NEVER)
@@ -59,6 +59,6 @@ def update_record(record: Any, display_id: str | None) -> None:
     """Rewrite every displayed copy of the record (nothing if it was never displayed)."""
     if display_id is None:
         return
-    from IPython.display import update_display  # noqa: PLC0415 - only when displaying
+    from IPython.display import update_display  # only when displaying
 
     update_display(record, display_id=display_id)

@@ -63,11 +63,10 @@ class Progress(widgets.HTML):
                 # A task that ended with interrupts is waiting for a person, not done.
                 (self.asking if data.get("interrupts") else self.done).append(name)
         elif base == "updates" and isinstance(data, Mapping):
+            # Without the `tasks` mode, updates are the only sign of progress.
             for node in data:
-                if not str(node).startswith("__"):
-                    # Without the `tasks` mode, updates are the only sign of progress.
-                    if node not in self.running.values():
-                        self.done.append(str(node))
+                if not str(node).startswith("__") and node not in self.running.values():
+                    self.done.append(str(node))
         if base == "tasks" and self._since_render() >= REDRAW_SECONDS:
             # A node started or ended: worth a redraw, unless one was just made (a fast run
             # would spend more time drawing its progress than running).

@@ -79,8 +79,8 @@ class ReviewRecord:
 
     def to_text(self) -> str:
         """The same record as plain text (the `text/plain` fallback)."""
-        lines = [f"Review record · thread {self.thread_id} · assistant {self.assistant_id} "
-                 f"· status {self.status}"]
+        lines = [(f"Review record · thread {self.thread_id} · assistant {self.assistant_id} "
+                  f"· status {self.status}")]
         for d in self.decisions or []:
             lines.append(f"  {d.at} {d.node}: {_short(d.answer, 120)} ({d.outcome})")
         if self.error:

@@ -16,7 +16,7 @@ from typing import Any
 
 from hitl_widgets.views.messages import is_message_list, render_conversation
 
-__all__ = ["STYLE", "render_json", "render_state", "render_value", "esc"]
+__all__ = ["STYLE", "esc", "render_json", "render_state", "render_value"]
 
 #: Strings longer than this are folded behind their beginning.
 FOLD_CHARS = 240

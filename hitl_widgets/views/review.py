@@ -33,7 +33,7 @@ def review(graph_or_client: Any, *, assistant_id: str = "agent", input: Any = No
                              "already has its own storage")
         client = graph_or_client
     else:
-        from hitl_widgets.client import get_client  # noqa: PLC0415 - views use it only here
+        from hitl_widgets.client import get_client  # views use it only here
 
         client = get_client(graphs={assistant_id: graph_or_client}, checkpointer=checkpointer)
     if thread_id is None and input is None:
@@ -43,7 +43,7 @@ def review(graph_or_client: Any, *, assistant_id: str = "agent", input: Any = No
     if input is not None:
         view.start(input)
     if display:
-        from IPython.display import display as show  # noqa: PLC0415 - only when displaying
+        from IPython.display import display as show  # only when displaying
 
         show(view)
         mark_displayed(view)

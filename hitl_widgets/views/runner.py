@@ -81,7 +81,7 @@ class JobRunner:
             except asyncio.CancelledError:
                 self._queue.clear()
                 raise
-            except Exception as exc:  # noqa: BLE001 - every failure goes to the view
+            except Exception as exc:  # noqa: BLE001 - every failure goes to the view's errors
                 self._report(exc, title)
             finally:
                 self.current = None

@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import ipywidgets as widgets
@@ -53,7 +53,7 @@ __all__ = ["ThreadView"]
 #: The tabs, in order: State, History, Graph, Edit state.
 _TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = 1, 2, 3
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class ThreadView(widgets.VBox):

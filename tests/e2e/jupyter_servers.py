@@ -1,8 +1,7 @@
 """JupyterLab and Voila servers for browser tests, isolated from $HOME (BROWSER_TESTS.md §7).
 
-Import the fixtures into a test module:
-`from tests.e2e.jupyter_servers import jupyter_env, jupyter_lab, lab_notebook, voila_app`,
-and name the notebooks in module constants `LAB_NOTEBOOK` and `VOILA_NOTEBOOK`.
+`tests/e2e/conftest.py` makes the fixtures available; a test module names its notebooks in
+the module constants `LAB_NOTEBOOK` and `VOILA_NOTEBOOK`.
 """
 
 from __future__ import annotations

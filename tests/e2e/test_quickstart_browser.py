@@ -11,15 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.jupyter_servers import (  # noqa: F401 - fixtures used by name
-    Server,
-    browser_context_args,
-    browser_type_launch_args,
-    jupyter_env,
-    jupyter_lab,
-    lab_notebook,
-    voila_app,
-)
+from tests.e2e.jupyter_servers import Server
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-import hitl_widgets.views as views
+from hitl_widgets import views
 
 
 def test_all_is_complete_and_documented() -> None:

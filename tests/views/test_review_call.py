@@ -66,7 +66,7 @@ async def test_review_opens_an_existing_thread_on_a_client(client: Any,
 async def test_review_arguments_are_checked(client: Any) -> None:
     with pytest.raises(ValueError, match="checkpointer"):
         review(client, assistant_id="seed", input={}, checkpointer="memory", display=False)
-    with pytest.raises(ValueError, match="input=... to start a run, or thread_id"):
+    with pytest.raises(ValueError, match=r"input=\.\.\. to start a run, or thread_id"):
         review(client, assistant_id="seed", display=False)
 
 
