@@ -5,6 +5,7 @@ form finds nothing wrong with it."""
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 import jsonschema
@@ -19,6 +20,8 @@ Pair = tuple[dict[str, Any], st.SearchStrategy[Any]]
 """A schema and a strategy for values valid against it."""
 
 SAFE_INT = 2**53
+EXAMPLES = int(os.environ.get("HITL_HYPOTHESIS_EXAMPLES", "150"))
+"""Examples per property; raise it for a deeper run (`HITL_HYPOTHESIS_EXAMPLES=2000`)."""
 KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-100, 100), st.text(max_size=8))
 
@@ -112,7 +115,7 @@ SCHEMAS = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_value_set_into_the_form_reads_back_identical(data: st.DataObject) -> None:
     schema, values = data.draw(SCHEMAS, label="schema")
@@ -124,3 +127,28 @@ def test_value_set_into_the_form_reads_back_identical(data: st.DataObject) -> No
     assert form.errors == []
     form.value = value  # and again over a filled form
     assert same(form.value, value)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-SAFE_INT, SAFE_INT)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=JSON_VALUES)
+def test_untouched_inferred_form_answers_the_value_itself(value: Any) -> None:
+    from hypothesis import assume
+
+    from hitl_widgets.forms.renderers.human_interrupt import is_human_interrupt
+    from hitl_widgets.forms.renderers.inferred import text_to_revise
+
+    interrupt = {"value": value, "id": "v"}
+    # These shapes are read as requests with their own answers (see the case files).
+    assume(text_to_revise(value) is None and not is_human_interrupt(interrupt))
+    form = InterruptForm(interrupt)
+    assert same(form.value, value), (form.value, value)
+    assert form.changes() == [] and form.errors == []

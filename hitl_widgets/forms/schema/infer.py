@@ -42,11 +42,10 @@ def schema_from_value(value: Any, *, multiline: bool = False) -> dict[str, Any]:
     if kind in ("boolean", "integer", "number"):
         return {"type": kind}
     if kind == "array":
-        types = {_json_type(v) for v in value}
-        if len(types) == 1 and not types & {"null", "other", "array", "object"}:
-            return {"type": "array", "items": schema_from_value(value[0])}
-        if types == {"object"} and len({tuple(v) for v in value}) == 1:
-            return {"type": "array", "items": schema_from_value(value[0])}
+        # Typed items only when every item would get the same fields; else JSON per item.
+        items = [schema_from_value(v) for v in value]
+        if items and all(i == items[0] for i in items) and items[0]:
+            return {"type": "array", "items": items[0]}
         return {"type": "array", "items": {}}
     if kind == "object" and all(isinstance(k, str) for k in value):
         return {
