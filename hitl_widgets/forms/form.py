@@ -65,14 +65,15 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
     >>> form.value = {...}; form.submit()   # or let the reviewer click Submit
 
     `value` is the answer (several interrupts: `{interrupt_id: answer}`); `resume` is always
-    `{interrupt_id: answer}`, ready for `Command(resume=...)`.
+    `{interrupt_id: answer}`, ready for `Command(resume=...)`. Several interrupts are stacked
+    in sections, or laid out in columns with `side_by_side=True`.
     """
 
     disabled = Bool(False, help="Disable every input and Submit (while a resume runs).")
 
     def __init__(self, interrupts: Mapping[str, Any] | Any | Sequence[Any], *,
                  labels: Mapping[str, str] | None = None, submit_label: str = "Submit",
-                 **kwargs: Any) -> None:
+                 side_by_side: bool = False, **kwargs: Any) -> None:
         items = [interrupts] if isinstance(interrupts, Mapping) or hasattr(
             interrupts, "id") else list(interrupts)
         if not items:
@@ -94,8 +95,13 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
         self._status = W.HTML(layout=self._ctx.full)
         self._status.add_class("hitl-form-status")
         self._callbacks: list[SubmitCallback] = []
-        super().__init__([*(p.widget for p in self.parts), self._status, self.submit_button],
-                         **kwargs)
+        sections: list[W.Widget] = [p.widget for p in self.parts]
+        if side_by_side and len(sections) > 1:
+            # Columns as wide as the screen allows, wrapping to rows on a narrow one.
+            sections = [W.GridBox(sections, layout=W.Layout(
+                grid_template_columns="repeat(auto-fit, minmax(320px, 1fr))",
+                grid_gap="0 16px", width="auto"))]
+        super().__init__([*sections, self._status, self.submit_button], **kwargs)
         self.add_class("hitl-form")
         self.observe(self._on_disabled, "disabled")
 
@@ -145,6 +151,12 @@ class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
                 if live:
                     out.setdefault((p.interrupt_id, tuple(f.loc)), []).extend(live)
         return out
+
+    def reset(self) -> None:
+        """Put every answer back to what the form proposed when built; clear messages."""
+        for p in self.parts:
+            p.reset()
+        self.clear_errors()
 
     def changes(self) -> list[Change]:
         """What the reviewer changed against the proposals, field by field."""

@@ -78,6 +78,17 @@ class InterruptPart:
         else:
             self.field.set(answer)
 
+    def reset(self) -> None:
+        """Back to the proposal (leaving JSON mode)."""
+        self.json_mode = False
+        if self.json_field is not None:  # the JSON did not fit the fields: drop it anyway
+            self.ctx.forget(self.json_field.owned_widgets())
+            self.json_field = None
+            self._body.children = (self.field.widget,)
+            self.json_toggle.value = False
+        self.field.set(copy.deepcopy(self.proposal))
+        self.show_errors([])
+
     def changes(self) -> list[Change]:
         """What the answer changes against the proposal."""
         return self._diff(self.proposal, self.value, self.interrupt_id)

@@ -267,3 +267,16 @@ def test_odd_schemas_still_give_an_answerable_form(schema: dict) -> None:
     part.json_mode = True
     part.value = 5
     assert form.resume == {"o": 5}
+
+
+def test_reset_and_side_by_side() -> None:
+    form = InterruptForm([{"value": {"n": 1}, "id": "a"}, {"value": "s", "id": "b"}],
+                         side_by_side=True)
+    assert isinstance(form.children[0], W.GridBox)
+    assert [w for w in form.children[0].children] == [p.widget for p in form.parts]
+    form.value = {"a": {"n": 2}, "b": "t"}
+    form.parts[0].json_mode = True
+    form.parts[0].json_field.input.value = "not json"
+    form.reset()
+    assert form.value == {"a": {"n": 1}, "b": "s"} and form.changes() == []
+    assert not form.parts[0].json_mode and form.errors == []
