@@ -13,7 +13,9 @@ from typing import Any
 
 # Long labels wrap instead of being cut (ipywidgets' own `description` truncates).
 _LABEL = "font-weight:600;white-space:normal;overflow-wrap:anywhere"
-_HELP = "color:var(--jp-ui-font-color2,#616161);font-size:90%;white-space:pre-wrap"
+# ipywidgets' HTML sets a 28px line height (one input row); text blocks need their own.
+_BLOCK = "line-height:1.4;margin:2px 0"
+_HELP = f"color:var(--jp-ui-font-color2,#616161);font-size:90%;white-space:pre-wrap;{_BLOCK}"
 _ERROR = "color:var(--jp-error-color1,#d32f2f);white-space:pre-wrap"
 
 
@@ -37,7 +39,7 @@ def errors_html(messages: list[str]) -> str:
 
 def text_html(text: str, *, css_class: str = "hitl-text") -> str:
     """Untrusted prose (an action's description), newlines kept."""
-    return f'<div class="{css_class}" style="white-space:pre-wrap">{escape(text)}</div>'
+    return f'<div class="{css_class}" style="white-space:pre-wrap;{_BLOCK}">{escape(text)}</div>'
 
 
 def heading_html(text: str) -> str:
@@ -58,6 +60,6 @@ def value_html(value: Any, *, limit: int = 20_000) -> str:
     if len(shown) > limit:
         shown = shown[:limit] + f"\n… ({len(shown) - limit} more characters)"
     return (
-        '<pre class="hitl-context" style="white-space:pre-wrap;margin:0;'
-        f'max-height:16em;overflow:auto">{escape(shown)}</pre>'
+        '<pre class="hitl-context" style="white-space:pre-wrap;margin:2px 0;line-height:1.35;'
+        f'font-size:90%;max-height:16em;overflow:auto">{escape(shown)}</pre>'
     )

@@ -150,7 +150,8 @@ class SchemaBuilder:
         variants: list[Variant] = []
         for i, (b, r) in enumerate(keep):
             tag = _tag_of(r, tag_key)
-            label = str(tag) if tag is not MISSING else str(
+            # A tag is an API value ("approve"); the selector shows it as a word ("Approve").
+            label = _humane(str(tag)) if tag is not MISSING else str(
                 r.get("title") or r.get("type") or f"Option {i + 1}")
             variants.append((label, b, tag))
 
@@ -193,6 +194,11 @@ _ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "depr
 def _constrains(schema: dict[str, Any]) -> bool:
     """False for `{}` and annotation-only schemas, which accept any value."""
     return any(k not in _ANNOTATIONS for k in schema)
+
+
+def _humane(tag: str) -> str:
+    text = tag.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else tag
 
 
 def _tag_of(schema: dict[str, Any], tag_key: str | None) -> Any:
