@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -14,19 +15,15 @@ __all__ = ["Progress"]
 
 #: At most one redraw per node event within this many seconds (the timer ticks anyway).
 REDRAW_SECONDS = 0.1
-
-
-def _event_and_data(part: Any) -> tuple[str, Any]:
-    """`(event, data)` of a stream part: the SDK's `StreamPart` tuple or a v2 dict."""
-    if isinstance(part, Mapping):
-        return str(part.get("type") or part.get("event") or ""), part.get("data")
-    return str(getattr(part, "event", "")), getattr(part, "data", None)
+#: How often the elapsed time is redrawn while a run is active.
+TICK_SECONDS = 0.25
 
 
 class Progress(widgets.HTML):
     """One line: the action, the node(s) running now, the nodes done, the elapsed time.
 
-    Fed with `start()`, every stream part (`feed()`), `tick()` from a timer, `finish()`.
+    Fed with `start()`, every stream part (`feed()`), and `finish()`; between them a loop
+    timer redraws the elapsed time (`tick()`).
     `running` and `done` are readable from Python.
     """
 
@@ -39,6 +36,7 @@ class Progress(widgets.HTML):
         self.started_at: float | None = None
         self.elapsed: float = 0.0
         self._rendered_at = 0.0
+        self._timer: asyncio.TimerHandle | None = None
 
     def start(self, action: str) -> None:
         """A run begins (`action` is e.g. "Resuming")."""
@@ -49,10 +47,23 @@ class Progress(widgets.HTML):
         self.started_at = time.perf_counter()
         self.elapsed = 0.0
         self._render(active=True)
+        self._arm()
 
-    def feed(self, part: Any) -> str:
-        """Take one stream part into account; returns its event name."""
-        event, data = _event_and_data(part)
+    def _arm(self) -> None:
+        # A loop timer rather than a ticking task: no extra task to schedule and cancel
+        # around every run (a resume of a small graph takes about a millisecond).
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._timer = loop.call_later(TICK_SECONDS, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self.tick()
+        self._arm()
+
+    def feed(self, event: str, data: Any) -> None:
+        """Take one stream part (`event`, `data`) into account."""
         base = event.split("|", 1)[0]  # subgraph events are "updates|ns:..."
         if base == "tasks" and isinstance(data, Mapping) and "name" in data:
             task_id, name = str(data.get("id", data["name"])), str(data["name"])
@@ -71,7 +82,6 @@ class Progress(widgets.HTML):
             # A node started or ended: worth a redraw, unless one was just made (a fast run
             # would spend more time drawing its progress than running).
             self.tick()
-        return event
 
     def _since_render(self) -> float:
         return time.perf_counter() - self._rendered_at
@@ -84,6 +94,9 @@ class Progress(widgets.HTML):
 
     def finish(self, outcome: str) -> None:
         """The run ended (`outcome` e.g. "interrupted", "done", "failed")."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.started_at is not None:
             self.elapsed = time.perf_counter() - self.started_at
         self.running = {}

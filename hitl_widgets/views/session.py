@@ -36,9 +36,13 @@ class RunOutcome:
 
 
 def _event(part: Any) -> tuple[str, Any]:
+    """`(event, data)` of a stream part: the SDK's `StreamPart` tuple, or a v2 dict."""
+    event = getattr(part, "event", None)
+    if isinstance(event, str):
+        return event, part.data
     if isinstance(part, Mapping):
         return str(part.get("type") or part.get("event") or ""), part.get("data")
-    return str(getattr(part, "event", "")), getattr(part, "data", None)
+    return "", None
 
 
 class ThreadSession:
@@ -78,8 +82,9 @@ class ThreadSession:
                                                                        subgraphs=True)
         return state
 
-    async def run(self, on_part: Callable[[Any], object], **kwargs: Any) -> RunOutcome:
-        """Stream one run on the thread; every part goes to `on_part` as it arrives.
+    async def run(self, on_part: Callable[[str, Any], object], **kwargs: Any) -> RunOutcome:
+        """Stream one run on the thread; every part goes to `on_part(event, data)` as it
+        arrives.
 
         `multitask_strategy="reject"`: a second resume while a run is going is refused with
         409 rather than queued behind the first (queued, it would answer a stale question).
@@ -111,7 +116,7 @@ class ThreadSession:
                 outcome.values = {k: v for k, v in data.items() if k != "__interrupt__"}
             elif event == "error":
                 outcome.error = data if isinstance(data, Mapping) else {"message": str(data)}
-            on_part(part)
+            on_part(event, data)
         return outcome
 
     @property

@@ -8,7 +8,6 @@ form. Tabs hold the history (with fork), the graph picture and a state editor.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -297,24 +296,16 @@ class ThreadView(widgets.VBox):
     async def _stream(self, action: str, **kwargs: Any) -> RunOutcome:
         self.notice.value = ""
         self.progress.start(action)
-        ticker = asyncio.ensure_future(self._tick())
         try:
             outcome = await self.session.run(self.progress.feed, **kwargs)
         except BaseException:
             self.progress.finish(f"{action} failed")
             raise
-        finally:
-            ticker.cancel()
         self.last_outcome = outcome
         ending = ("failed" if outcome.error else "stopped at an interrupt"
                   if outcome.interrupted else "done")
         self.progress.finish(f"{action}: {ending}")
         return outcome
-
-    async def _tick(self) -> None:
-        while True:  # cancelled by `_stream` when the run ends
-            await asyncio.sleep(0.25)
-            self.progress.tick()
 
     async def _load(self, after: RunOutcome | None = None) -> None:
         """Re-display the thread. Right `after` a run streamed to its end, the status follows
