@@ -160,3 +160,16 @@ def test_date_picker_takes_the_browser_reading(widget_comms: list[Any]) -> None:
     assert form.value == "2026-12-24"
     _click(form, widget_comms, {n: {"value": ""}})  # an incomplete date reads empty
     assert form.value == "" and "Not a valid date" in form.errors[0]["msg"]
+
+
+def test_what_the_browser_cannot_show_exactly_is_not_an_edit(widget_comms: list[Any]) -> None:
+    big = 2**60 + 1
+    form = InterruptForm({"value": {"id": big, "text": "a\r\nb"}, "id": "x"})
+    ids = _ids(form)
+    # The browser shows the nearest double and "\n" line breaks; that is not an edit.
+    _click(form, widget_comms, {ids["id"]: {"value": str(int(float(big)))},
+                                ids["text"]: {"value": "a\nb"}})
+    assert form.value == {"id": big, "text": "a\r\nb"}
+    assert form.changes() == [] and form.errors == []
+    _click(form, widget_comms, {ids["id"]: {"value": "7"}, ids["text"]: {"value": "a\nc"}})
+    assert form.value == {"id": 7, "text": "a\nc"}

@@ -53,13 +53,18 @@ class StringField(Field):
     def set(self, value: Any) -> None:
         if not isinstance(value, str):
             raise _type_error(self.loc, "a string", value)
-        if "\n" in value and isinstance(self.input, W.Text):
+        if ("\n" in value or "\r" in value) and isinstance(self.input, W.Text):
             self._become_textarea()
         self.input.value = value
 
     def _apply(self, dom: dict[str, Any]) -> None:
-        if "value" in dom:
-            self.input.value = str(dom["value"])
+        if "value" not in dom:
+            return
+        shown = str(dom["value"])
+        # Browsers normalise line breaks in a <textarea> to "\n": the same text on screen
+        # must not turn a proposal's "\r\n" into an edit.
+        if shown != _browser_text(self.input.value):
+            self.input.value = shown
 
     def _become_textarea(self) -> None:
         # A one-line <input> drops newlines on screen; what is shown must be what is sent.
@@ -115,7 +120,12 @@ class IntegerField(Field):
             self._bad_input = f"Enter a whole number (the box shows {text!r})."
             return
         self._bad_input = None
-        self.input.value = int(text) if text.lstrip("+-").isdigit() else int(number)
+        shown = int(text) if text.lstrip("+-").isdigit() else int(number)
+        current = int(self.input.value)
+        # Beyond 2**53 the browser shows the nearest double; that rounding is not an edit.
+        if abs(current) > 2**53 and float(shown) == float(current):
+            return
+        self.input.value = shown
 
     def local_errors(self) -> list[tuple[Loc, str]]:
         return [(self.loc, self._bad_input)] if self._bad_input else []
@@ -260,6 +270,11 @@ class ConstField(Field):
         if value != self.const:
             where = ".".join(str(p) for p in self.loc) or "the answer"
             raise ValueError(f"{where} is fixed to {self.const!r}, got {value!r}")
+
+
+def _browser_text(text: str) -> str:
+    """`text` as a browser's text box reports it (line breaks as "\n")."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _is_number(value: Any) -> bool:
