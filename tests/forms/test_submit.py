@@ -173,3 +173,14 @@ def test_what_the_browser_cannot_show_exactly_is_not_an_edit(widget_comms: list[
     assert form.changes() == [] and form.errors == []
     _click(form, widget_comms, {ids["id"]: {"value": "7"}, ids["text"]: {"value": "a\nc"}})
     assert form.value == {"id": 7, "text": "a\nc"}
+
+
+def test_number_typed_as_a_whole_number_stays_an_int(widget_comms: list[Any]) -> None:
+    form = InterruptForm({"value": {"price": 3}, "id": "p", "response_schema": {
+        "type": "object", "properties": {"price": {"type": "number"}}, "required": ["price"]}})
+    form.value = {"price": 3}
+    [n] = form.dom_ids()[("p", ("price",))]
+    _click(form, widget_comms, {n: {"value": "4"}})
+    assert form.value == {"price": 4} and isinstance(form.value["price"], int)
+    _click(form, widget_comms, {n: {"value": "4.5"}})
+    assert form.value == {"price": 4.5}

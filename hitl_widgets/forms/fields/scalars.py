@@ -170,7 +170,8 @@ class NumberField(Field):
             return
         self._bad_input = None
         if number != self.input.value:
-            self._int_like = False
+            # Typed "4" over a proposed 3 stays an int; "4.0" or "4.5" is a float.
+            self._int_like = text.lstrip("+-").isdigit()
             self.input.value = number
 
     def local_errors(self) -> list[tuple[Loc, str]]:
