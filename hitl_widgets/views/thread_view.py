@@ -93,6 +93,9 @@ class ThreadView(widgets.VBox):
         self._runner = JobRunner(self._report)
 
         self.header = widgets.HTML()
+        self.refresh_button = widgets.Button(
+            description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"),
+            tooltip="Reload the thread (answered or changed elsewhere?)")
         self.progress = Progress()
         self.notice = widgets.HTML()
         self.errors = ErrorArea()
@@ -104,10 +107,13 @@ class ThreadView(widgets.VBox):
         self.tabs = widgets.Tab(children=[self.state_view, self.timeline, self.picture,
                                           self.editor])
         self.tabs.titles = ("State", "History", "Graph", "Edit state")
-        super().__init__(children=[self.header, self.progress, self.notice, self.errors,
-                                   self.form_box, self.tabs], **kwargs)
+        super().__init__(children=[widgets.HBox([self.header, self.refresh_button]),
+                                   self.progress, self.notice, self.errors, self.form_box,
+                                   self.tabs], **kwargs)
         self.add_class("hw-thread-view")
         self.timeline.report = self.editor.report = self._report
+        self.refresh_button.on_click(
+            guarded(self._report, "Refresh", lambda _button: self.refresh()))
         self.timeline.on_fork(lambda cid, values: self.fork(cid, values))
         self.editor.on_apply(lambda values, as_node: self.update_state(values, as_node=as_node))
         self.editor.on_continue(self.continue_run)

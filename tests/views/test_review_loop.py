@@ -140,6 +140,13 @@ async def test_stale_form_is_refused_and_refreshed(client: Any, widget_comms: li
     # Refreshed: the view now shows the next question, not the stale one.
     assert [p.label for p in view.pending] == ["approve"]
     assert view.values["some_text"] == "answered elsewhere"
+    other.form.value = "approved elsewhere"
+    other.submit()
+    await other.wait()
+    view.refresh_button.click()  # the reviewer reloads by hand
+    await view.wait()
+    assert view.status == "idle" and view.form is None
+    assert view.values["approved"] == "approved elsewhere"
 
 
 async def test_answer_racing_another_is_refused_by_the_client(
