@@ -17,6 +17,14 @@ from tests.views.conftest import open_view
 pytestmark = pytest.mark.anyio
 
 
+def sent_values(widget_comms: list, widget: Any) -> list[Any]:
+    """Every `value` the kernel sent to the browser for `widget` (recorded comm messages)."""
+    comm = next(c for c in widget_comms if c.comm_id == widget.model_id)
+    return [m["data"]["state"]["value"] for m in comm.messages
+            if m["data"] and m["data"].get("method") == "update"
+            and "value" in m["data"]["state"]]
+
+
 async def test_seed_flow(client: Any, widget_comms: list) -> None:
     view = await open_view(client, "seed", {"some_text": "original text"})
     assert view.status == "interrupted" and len(view.pending) == 1
@@ -36,6 +44,9 @@ async def test_seed_flow(client: Any, widget_comms: list) -> None:
     assert [(d.node, d.answer, d.outcome) for d in view.decisions] == [
         ("human_node", "Edited text", "accepted")]
     assert "done" in view.progress.value and "human_node" in view.progress.value
+    # What reached the browser: the new state and status.
+    assert "Edited text" in sent_values(widget_comms, view.state_view.body)[-1]
+    assert "idle" in sent_values(widget_comms, view.header)[-1]
 
 
 async def test_two_sequential_interrupts(client: Any, widget_comms: list) -> None:
@@ -172,10 +183,14 @@ async def test_double_click_sends_one_resume(client: Any, widget_comms: list) ->
     view = await open_view(client, "seed", {"some_text": "x"})
     view.form.value = "once"
     resume = view.form.resume
+    button = view.form.submit_button
     view.form.submit_button.click()
     view.form.submit_button.click()  # refused by the disabled form
     view.resume(resume)  # and by the view, should a click get through anyway
     assert view.refused_submits == 1
+    comm = next(c for c in widget_comms if c.comm_id == button.model_id)
+    assert any(m["data"]["state"].get("disabled") is True for m in comm.messages
+               if m["data"] and m["data"].get("method") == "update")  # the browser's button too
     await view.wait()
     assert len(await client.runs.list(view.thread_id)) == 2
     assert len(view.decisions) == 1 and view.values == {"some_text": "once"}
