@@ -10,7 +10,11 @@
    the previous state) and the JSON toggle. Target: under 200 ms.
 
 Widgets are created without a front end (no comm traffic leaves the process), so the
-figures are the kernel-side cost.
+figures are the kernel-side cost. The view streams its resume (`updates`, `tasks`, `values`)
+to show progress, so the table also gives the client's own streamed resume: the difference
+between that line and the view's is the view's own work (one loop hop for the background
+task, the widget updates). Each in-kernel client call hops to the runtime's thread, so on
+a busy machine medians wander; the "best" columns show the uncontended cost.
 """
 
 from __future__ import annotations
