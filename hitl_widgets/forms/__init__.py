@@ -21,13 +21,14 @@ from hitl_widgets.forms.form import InterruptForm
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.renderers.registry import register_renderer
 from hitl_widgets.forms.submit import SubmitButton
-from hitl_widgets.forms.types import Change, FieldError
+from hitl_widgets.forms.types import Change, FieldError, FormFallbackWarning
 
 __all__ = [
     "Change",
     "Field",
     "FieldError",
     "FormContext",
+    "FormFallbackWarning",
     "InterruptForm",
     "InterruptPart",
     "SubmitButton",

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 
+class FormFallbackWarning(UserWarning):
+    """A typed form could not be built for an interrupt; it is answered with the JSON editor.
+
+    The form still works (and says why in place); the warning is there so that a renderer
+    bug or an unsupported schema does not go unnoticed in tests and logs.
+    """
+
+
 class FieldError(TypedDict):
     """One problem with an answer, placed on the field it is about."""
 

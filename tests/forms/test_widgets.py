@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import ipywidgets as W
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from hitl_widgets.forms import InterruptForm
+from hitl_widgets.forms import FormFallbackWarning, InterruptForm
 from hitl_widgets.forms.fields.containers import ArrayField
 from hitl_widgets.forms.fields.json_editor import JsonField
 from tests.forms.helpers import error_texts, html_under
@@ -259,8 +260,12 @@ def test_errors_and_changes_follow_each_payloads_nesting() -> None:
                                             "default": "x"}}},
 ], ids=["remote-ref", "missing-ref", "default-fits-no-variant", "nullable-bad-default"])
 def test_odd_schemas_still_give_an_answerable_form(schema: dict) -> None:
-    form = InterruptForm({"value": "q", "id": "o", "response_schema": schema})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        form = InterruptForm({"value": "q", "id": "o", "response_schema": schema})
     part = form.parts[0]
+    fell_back = [w for w in caught if issubclass(w.category, FormFallbackWarning)]
+    assert bool(fell_back) == (part.renderer == "json")
     assert part.renderer in ("schema", "json")
     if part.renderer == "json":
         assert "could not be built" in html_under(part.widget)

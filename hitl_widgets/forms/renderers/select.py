@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from hitl_widgets.forms.renderers.registry import user_renderer_for
 from hitl_widgets.forms.renderers.schema_form import context_widgets, has_schema, schema_part
 from hitl_widgets.forms.renderers.tool_approval import is_tool_approval, tool_approval_part
 from hitl_widgets.forms.schema.validate import make_validator
+from hitl_widgets.forms.types import FormFallbackWarning
 
 PartBuilder = Callable[[dict[str, Any], FormContext, "str | None"], InterruptPart]
 
@@ -47,6 +49,9 @@ def build_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None) -
 def fallback_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None,
                   error: Exception) -> InterruptPart:
     """A raw JSON editor for a payload the typed renderers could not build, saying why."""
+    warnings.warn(f"interrupt {interrupt.get('id')!r}: no typed form ({type(error).__name__}: "
+                  f"{str(error)[:200]}); answering it with the JSON editor",
+                  FormFallbackWarning, stacklevel=4)
     value = interrupt.get("value")
     schema = interrupt.get("response_schema")
     field = JsonField(ctx, (), title="Answer (JSON)", default=None,
