@@ -285,3 +285,15 @@ def test_reset_and_side_by_side() -> None:
     form.reset()
     assert form.value == {"a": {"n": 1}, "b": "s"} and form.changes() == []
     assert not form.parts[0].json_mode and form.errors == []
+
+
+def test_renaming_a_mapping_key_moves_its_values_loc() -> None:
+    form = InterruptForm({"value": None, "id": "m", "response_schema": {
+        "type": "object", "additionalProperties": {"type": "integer", "maximum": 1}}})
+    mapping = form.parts[0].field
+    mapping.add("a", 5)
+    key_input, value_field = mapping.entries[0]
+    key_input.value = "b"
+    assert value_field.loc == ("b",)
+    assert [(e["loc"], e["msg"]) for e in form.validate()] == [(("b",), "Must be at most 1.")]
+    assert "at most 1" in error_texts(value_field)

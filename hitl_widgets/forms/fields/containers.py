@@ -303,6 +303,8 @@ class MappingField(_Container):
         self.leaf(key_input)
         f = self._build(self.value_schema, (*self.loc, key), title="", default=value)
         self.entries.append((key_input, f))
+        # The key is part of the value's loc: keep messages addressed to the key shown.
+        key_input.observe(lambda change: f.relocate((*self.loc, str(change["new"]))), "value")
         return f
 
     def add(self, key: str, value: Any = MISSING) -> None:
