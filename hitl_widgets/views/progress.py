@@ -17,6 +17,8 @@ __all__ = ["Progress"]
 REDRAW_SECONDS = 0.1
 #: How often the elapsed time is redrawn while a run is active.
 TICK_SECONDS = 0.25
+#: When a run's progress line is first drawn.
+FIRST_DRAW_SECONDS = 0.05
 
 
 class Progress(widgets.HTML):
@@ -44,19 +46,20 @@ class Progress(widgets.HTML):
         self.running = {}
         self.done = []
         self.asking = []
-        self.started_at = time.perf_counter()
+        self.started_at = self._rendered_at = time.perf_counter()
         self.elapsed = 0.0
-        self._render(active=True)
-        self._arm()
+        # The first redraw waits a moment: most resumes end before it, and then only their
+        # final line is drawn (the disabled form already shows that the answer was taken).
+        self._arm(FIRST_DRAW_SECONDS)
 
-    def _arm(self) -> None:
+    def _arm(self, delay: float = TICK_SECONDS) -> None:
         # A loop timer rather than a ticking task: no extra task to schedule and cancel
         # around every run (a resume of a small graph takes about a millisecond).
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._timer = loop.call_later(TICK_SECONDS, self._on_timer)
+        self._timer = loop.call_later(delay, self._on_timer)
 
     def _on_timer(self) -> None:
         self.tick()

@@ -16,7 +16,7 @@ __all__ = ["RunOutcome", "ThreadSession"]
 
 #: `tasks` tells which node starts and ends (progress); `updates` what each node wrote;
 #: `values` the state after each step, so a run that ends cleanly needs no `get_state`.
-STREAM_MODES: tuple[str, ...] = ("updates", "tasks", "values")
+STREAM_MODES: tuple[str, ...] = ("tasks", "values")
 
 
 @dataclass

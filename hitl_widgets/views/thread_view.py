@@ -255,6 +255,7 @@ class ThreadView(widgets.VBox):
                 outcome = await self._stream("Resuming", command={"resume": resume})
             except UnprocessableEntityError as exc:
                 self._decide(sent, "rejected (422)")
+                self._update_record()
                 self._show_field_errors(form, exc, resume)
                 self.progress.finish("Answer rejected · the thread is unchanged")
                 return
@@ -376,8 +377,8 @@ class ThreadView(widgets.VBox):
         self._update_record()
 
     def _decide(self, sent: list[Decision], outcome: str) -> None:
+        # The record is redrawn by the `_load` that follows (or by the caller when none does).
         self.decisions.extend(replace(d, outcome=outcome) for d in sent)
-        self._update_record()
 
     def _render_header(self) -> None:
         self.header.value = header_html(self.thread_id, self.assistant_id, self.status,
