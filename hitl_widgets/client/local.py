@@ -67,6 +67,12 @@ class LocalAssistantsClient(_Sub):
         """Input, output, state, config and context JSON Schemas."""
         return await self._call("assistants_get_schemas", assistant_id)
 
+    async def get_subgraphs(self, assistant_id: str, namespace: str | None = None,
+                            recurse: bool = False, *, headers: Mapping[str, str] | None = None,
+                            params: Any = None) -> dict[str, GraphSchema]:
+        """Each subgraph's schemas, by namespace."""
+        return await self._call("assistants_get_subgraphs", assistant_id, namespace, recurse)
+
 
 class LocalThreadsClient(_Sub):
     """``client.threads``: thread records, state, history and updates."""
@@ -115,8 +121,9 @@ class LocalThreadsClient(_Sub):
 
     async def copy(self, thread_id: str, *, headers: Mapping[str, str] | None = None,
                    params: Any = None) -> None:
-        """Copy the thread, checkpoints included, to a new thread id."""
-        await self._call("threads_copy", thread_id)
+        """Copy the thread, checkpoints included, to a new thread id; returns the new thread
+        (the server does too, though the SDK's annotation says ``None``)."""
+        return await self._call("threads_copy", thread_id)  # type: ignore[no-any-return]
 
     async def get_state(self, thread_id: str, checkpoint: Checkpoint | None = None,
                         checkpoint_id: str | None = None, *, subgraphs: bool = False,

@@ -48,7 +48,11 @@ def schema_errors(answer: Any, schema: Mapping[str, Any]) -> list[dict[str, Any]
     ]
 
 
-def _check_resume(thread_id: str, resume: Any, pending: list[Interrupt]) -> None:
+def _check_resume(thread_id: str, resume: Any, pending: list[Interrupt], paused: bool) -> None:
+    if not pending and paused and not is_resume_map(resume):
+        # Paused before a node (a breakpoint, or a state update after an interrupt): the
+        # node runs again and its first interrupt() takes this answer, as in LangGraph.
+        return
     if not pending:
         raise conflict(
             f"thread {thread_id} has no pending interrupt to resume; nothing was changed. "
@@ -107,8 +111,12 @@ def _goto(goto: Any) -> Any:
     return goto
 
 
-def build_command(thread_id: str, command: Mapping[str, Any], pending: list[Interrupt]) -> Command:
-    """A LangGraph ``Command`` from the API's dict, after checking it (400/409/422)."""
+def build_command(thread_id: str, command: Mapping[str, Any], pending: list[Interrupt],
+                  paused: bool = False) -> Command:
+    """A LangGraph ``Command`` from the API's dict, after checking it (400/409/422).
+
+    ``paused``: the thread has nodes to run next even with no interrupt pending.
+    """
     unknown = set(command) - {"resume", "update", "goto"}
     if unknown:
         raise bad_request(
@@ -117,7 +125,7 @@ def build_command(thread_id: str, command: Mapping[str, Any], pending: list[Inte
     if not any(command.get(k) is not None for k in ("resume", "update", "goto")):
         raise bad_request("command needs at least one of resume, update or goto")
     if "resume" in command and command["resume"] is not None:
-        _check_resume(thread_id, command["resume"], pending)
+        _check_resume(thread_id, command["resume"], pending, paused)
     update = command.get("update")
     if isinstance(update, (list, tuple)):
         update = [tuple(pair) for pair in update]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from uuid import UUID, uuid5
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import StateGraph
 from langgraph.pregel import Pregel
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, create_model
 
 from hitl_widgets.runtime.errors import not_found
 from hitl_widgets.runtime.jsonable import to_json
@@ -79,7 +80,11 @@ class Graphs:
         self.assistants: dict[str, dict[str, Any]] = {}
         for graph_id, spec in specs.items():
             # Our saver replaces whatever the graph was compiled with, as the server does.
-            self._graphs[graph_id] = load_graph(spec).copy(update={"checkpointer": checkpointer})
+            graph = load_graph(spec)
+            update: dict[str, Any] = {"checkpointer": checkpointer}
+            if graph.name == "LangGraph":  # unnamed: named after its id, as the server does
+                update["name"] = graph_id
+            self._graphs[graph_id] = graph.copy(update=update)
             assistant_id = str(uuid5(NAMESPACE_GRAPH, graph_id))
             self.assistants[assistant_id] = {
                 "assistant_id": assistant_id,
@@ -113,28 +118,68 @@ class Graphs:
 
     def graph_json(self, assistant_id: str, xray: int | bool = False) -> dict[str, Any]:
         """The drawable graph, as ``assistants.get_graph`` returns it."""
-        drawable = self.graph(assistant_id).get_graph(xray=xray)
-        return to_json(drawable.to_json())
+        drawable = to_json(self.graph(assistant_id).get_graph(xray=xray).to_json())
+        for node in drawable.get("nodes", []):
+            # The runnable's import path says nothing to a client; the server drops it too.
+            if isinstance(node.get("data"), dict):
+                node["data"].pop("id", None)
+        return drawable
 
     def schemas(self, assistant_id: str) -> dict[str, Any]:
         """Input, output, state, config and context JSON Schemas of the assistant's graph."""
         assistant = self.assistant(assistant_id)
-        graph = self._graphs[assistant["graph_id"]]
-        return to_json({
-            "graph_id": assistant["graph_id"],
+        return {"graph_id": assistant["graph_id"],
+                **_graph_schemas(self._graphs[assistant["graph_id"]])}
+
+    def subgraphs(self, assistant_id: str, namespace: str | None = None,
+                  recurse: bool = False) -> dict[str, Any]:
+        """The schemas of each subgraph, by namespace (``assistants.get_subgraphs``)."""
+        graph = self.graph(assistant_id)
+        return {ns: _graph_schemas(sub) for ns, sub in graph.get_subgraphs(namespace=namespace,
+                                                                           recurse=recurse)}
+
+
+def _graph_schemas(graph: Pregel) -> dict[str, Any]:
+    return to_json({
             "input_schema": _safe_schema(graph, "get_input_jsonschema"),
             "output_schema": _safe_schema(graph, "get_output_jsonschema"),
             "state_schema": _state_schema(graph),
-            "config_schema": _safe_schema(graph, "get_config_jsonschema"),
+            "config_schema": _configurable_schema(graph),
             "context_schema": _safe_schema(graph, "get_context_jsonschema"),
-        })
+    })
 
 
 def _state_schema(graph: Pregel) -> dict[str, Any] | None:
-    builder = getattr(graph, "builder", None)
+    """The state's JSON Schema from the graph's channels (what each channel accepts), so it
+    exists even where pydantic cannot describe the state class itself."""
+    fields: dict[str, Any] = {}
+    for name in graph.stream_channels_list:
+        update_type = graph.channels[name].UpdateType
+        try:
+            TypeAdapter(update_type).json_schema()
+        except Exception:  # noqa: BLE001 - a channel pydantic cannot describe accepts anything
+            update_type = Any
+        fields[name] = (update_type, None)
     try:
-        return TypeAdapter(builder.state_schema).json_schema() if builder is not None else None
-    except Exception:  # noqa: BLE001 - a state pydantic cannot describe: none, as on the server
+        return create_model(graph.get_name("State"), **fields).model_json_schema()
+    except Exception:  # noqa: BLE001 - a state that cannot be drawn is none, as on the server
+        return None
+
+
+def _configurable_schema(graph: Pregel) -> dict[str, Any] | None:
+    """Only the ``configurable`` part of the config schema (the rest is LangChain's own
+    ``max_concurrency`` and friends), or ``{}``."""
+    try:
+        with warnings.catch_warnings():
+            # Deprecated in LangGraph 1.0 for context schemas, but still where a graph's
+            # ``configurable`` keys are described; the server reads it the same way.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = graph.config_schema()
+        fields = getattr(model, "model_fields", None) or {}
+        if "configurable" in fields:
+            return TypeAdapter(fields["configurable"].annotation).json_schema()
+        return {}
+    except Exception:  # noqa: BLE001 - none, as for the other schemas
         return None
 
 

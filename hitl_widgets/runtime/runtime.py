@@ -112,6 +112,10 @@ class Runtime(ThreadOps):
     async def assistants_get_schemas(self, assistant_id: str) -> dict[str, Any]:
         return self.graphs.schemas(assistant_id)
 
+    async def assistants_get_subgraphs(self, assistant_id: str, namespace: str | None = None,
+                                       recurse: bool = False) -> dict[str, Any]:
+        return self.graphs.subgraphs(assistant_id, namespace, recurse)
+
     # -- runs ------------------------------------------------------------------------------
 
     async def _open_thread(self, thread_id: str | None, if_not_exists: str | None,
@@ -223,7 +227,7 @@ class Runtime(ThreadOps):
         thread = self._thread(tid)
         if fork:
             state = await handle.graph.aget_state(thread_config(tid, checkpoint_id=configurable["checkpoint_id"]))
-            pending, at = list(state.interrupts), state.config
+            pending, at, paused = list(state.interrupts), state.config, bool(state.next)
         else:
             # The record holds what the last run left pending (refreshed when every run
             # ends, read from the file each time): no need to rebuild the state here.
@@ -232,7 +236,8 @@ class Runtime(ThreadOps):
                 for items in (thread.get("interrupts") or {}).values() for i in items
             ]
             at = thread_config(tid)
-        handle.input = build_command(tid, handle.command, pending)
+            paused = thread["status"] == "interrupted"
+        handle.input = build_command(tid, handle.command, pending, paused)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
             return
@@ -326,14 +331,22 @@ class Runtime(ThreadOps):
                 or graph.interrupt_after_nodes or not isinstance(handle.body(), dict)):
             return False
         tid = handle.run["thread_id"]
-        values = {k: v for k, v in (handle._values or {}).items() if k != "__interrupt__"}
+        # When the run stopped at interrupts, the state is the one its interrupt chunk
+        # carried (a branch that finished in the same step is not applied yet).
+        last = handle._interrupt_chunks[-1] if handle._interrupt_chunks else handle._values
+        values = {k: v for k, v in (last or {}).items() if k != "__interrupt__"}
         interrupts: dict[str, list[dict[str, Any]]] = {}
         if handle._interrupt_chunks:
+            # The head's interrupt writes, less those already answered (a partial resume
+            # leaves the answered task's write in place): the stream says which are pending.
+            pending = {i["id"] for i in handle.body()["__interrupt__"]}
             head = await self.backend.saver.aget_tuple(thread_config(tid))
             for task_id, channel, value in (head.pending_writes if head else []):
                 if channel == "__interrupt__":
-                    interrupts.setdefault(task_id, []).extend(interrupt_json(i) for i in value)
-            if not interrupts:
+                    asked = [interrupt_json(i) for i in value if i.id in pending]
+                    if asked:
+                        interrupts.setdefault(task_id, []).extend(asked)
+            if {i["id"] for items in interrupts.values() for i in items} != pending:
                 return False
         thread = self._thread(tid)
         thread.update(values=values, interrupts=to_json(interrupts),

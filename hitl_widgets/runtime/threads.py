@@ -180,6 +180,8 @@ class ThreadOps:
     async def threads_copy(self, thread_id: str) -> dict[str, Any]:
         source = self._thread(thread_id)
         copy = await self.threads_create(metadata=source["metadata"])
+        # What the server answers: the new thread as first written, without values.
+        created = {k: v for k, v in copy.items() if k != "values"}
         saver = self.backend.saver
         # Oldest first, so every checkpoint's parent already exists in the copy.
         tuples = [t async for t in saver.alist({"configurable": {"thread_id": str(thread_id)}})]
@@ -195,7 +197,8 @@ class ThreadOps:
                 by_task.setdefault(task_id, []).append((channel, value))
             for task_id, writes in by_task.items():
                 await saver.aput_writes({"configurable": configurable}, writes, task_id)
-        return await self.refresh_thread(copy["thread_id"], status=source["status"])
+        await self.refresh_thread(copy["thread_id"], status=source["status"])
+        return created
 
     # -- state ---------------------------------------------------------------------------
 
@@ -242,12 +245,16 @@ class ThreadOps:
                 thread_id=str(thread_id),
             )
         config = thread_config(str(thread_id), checkpoint, checkpoint_id)
+        config["metadata"] = {"graph_id": thread["metadata"]["graph_id"]}
         try:
             new_config = await graph.aupdate_state(config, values, as_node=as_node)
         except Exception as error:  # LangGraph's InvalidUpdateError and friends: the caller's input
             raise bad_request(f"cannot update thread {thread_id}: {type(error).__name__}: {error}") from error
         await self.refresh_thread(str(thread_id))
-        return {"checkpoint": checkpoint_of(new_config)}
+        checkpoint = checkpoint_of(new_config)
+        return {"checkpoint": checkpoint,
+                "checkpoint_id": checkpoint["checkpoint_id"] if checkpoint else None,
+                "configurable": dict(new_config["configurable"])}
 
     async def threads_get_history(self, thread_id: str, *, limit: int = 10,
                                   before: str | Mapping[str, Any] | None = None,
