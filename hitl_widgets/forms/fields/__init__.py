@@ -1,0 +1,1 @@
+"""Field classes: one node of a form each (leaves, containers, choices, decisions)."""

@@ -1,0 +1,1 @@
+"""Renderers: which interrupt payload becomes which form (see `registry`)."""

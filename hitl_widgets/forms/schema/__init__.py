@@ -1,0 +1,1 @@
+"""JSON Schema handling: `$ref` resolution, schema → fields, inference, validation."""
