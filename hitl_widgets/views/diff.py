@@ -30,6 +30,9 @@ class Change:
     """The old value (`None` when added)."""
     after: Any
     """The new value; for `appended`, only the new items."""
+    start: int = 0
+    """For lists: the index where `before` and `after` begin (the shared head is left out,
+    so a long conversation whose last message changed shows one message, not all)."""
 
 
 def diff_values(before: Mapping[str, Any] | None,
@@ -45,15 +48,28 @@ def diff_values(before: Mapping[str, Any] | None,
         previous = old[key]
         if previous == value:
             continue
-        if (isinstance(previous, list) and isinstance(value, list)
-                and len(value) > len(previous) and value[: len(previous)] == previous):
-            changes.append(Change(str(key), "appended", previous, value[len(previous):]))
+        if isinstance(previous, list) and isinstance(value, list):
+            head = _shared_head(previous, value)
+            if head == len(previous):
+                changes.append(Change(str(key), "appended", previous, value[head:], head))
+            else:
+                changes.append(Change(str(key), "changed", previous[head:], value[head:], head))
         else:
             changes.append(Change(str(key), "changed", previous, value))
     for key, value in old.items():
         if key not in new:
             changes.append(Change(str(key), "removed", value, None))
     return changes
+
+
+def _shared_head(before: list[Any], after: list[Any]) -> int:
+    """How many leading items two lists share."""
+    count = 0
+    for old, new in zip(before, after, strict=False):
+        if old != new:
+            break
+        count += 1
+    return count
 
 
 def render_diff(changes: list[Change]) -> str:
@@ -73,7 +89,9 @@ def render_diff(changes: list[Change]) -> str:
             cell = (f'<div class="hw-add">+ {count} new {noun}: '
                     f"{render_value(change.after, 1)}</div>")
         else:
-            cell = (f'<div class="hw-del">− {render_value(change.before, 1)}</div>'
+            where = (f'<div class="hw-muted">from item {change.start} on</div>'
+                     if change.start else "")
+            cell = (f'{where}<div class="hw-del">− {render_value(change.before, 1)}</div>'
                     f'<div class="hw-add">+ {render_value(change.after, 1)}</div>')
         rows.append(f'<tr><td class="hw-key">{key}</td><td>{cell}</td></tr>')
     return f'<table class="hw-kv">{"".join(rows)}</table>'

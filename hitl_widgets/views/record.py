@@ -11,11 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from hitl_widgets.views.render import esc, render_state
 
-__all__ = ["Decision", "ReviewRecord"]
+__all__ = ["Decision", "ReviewRecord", "now_iso"]
+
+
+def now_iso() -> str:
+    """The current time, UTC, ISO 8601 to the second (a decision's `at`)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

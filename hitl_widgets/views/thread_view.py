@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import ipywidgets as widgets
@@ -31,7 +30,7 @@ from hitl_widgets.views.graph_picture import GraphPicture
 from hitl_widgets.views.notebook_display import display_view, update_record
 from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
 from hitl_widgets.views.progress import Progress
-from hitl_widgets.views.record import Decision, ReviewRecord
+from hitl_widgets.views.record import Decision, ReviewRecord, now_iso
 from hitl_widgets.views.runner import JobRunner
 from hitl_widgets.views.session import RunOutcome, ThreadSession
 from hitl_widgets.views.state_view import StateView
@@ -46,13 +45,12 @@ from hitl_widgets.views.texts import (
     with_interrupt_loc,
 )
 from hitl_widgets.views.timeline import Timeline
+from hitl_widgets.views.widget_tree import close_tree
 
 __all__ = ["ThreadView"]
 
 #: The tabs, in order: State, History, Graph, Edit state.
 _TAB_HISTORY, _TAB_GRAPH, _TAB_EDIT = 1, 2, 3
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class ThreadView(widgets.VBox):
@@ -215,6 +213,13 @@ class ThreadView(widgets.VBox):
         """Draw the graph picture in the Graph tab."""
         self._runner.schedule("Drawing the graph", self._draw_graph)
 
+    def close(self) -> None:
+        """Stop the view's client calls and close all its widgets (the thread and any run
+        already started go on)."""
+        self._runner.cancel()
+        self.progress.finish("closed")
+        close_tree(self)
+
     async def wait(self) -> None:
         """Return when every call the view started has finished."""
         await self._runner.wait()
@@ -242,7 +247,7 @@ class ThreadView(widgets.VBox):
 
     async def _resume_job(self, resume: dict[str, Any], form: Any) -> None:
         by_id = {p.id: p for p in self.pending}
-        sent = [Decision(_now(), iid, by_id[iid].label if iid in by_id else "?",
+        sent = [Decision(now_iso(), iid, by_id[iid].label if iid in by_id else "?",
                          by_id[iid].interrupt.get("value") if iid in by_id else None, answer)
                 for iid, answer in resume.items()]
         try:

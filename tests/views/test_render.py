@@ -79,6 +79,16 @@ def test_diff_lists_what_changed() -> None:
     assert appended.after == chat(3)[2:]
 
 
+def test_a_changed_tail_shows_only_the_tail() -> None:
+    before = chat(500)
+    after = [*before[:-1], {**before[-1], "content": "edited"}]
+    [change] = diff_values({"messages": before}, {"messages": after})
+    assert change.kind == "changed" and change.start == 499
+    assert change.before == before[499:] and change.after == after[499:]
+    html = render_diff([change])
+    assert "from item 499 on" in html and html.count('class="hw-msg ') == 2
+
+
 def test_a_thousand_messages_rerender_under_200_ms(widget_comms: list) -> None:
     messages = chat(1000)
     view = StateView()

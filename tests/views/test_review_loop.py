@@ -313,3 +313,15 @@ async def test_edit_state_and_continue(client: Any, widget_comms: list) -> None:
     view.submit()
     await view.wait()
     assert view.status == "idle" and view.values == {"some_text": "fine"}
+
+
+async def test_close_stops_the_view_not_the_thread(client: Any, widget_comms: list) -> None:
+    view = await open_view(client, "slow", {"delay": 0.0})
+    view.start({"delay": 0.3})
+    await asyncio.sleep(0.05)
+    view.close()
+    await view.wait()
+    assert view.comm is None and view.state_view.body.comm is None
+    assert view.progress._timer is None  # no timer left ticking
+    runs = await client.runs.list(view.thread_id)
+    assert len(runs) == 2  # the run itself went on: closing a view cancels nothing remote
