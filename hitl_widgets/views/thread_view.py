@@ -214,8 +214,9 @@ class ThreadView(widgets.VBox):
         self._runner.schedule("Drawing the graph", self._draw_graph)
 
     def close(self) -> None:
-        """Stop the view's client calls and close all its widgets (the thread and any run
-        already started go on)."""
+        """Stop following the thread and close all the view's widgets. The view cancels no
+        run: one it was streaming goes on in the kernel (a server applies its own
+        disconnect policy)."""
         self._runner.cancel()
         self.progress.finish("closed")
         close_tree(self)
