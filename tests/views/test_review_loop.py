@@ -326,4 +326,4 @@ async def test_close_stops_the_view_not_the_thread(client: Any, widget_comms: li
     await asyncio.sleep(0.5)
     runs = await client.runs.list(view.thread_id)
     assert [r["status"] for r in runs] == ["success", "success"]  # the run went on
-    assert (await client.threads.get_state(view.thread_id))["values"]["count"] == 1
+    assert (await client.threads.get_state(view.thread_id))["values"]["count"] == 2
