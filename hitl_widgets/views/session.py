@@ -8,6 +8,7 @@ in-kernel client and a remote `langgraph_sdk.get_client(url=...)` alike.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,12 @@ class ThreadSession:
 
     def __init__(self, client: Any, thread_id: str | None, assistant_id: str, *,
                  stream_modes: Sequence[str] = STREAM_MODES, xray: bool | int = True) -> None:
+        if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
+                                                   "get_state", None)):
+            # A sync client would block the kernel's loop on every call.
+            raise TypeError(
+                "a view needs an async client: hitl_widgets.get_client(graphs=...) or "
+                "langgraph_sdk.get_client(url=...), not a sync client")
         self.client = client
         self.thread_id = thread_id
         self.assistant_id = assistant_id

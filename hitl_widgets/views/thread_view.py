@@ -217,8 +217,11 @@ class ThreadView(widgets.VBox):
         """Stop following the thread and close all the view's widgets. The view cancels no
         run: one it was streaming goes on in the kernel (a server applies its own
         disconnect policy)."""
-        self._runner.cancel()
-        self.progress.finish("closed")
+        # Also reached from `Widget.__del__` of a view whose `__init__` failed half-way.
+        if hasattr(self, "_runner"):
+            self._runner.cancel()
+        if hasattr(self, "progress"):
+            self.progress.finish("closed")
         close_tree(self)
 
     async def wait(self) -> None:

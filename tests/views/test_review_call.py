@@ -141,3 +141,10 @@ async def test_a_bare_review_call_is_not_shown_twice(widget_comms: list, shown: 
     assert len(shown) == 8
     await view.wait()
     await other.wait()
+
+
+def test_a_sync_client_is_refused_with_the_fix() -> None:
+    from hitl_widgets import get_sync_client
+
+    with pytest.raises(TypeError, match="needs an async client"):
+        ThreadView(get_sync_client(graphs={"agent": seed}), None, "agent")
