@@ -29,6 +29,7 @@ from hitl_widgets.runtime.errors import StorageError
 
 __all__ = [
     "CheckpointerSpec",
+    "LocalMemorySaver",
     "LocalSqliteSaver",
     "describe_sqlite_error",
     "memory_saver",
@@ -41,6 +42,27 @@ CheckpointerSpec = BaseCheckpointSaver | str | os.PathLike[str] | None
 
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process's lock before giving up with a clear error."""
+
+
+def _with_thread_id(config: RunnableConfig, metadata: CheckpointMetadata) -> CheckpointMetadata:
+    """Checkpoint metadata that names its thread, as the LangGraph Server's savers record it
+    (LangGraph's own leave it out; clients filter history by it)."""
+    thread_id = config.get("configurable", {}).get("thread_id")
+    if thread_id is None or "thread_id" in metadata:
+        return metadata
+    return {**metadata, "thread_id": thread_id}  # type: ignore[typeddict-unknown-key]
+
+
+class LocalMemorySaver(InMemorySaver):
+    """``InMemorySaver`` whose checkpoint metadata names the thread (as the server's)."""
+
+    def put(self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+            new_versions: ChannelVersions) -> RunnableConfig:
+        return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
+
+    async def aput(self, config: RunnableConfig, checkpoint: Checkpoint,
+                   metadata: CheckpointMetadata, new_versions: ChannelVersions) -> RunnableConfig:
+        return self.put(config, checkpoint, metadata, new_versions)
 
 
 class LocalSqliteSaver(SqliteSaver):
@@ -74,6 +96,10 @@ class LocalSqliteSaver(SqliteSaver):
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
         return self.put(config, checkpoint, metadata, new_versions)
+
+    def put(self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+            new_versions: ChannelVersions) -> RunnableConfig:
+        return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
     async def aput_writes(
         self,
@@ -153,4 +179,4 @@ def open_sqlite(path: Path) -> LocalSqliteSaver:
 
 def memory_saver() -> InMemorySaver:
     """A fresh in-memory saver (threads last as long as the kernel)."""
-    return InMemorySaver()
+    return LocalMemorySaver()

@@ -20,7 +20,7 @@ from langchain_core.messages import BaseMessageChunk
 from langgraph.pregel import Pregel
 
 from hitl_widgets.runtime.jsonable import to_json
-from hitl_widgets.runtime.state import error_json
+from hitl_widgets.runtime.state import checkpoint_of, error_json
 
 __all__ = ["STREAM_MODES", "RunHandle", "execute"]
 
@@ -138,6 +138,20 @@ class MessageAccumulator:
         return events
 
 
+def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
+    """A debug checkpoint as the server sends it: the ``Checkpoint`` dicts beside the
+    configs, and each task's subgraph checkpoint as ``checkpoint`` instead of ``state``."""
+    tasks = []
+    for task in payload.get("tasks", []):
+        state = task.get("state")
+        if isinstance(state, dict) and state.get("configurable"):
+            task = {k: v for k, v in task.items() if k != "state"}
+            task["checkpoint"] = state["configurable"]
+        tasks.append(task)
+    return {**payload, "checkpoint": checkpoint_of(payload.get("config")),
+            "parent_checkpoint": checkpoint_of(payload.get("parent_config")), "tasks": tasks}
+
+
 def _langgraph_modes(requested: list[str]) -> list[str]:
     modes = {"messages" if m == "messages-tuple" else m for m in requested}
     modes.add("values")  # the final body is built from values chunks, as on the server
@@ -177,6 +191,8 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
             if mode not in requested and not top_values:
                 continue
             data = to_json(chunk)
+            if mode == "debug" and data.get("type") == "checkpoint":
+                data["payload"] = _debug_checkpoint(data["payload"])
             if top_values:
                 handle.absorb_values(data)
             if mode in requested:

@@ -172,7 +172,14 @@ class Runtime(ThreadOps):
             },
         }
         run_config: dict[str, Any] = {**dict(config or {})}
-        configurable = {**run_config.get("configurable", {}), **thread_config(tid, checkpoint, checkpoint_id)["configurable"]}
+        # The server's run configurable carries the run, thread, graph and assistant ids
+        # (they show in every streamed checkpoint config): so does ours.
+        configurable = {
+            **run_config.get("configurable", {}),
+            **thread_config(tid, checkpoint, checkpoint_id)["configurable"],
+            "run_id": run_id, "graph_id": assistant["graph_id"],
+            "assistant_id": assistant["assistant_id"],
+        }
         run_config["configurable"] = configurable
         run_config["metadata"] = {
             **run_config.get("metadata", {}), **dict(metadata or {}),

@@ -48,15 +48,6 @@ def checkpoint_of(config: Any) -> dict[str, Any] | None:
     return checkpoint
 
 
-def _metadata(state: StateSnapshot) -> dict[str, Any] | None:
-    """Checkpoint metadata with the thread id, which the server's saver records and
-    LangGraph's own savers leave out."""
-    if state.metadata is None:
-        return None
-    thread_id = (state.config or {}).get("configurable", {}).get("thread_id")
-    return {**state.metadata, "thread_id": thread_id} if thread_id else dict(state.metadata)
-
-
 def snapshot_json(state: StateSnapshot) -> dict[str, Any]:
     """A ``StateSnapshot`` as ``threads.get_state`` returns it."""
     tasks = []
@@ -78,7 +69,7 @@ def snapshot_json(state: StateSnapshot) -> dict[str, Any]:
         "values": state.values,
         "next": state.next,
         "tasks": tasks,
-        "metadata": _metadata(state),
+        "metadata": state.metadata,
         "created_at": state.created_at,
         "checkpoint": checkpoint_of(state.config),
         "parent_checkpoint": checkpoint_of(state.parent_config),

@@ -191,7 +191,9 @@ class ThreadOps:
             target = {"configurable": {**configurable, "checkpoint_id": parent}}
             if parent is None:
                 target["configurable"].pop("checkpoint_id")
-            await saver.aput(target, item.checkpoint, item.metadata, item.checkpoint["channel_versions"])
+            metadata = {**item.metadata, "thread_id": copy["thread_id"]}
+            await saver.aput(target, item.checkpoint, metadata,  # type: ignore[arg-type]
+                             item.checkpoint["channel_versions"])
             by_task: dict[str, list[tuple[str, Any]]] = {}
             for task_id, channel, value in item.pending_writes or []:
                 by_task.setdefault(task_id, []).append((channel, value))
