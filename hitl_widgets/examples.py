@@ -28,7 +28,7 @@ def _human_node(state: SeedState) -> dict[str, Any]:
     return {"some_text": value}
 
 
-def seed_graph() -> CompiledStateGraph:
+def seed_graph() -> CompiledStateGraph[SeedState, None, SeedState, SeedState]:
     """The seed graph, compiled without a checkpointer (the client supplies one)."""
     builder = StateGraph(SeedState)
     builder.add_node("human_node", _human_node)

@@ -40,11 +40,13 @@ async def seed_flow(checkpointer: str | None = None) -> None:
     print(result["__interrupt__"])
 
     # Resume the graph
-    print(await client.runs.wait(
-        thread_id,
-        assistant_id,
-        command=Command(resume="Edited text"),
-    ))
+    print(
+        await client.runs.wait(
+            thread_id,
+            assistant_id,
+            command=Command(resume="Edited text"),
+        )
+    )
 
 
 def main() -> None:

@@ -23,9 +23,13 @@ def _runtime(graphs: Mapping[str, GraphSpec] | None, checkpointer: CheckpointerS
     return Runtime(graphs, checkpointer)
 
 
-def get_client(*, graphs: Mapping[str, GraphSpec] | None = None,
-               checkpointer: CheckpointerSpec = None, url: str | None = None,
-               **remote: Any) -> Any:
+def get_client(
+    *,
+    graphs: Mapping[str, GraphSpec] | None = None,
+    checkpointer: CheckpointerSpec = None,
+    url: str | None = None,
+    **remote: Any,
+) -> Any:
     """An async client with ``langgraph_sdk``'s API.
 
     With ``graphs`` (graph id → compiled graph, ``StateGraph`` or ``"module:attr"``) it runs
@@ -40,9 +44,13 @@ def get_client(*, graphs: Mapping[str, GraphSpec] | None = None,
     return LocalClient(_runtime(graphs, checkpointer))
 
 
-def get_sync_client(*, graphs: Mapping[str, GraphSpec] | None = None,
-                    checkpointer: CheckpointerSpec = None, url: str | None = None,
-                    **remote: Any) -> Any:
+def get_sync_client(
+    *,
+    graphs: Mapping[str, GraphSpec] | None = None,
+    checkpointer: CheckpointerSpec = None,
+    url: str | None = None,
+    **remote: Any,
+) -> Any:
     """The sync twin of :func:`get_client` (works inside a running Jupyter cell)."""
     if url is not None:
         from langgraph_sdk import get_sync_client as remote_sync_client

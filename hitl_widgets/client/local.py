@@ -43,33 +43,63 @@ class _Sub:
 class LocalAssistantsClient(_Sub):
     """``client.assistants``: one default assistant per graph, as the server creates them."""
 
-    async def get(self, assistant_id: str, *, headers: Mapping[str, str] | None = None,
-                  params: Any = None) -> Assistant:
+    async def get(
+        self, assistant_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
+    ) -> Assistant:
         """The assistant for an assistant id or a graph id."""
         return await self._call("assistants_get", assistant_id)
 
-    async def search(self, *, metadata: Any = None, graph_id: str | None = None,
-                     name: str | None = None, limit: int = 10, offset: int = 0,
-                     sort_by: Any = None, sort_order: Any = None, select: Any = None,
-                     response_format: str = "array", headers: Mapping[str, str] | None = None,
-                     params: Any = None) -> list[Assistant]:
+    async def search(
+        self,
+        *,
+        metadata: Any = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: Any = None,
+        sort_order: Any = None,
+        select: Any = None,
+        response_format: str = "array",
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> list[Assistant]:
         """Assistants filtered by graph id, name and metadata."""
-        return await self._call("assistants_search", metadata=metadata, graph_id=graph_id,
-                                name=name, limit=limit, offset=offset)
+        return await self._call(
+            "assistants_search",
+            metadata=metadata,
+            graph_id=graph_id,
+            name=name,
+            limit=limit,
+            offset=offset,
+        )
 
-    async def get_graph(self, assistant_id: str, *, xray: int | bool = False,
-                        headers: Mapping[str, str] | None = None, params: Any = None) -> dict[str, list[dict[str, Any]]]:
+    async def get_graph(
+        self,
+        assistant_id: str,
+        *,
+        xray: int | bool = False,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> dict[str, list[dict[str, Any]]]:
         """The graph's nodes and edges (LangGraph's ``get_graph().to_json()``)."""
         return await self._call("assistants_get_graph", assistant_id, xray)
 
-    async def get_schemas(self, assistant_id: str, *, headers: Mapping[str, str] | None = None,
-                          params: Any = None) -> GraphSchema:
+    async def get_schemas(
+        self, assistant_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
+    ) -> GraphSchema:
         """Input, output, state, config and context JSON Schemas."""
         return await self._call("assistants_get_schemas", assistant_id)
 
-    async def get_subgraphs(self, assistant_id: str, namespace: str | None = None,
-                            recurse: bool = False, *, headers: Mapping[str, str] | None = None,
-                            params: Any = None) -> dict[str, GraphSchema]:
+    async def get_subgraphs(
+        self,
+        assistant_id: str,
+        namespace: str | None = None,
+        recurse: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> dict[str, GraphSchema]:
         """Each subgraph's schemas, by namespace."""
         return await self._call("assistants_get_subgraphs", assistant_id, namespace, recurse)
 
@@ -77,166 +107,375 @@ class LocalAssistantsClient(_Sub):
 class LocalThreadsClient(_Sub):
     """``client.threads``: thread records, state, history and updates."""
 
-    async def create(self, *, metadata: Any = None, thread_id: str | None = None,
-                     if_exists: str | None = None,
-                     supersteps: Sequence[dict[str, Sequence[dict[str, Any]]]] | None = None,
-                     graph_id: str | None = None, ttl: int | Mapping[str, Any] | None = None,
-                     headers: Mapping[str, str] | None = None, params: Any = None) -> Thread:
+    async def create(
+        self,
+        *,
+        metadata: Any = None,
+        thread_id: str | None = None,
+        if_exists: str | None = None,
+        supersteps: Sequence[dict[str, Sequence[dict[str, Any]]]] | None = None,
+        graph_id: str | None = None,
+        ttl: int | Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> Thread:
         """Create a thread (``if_exists='do_nothing'`` returns an existing one)."""
-        return await self._call("threads_create", metadata=metadata, thread_id=thread_id,
-                                if_exists=if_exists, supersteps=supersteps, graph_id=graph_id, ttl=ttl)
+        return await self._call(
+            "threads_create",
+            metadata=metadata,
+            thread_id=thread_id,
+            if_exists=if_exists,
+            supersteps=supersteps,
+            graph_id=graph_id,
+            ttl=ttl,
+        )
 
-    async def get(self, thread_id: str, *, include: Sequence[str] | None = None,
-                  headers: Mapping[str, str] | None = None, params: Any = None) -> Thread:
+    async def get(
+        self,
+        thread_id: str,
+        *,
+        include: Sequence[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> Thread:
         """The thread: status, metadata, latest values, pending interrupts by task id."""
         return await self._call("threads_get", thread_id, include)
 
-    async def update(self, thread_id: str, *, metadata: Mapping[str, Any],
-                     ttl: int | Mapping[str, Any] | None = None, return_minimal: bool = False,
-                     headers: Mapping[str, str] | None = None, params: Any = None) -> Thread | None:
+    async def update(
+        self,
+        thread_id: str,
+        *,
+        metadata: Mapping[str, Any],
+        ttl: int | Mapping[str, Any] | None = None,
+        return_minimal: bool = False,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> Thread | None:
         """Merge ``metadata`` into the thread's."""
-        return await self._call("threads_update", thread_id, metadata=metadata, ttl=ttl,
-                                return_minimal=return_minimal)
+        return await self._call(
+            "threads_update", thread_id, metadata=metadata, ttl=ttl, return_minimal=return_minimal
+        )
 
-    async def delete(self, thread_id: str, *, headers: Mapping[str, str] | None = None,
-                     params: Any = None) -> None:
+    async def delete(
+        self, thread_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
+    ) -> None:
         """Delete the thread, its runs and its checkpoints."""
         return await self._call("threads_delete", thread_id)
 
-    async def search(self, *, metadata: Any = None, values: Any = None,
-                     ids: Sequence[str] | None = None, status: str | None = None,
-                     limit: int = 10, offset: int = 0, sort_by: str | None = None,
-                     sort_order: str | None = None, select: list[str] | None = None,
-                     extract: dict[str, str] | None = None,
-                     headers: Mapping[str, str] | None = None, params: Any = None) -> list[Thread]:
+    async def search(
+        self,
+        *,
+        metadata: Any = None,
+        values: Any = None,
+        ids: Sequence[str] | None = None,
+        status: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        select: list[str] | None = None,
+        extract: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> list[Thread]:
         """Threads by status, metadata and values containment, newest update first."""
-        return await self._call("threads_search", metadata=metadata, values=values, ids=ids,
-                                status=status, limit=limit, offset=offset, sort_by=sort_by,
-                                sort_order=sort_order, select=select)
+        return await self._call(
+            "threads_search",
+            metadata=metadata,
+            values=values,
+            ids=ids,
+            status=status,
+            limit=limit,
+            offset=offset,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            select=select,
+        )
 
-    async def count(self, *, metadata: Any = None, values: Any = None, status: str | None = None,
-                    headers: Mapping[str, str] | None = None, params: Any = None) -> int:
+    async def count(
+        self,
+        *,
+        metadata: Any = None,
+        values: Any = None,
+        status: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> int:
         """How many threads match."""
         return await self._call("threads_count", metadata=metadata, values=values, status=status)
 
-    async def copy(self, thread_id: str, *, headers: Mapping[str, str] | None = None,
-                   params: Any = None) -> None:
+    async def copy(
+        self, thread_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
+    ) -> None:
         """Copy the thread, checkpoints included, to a new thread id; returns the new thread
         (the server does too, though the SDK's annotation says ``None``)."""
-        return await self._call("threads_copy", thread_id)  # type: ignore[no-any-return]
+        return await self._call("threads_copy", thread_id)
 
-    async def get_state(self, thread_id: str, checkpoint: Checkpoint | None = None,
-                        checkpoint_id: str | None = None, *, subgraphs: bool = False,
-                        select: list[str] | None = None, headers: Mapping[str, str] | None = None,
-                        params: Any = None) -> ThreadState:
+    async def get_state(
+        self,
+        thread_id: str,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        *,
+        subgraphs: bool = False,
+        select: list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> ThreadState:
         """The thread's state at its head (or at a checkpoint)."""
-        return await self._call("threads_get_state", thread_id, checkpoint, checkpoint_id,
-                                subgraphs=subgraphs, select=select)
+        return await self._call(
+            "threads_get_state",
+            thread_id,
+            checkpoint,
+            checkpoint_id,
+            subgraphs=subgraphs,
+            select=select,
+        )
 
-    async def update_state(self, thread_id: str, values: dict[str, Any] | Sequence[dict] | None, *,
-                           as_node: str | None = None, checkpoint: Checkpoint | None = None,
-                           checkpoint_id: str | None = None, headers: Mapping[str, str] | None = None,
-                           params: Any = None) -> ThreadUpdateStateResponse:
+    async def update_state(
+        self,
+        thread_id: str,
+        values: dict[str, Any] | Sequence[dict[str, Any]] | None,
+        *,
+        as_node: str | None = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> ThreadUpdateStateResponse:
         """Write ``values`` as if ``as_node`` had returned them; a past checkpoint forks."""
-        return await self._call("threads_update_state", thread_id, values, as_node=as_node,
-                                checkpoint=checkpoint, checkpoint_id=checkpoint_id)
+        return await self._call(
+            "threads_update_state",
+            thread_id,
+            values,
+            as_node=as_node,
+            checkpoint=checkpoint,
+            checkpoint_id=checkpoint_id,
+        )
 
-    async def get_history(self, thread_id: str, *, limit: int = 10,
-                          before: str | Checkpoint | None = None,
-                          metadata: Mapping[str, Any] | None = None,
-                          checkpoint: Checkpoint | None = None, select: list[str] | None = None,
-                          headers: Mapping[str, str] | None = None, params: Any = None) -> list[ThreadState]:
+    async def get_history(
+        self,
+        thread_id: str,
+        *,
+        limit: int = 10,
+        before: str | Checkpoint | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        checkpoint: Checkpoint | None = None,
+        select: list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> list[ThreadState]:
         """The thread's past states, newest first."""
-        return await self._call("threads_get_history", thread_id, limit=limit, before=before,
-                                metadata=metadata, checkpoint=checkpoint, select=select)
+        return await self._call(
+            "threads_get_history",
+            thread_id,
+            limit=limit,
+            before=before,
+            metadata=metadata,
+            checkpoint=checkpoint,
+            select=select,
+        )
 
 
 def _run_params(**given: Any) -> dict[str, Any]:
-    ignored = ("headers", "params", "webhook", "langsmith_tracing", "checkpoint_during",
-               "stream_resumable", "feedback_keys", "on_disconnect", "after_seconds",
-               "durability", "strict_resume", "version")
+    ignored = (
+        "headers",
+        "params",
+        "webhook",
+        "langsmith_tracing",
+        "checkpoint_during",
+        "stream_resumable",
+        "feedback_keys",
+        "on_disconnect",
+        "after_seconds",
+        "durability",
+        "strict_resume",
+        "version",
+    )
     return {k: v for k, v in given.items() if k not in ignored}
 
 
 class LocalRunsClient(_Sub):
     """``client.runs``: start, stream, wait for, join, list and cancel runs."""
 
-    def stream(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
-               command: Command | None = None, stream_mode: Any = "values",
-               stream_subgraphs: bool = False, stream_resumable: bool = False,
-               metadata: Mapping[str, Any] | None = None, config: Any = None, context: Any = None,
-               checkpoint: Checkpoint | None = None, checkpoint_id: str | None = None,
-               checkpoint_during: bool | None = None, interrupt_before: Any = None,
-               interrupt_after: Any = None, feedback_keys: Sequence[str] | None = None,
-               on_disconnect: Any = None, on_completion: Any = None, webhook: str | None = None,
-               multitask_strategy: Any = None, if_not_exists: Any = None,
-               after_seconds: int | None = None, langsmith_tracing: Any = None,
-               headers: Mapping[str, str] | None = None, params: Any = None,
-               on_run_created: Callable[[Any], None] | None = None, durability: Any = None,
-               strict_resume: bool | None = None, version: str = "v1") -> AsyncIterator[StreamPart]:
+    def stream(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Any = None,
+        command: Command | None = None,
+        stream_mode: Any = "values",
+        stream_subgraphs: bool = False,
+        stream_resumable: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+        config: Any = None,
+        context: Any = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        checkpoint_during: bool | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        feedback_keys: Sequence[str] | None = None,
+        on_disconnect: Any = None,
+        on_completion: Any = None,
+        webhook: str | None = None,
+        multitask_strategy: Any = None,
+        if_not_exists: Any = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+        on_run_created: Callable[[Any], None] | None = None,
+        durability: Any = None,
+        strict_resume: bool | None = None,
+        version: str = "v1",
+    ) -> AsyncIterator[StreamPart]:
         """Start a run and yield its events: ``metadata``, then one per stream mode chunk."""
-        return self._iterate("runs_stream", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+        return self._iterate(
+            "runs_stream", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+        )
 
-    async def wait(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
-                   command: Command | None = None, metadata: Mapping[str, Any] | None = None,
-                   config: Any = None, context: Any = None, checkpoint: Checkpoint | None = None,
-                   checkpoint_id: str | None = None, checkpoint_during: bool | None = None,
-                   interrupt_before: Any = None, interrupt_after: Any = None,
-                   webhook: str | None = None, on_disconnect: Any = None, on_completion: Any = None,
-                   multitask_strategy: Any = None, if_not_exists: Any = None,
-                   after_seconds: int | None = None, langsmith_tracing: Any = None,
-                   raise_error: bool = True, headers: Mapping[str, str] | None = None,
-                   params: Any = None, on_run_created: Callable[[Any], None] | None = None,
-                   durability: Any = None, strict_resume: bool | None = None) -> list[dict] | dict[str, Any]:
+    async def wait(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Any = None,
+        command: Command | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        config: Any = None,
+        context: Any = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        checkpoint_during: bool | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        webhook: str | None = None,
+        on_disconnect: Any = None,
+        on_completion: Any = None,
+        multitask_strategy: Any = None,
+        if_not_exists: Any = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: Any = None,
+        raise_error: bool = True,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+        on_run_created: Callable[[Any], None] | None = None,
+        durability: Any = None,
+        strict_resume: bool | None = None,
+    ) -> list[dict[str, Any]] | dict[str, Any]:
         """Start a run and return its final values (with ``__interrupt__`` if it paused)."""
-        return await self._call("runs_wait", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+        return await self._call(
+            "runs_wait", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+        )
 
-    async def create(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
-                     command: Command | None = None, stream_mode: Any = "values",
-                     stream_subgraphs: bool = False, stream_resumable: bool = False,
-                     metadata: Mapping[str, Any] | None = None, config: Any = None,
-                     context: Any = None, checkpoint: Checkpoint | None = None,
-                     checkpoint_id: str | None = None, checkpoint_during: bool | None = None,
-                     interrupt_before: Any = None, interrupt_after: Any = None,
-                     webhook: str | None = None, multitask_strategy: Any = None,
-                     if_not_exists: Any = None, on_completion: Any = None,
-                     after_seconds: int | None = None, langsmith_tracing: Any = None,
-                     headers: Mapping[str, str] | None = None, params: Any = None,
-                     on_run_created: Callable[[Any], None] | None = None, durability: Any = None,
-                     strict_resume: bool | None = None) -> Run:
+    async def create(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Any = None,
+        command: Command | None = None,
+        stream_mode: Any = "values",
+        stream_subgraphs: bool = False,
+        stream_resumable: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+        config: Any = None,
+        context: Any = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        checkpoint_during: bool | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        webhook: str | None = None,
+        multitask_strategy: Any = None,
+        if_not_exists: Any = None,
+        on_completion: Any = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+        on_run_created: Callable[[Any], None] | None = None,
+        durability: Any = None,
+        strict_resume: bool | None = None,
+    ) -> Run:
         """Start a run in the background and return its record at once."""
-        return await self._call("runs_create", thread_id, assistant_id, **_run_params(**locals_of(locals())))
+        return await self._call(
+            "runs_create", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+        )
 
-    async def join(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
-                   params: Any = None) -> dict:
+    async def join(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> dict[str, Any]:
         """Wait for a run to end; its final values (or ``__interrupt__`` / ``__error__``)."""
         return await self._call("runs_join", thread_id, run_id)
 
-    def join_stream(self, thread_id: str, run_id: str, *, cancel_on_disconnect: bool = False,
-                    stream_mode: Any = None, headers: Mapping[str, str] | None = None,
-                    params: Any = None, last_event_id: str | None = None) -> AsyncIterator[StreamPart]:
+    def join_stream(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        cancel_on_disconnect: bool = False,
+        stream_mode: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+        last_event_id: str | None = None,
+    ) -> AsyncIterator[StreamPart]:
         """A run's events from its start, then live until it ends."""
         return self._iterate("runs_join_stream", thread_id, run_id, stream_mode)
 
-    async def get(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
-                  params: Any = None) -> Run:
+    async def get(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> Run:
         """The run record."""
         return await self._call("runs_get", thread_id, run_id)
 
-    async def list(self, thread_id: str, *, limit: int = 10, offset: int = 0,
-                   status: str | None = None, select: Any = None,
-                   headers: Mapping[str, str] | None = None, params: Any = None) -> list[Run]:
+    async def list(
+        self,
+        thread_id: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        status: str | None = None,
+        select: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> list[Run]:
         """The thread's runs, newest first."""
         return await self._call("runs_list", thread_id, limit=limit, offset=offset, status=status)
 
-    async def cancel(self, thread_id: str, run_id: str, *, wait: bool = False,
-                     action: str = "interrupt", headers: Mapping[str, str] | None = None,
-                     params: Any = None) -> None:
+    async def cancel(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        wait: bool = False,
+        action: str = "interrupt",
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> None:
         """Stop a run (``interrupt`` keeps what it did, ``rollback`` drops its record)."""
         return await self._call("runs_cancel", thread_id, run_id, wait=wait, action=action)
 
-    async def delete(self, thread_id: str, run_id: str, *, headers: Mapping[str, str] | None = None,
-                     params: Any = None) -> None:
+    async def delete(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> None:
         """Delete a finished run's record."""
         return await self._call("runs_delete", thread_id, run_id)
 

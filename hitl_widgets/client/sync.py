@@ -45,7 +45,9 @@ def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
         # The async twin yields on the caller's loop; here there is none, so drive the
         # runtime's generator on the runner and hand items across a thread-safe queue.
         name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
-        for event, data in self._rt.runner.iterate(getattr(self._rt, name)(*call_args, **call_kwargs)):
+        for event, data in self._rt.runner.iterate(
+            getattr(self._rt, name)(*call_args, **call_kwargs)
+        ):
             yield StreamPart(event, data)
 
     return iterate
@@ -54,7 +56,9 @@ def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
 class _Recorder:
     """Stands in for ``self`` to learn which runtime generator a streaming method calls."""
 
-    def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+    def _iterate(
+        self, op: str, /, *args: Any, **kwargs: Any
+    ) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         return op, args, kwargs
 
 

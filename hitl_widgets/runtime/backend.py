@@ -13,7 +13,7 @@ import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -43,7 +43,7 @@ class ThreadRuns:
 class Backend:
     """A checkpoint saver, the records beside it, and the runs in flight on it."""
 
-    saver: BaseCheckpointSaver
+    saver: BaseCheckpointSaver[Any]
     records: RecordStore
     path: Path | None = None
     live: dict[str, ThreadRuns] = field(default_factory=dict)
@@ -54,7 +54,9 @@ class Backend:
 
 
 _open: dict[object, Backend] = {}
-_by_saver: weakref.WeakKeyDictionary[BaseCheckpointSaver, Backend] = weakref.WeakKeyDictionary()
+_by_saver: weakref.WeakKeyDictionary[BaseCheckpointSaver[Any], Backend] = (
+    weakref.WeakKeyDictionary()
+)
 _lock = threading.Lock()
 
 

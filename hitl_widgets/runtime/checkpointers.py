@@ -37,7 +37,7 @@ __all__ = [
     "sqlite_path",
 ]
 
-CheckpointerSpec = BaseCheckpointSaver | str | os.PathLike[str] | None
+CheckpointerSpec = BaseCheckpointSaver[Any] | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""
 
 BUSY_TIMEOUT_S = 5.0
@@ -56,12 +56,22 @@ def _with_thread_id(config: RunnableConfig, metadata: CheckpointMetadata) -> Che
 class LocalMemorySaver(InMemorySaver):
     """``InMemorySaver`` whose checkpoint metadata names the thread (as the server's)."""
 
-    def put(self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata,
-            new_versions: ChannelVersions) -> RunnableConfig:
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
         return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
-    async def aput(self, config: RunnableConfig, checkpoint: Checkpoint,
-                   metadata: CheckpointMetadata, new_versions: ChannelVersions) -> RunnableConfig:
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
         return self.put(config, checkpoint, metadata, new_versions)
 
 
@@ -97,8 +107,13 @@ class LocalSqliteSaver(SqliteSaver):
     ) -> RunnableConfig:
         return self.put(config, checkpoint, metadata, new_versions)
 
-    def put(self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata,
-            new_versions: ChannelVersions) -> RunnableConfig:
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
         return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
     async def aput_writes(

@@ -111,8 +111,9 @@ def _goto(goto: Any) -> Any:
     return goto
 
 
-def build_command(thread_id: str, command: Mapping[str, Any], pending: list[Interrupt],
-                  paused: bool = False) -> Command:
+def build_command(
+    thread_id: str, command: Mapping[str, Any], pending: list[Interrupt], paused: bool = False
+) -> Command[Any]:
     """A LangGraph ``Command`` from the API's dict, after checking it (400/409/422).
 
     ``paused``: the thread has nodes to run next even with no interrupt pending.

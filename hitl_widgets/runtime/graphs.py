@@ -14,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid5
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -30,11 +30,14 @@ __all__ = ["NAMESPACE_GRAPH", "GraphSpec", "Graphs", "load_graph"]
 NAMESPACE_GRAPH = UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
 """The namespace the LangGraph Server derives default assistant ids from."""
 
-GraphSpec = Pregel | StateGraph | str
+AnyGraph = Pregel[Any, Any, Any, Any]
+"""A compiled graph, whatever its state, context, input and output types."""
+
+GraphSpec = Pregel[Any, Any, Any, Any] | StateGraph[Any, Any, Any, Any] | str
 """A compiled graph, a ``StateGraph`` builder, or ``"module:attr"`` / ``"file.py:attr"``."""
 
 
-def load_graph(spec: GraphSpec) -> Pregel:
+def load_graph(spec: GraphSpec) -> AnyGraph:
     """A compiled graph from any accepted spec (without a checkpointer yet)."""
     if isinstance(spec, str):
         spec = _import_path(spec)
@@ -54,7 +57,9 @@ def load_graph(spec: GraphSpec) -> Pregel:
 def _import_path(path: str) -> Any:
     module_name, _, attr = path.rpartition(":")
     if not module_name or not attr:
-        raise ValueError(f"graph path {path!r} must look like 'package.module:graph' or 'file.py:graph'")
+        raise ValueError(
+            f"graph path {path!r} must look like 'package.module:graph' or 'file.py:graph'"
+        )
     if module_name.endswith(".py"):
         file = Path(module_name).resolve()
         spec = importlib.util.spec_from_file_location(file.stem, file)
@@ -68,15 +73,21 @@ def _import_path(path: str) -> Any:
     try:
         return getattr(module, attr)
     except AttributeError:
-        raise ValueError(f"module {module_name!r} has no attribute {attr!r} (from {path!r})") from None
+        raise ValueError(
+            f"module {module_name!r} has no attribute {attr!r} (from {path!r})"
+        ) from None
 
 
 class Graphs:
     """The runtime's graphs, each bound to the runtime's checkpointer, and their assistants."""
 
-    def __init__(self, specs: Mapping[str, GraphSpec], checkpointer: BaseCheckpointSaver,
-                 created_at: str) -> None:
-        self._graphs: dict[str, Pregel] = {}
+    def __init__(
+        self,
+        specs: Mapping[str, GraphSpec],
+        checkpointer: BaseCheckpointSaver[Any],
+        created_at: str,
+    ) -> None:
+        self._graphs: dict[str, AnyGraph] = {}
         self.assistants: dict[str, dict[str, Any]] = {}
         for graph_id, spec in specs.items():
             # Our saver replaces whatever the graph was compiled with, as the server does.
@@ -112,13 +123,13 @@ class Graphs:
                 f"(known: {known}) or one of its assistant ids"
             ) from None
 
-    def graph(self, assistant_id: str) -> Pregel:
+    def graph(self, assistant_id: str) -> AnyGraph:
         """The bound graph behind an assistant id or graph id."""
         return self._graphs[self.assistant(assistant_id)["graph_id"]]
 
     def graph_json(self, assistant_id: str, xray: int | bool = False) -> dict[str, Any]:
         """The drawable graph, as ``assistants.get_graph`` returns it."""
-        drawable = to_json(self.graph(assistant_id).get_graph(xray=xray).to_json())
+        drawable: dict[str, Any] = to_json(self.graph(assistant_id).get_graph(xray=xray).to_json())
         for node in drawable.get("nodes", []):
             # The runnable's import path says nothing to a client; the server drops it too.
             if isinstance(node.get("data"), dict):
@@ -128,45 +139,54 @@ class Graphs:
     def schemas(self, assistant_id: str) -> dict[str, Any]:
         """Input, output, state, config and context JSON Schemas of the assistant's graph."""
         assistant = self.assistant(assistant_id)
-        return {"graph_id": assistant["graph_id"],
-                **_graph_schemas(self._graphs[assistant["graph_id"]])}
+        return {
+            "graph_id": assistant["graph_id"],
+            **_graph_schemas(self._graphs[assistant["graph_id"]]),
+        }
 
-    def subgraphs(self, assistant_id: str, namespace: str | None = None,
-                  recurse: bool = False) -> dict[str, Any]:
+    def subgraphs(
+        self, assistant_id: str, namespace: str | None = None, recurse: bool = False
+    ) -> dict[str, Any]:
         """The schemas of each subgraph, by namespace (``assistants.get_subgraphs``)."""
         graph = self.graph(assistant_id)
-        return {ns: _graph_schemas(sub) for ns, sub in graph.get_subgraphs(namespace=namespace,
-                                                                           recurse=recurse)}
+        return {
+            ns: _graph_schemas(cast(AnyGraph, sub))
+            for ns, sub in graph.get_subgraphs(namespace=namespace, recurse=recurse)
+        }
 
 
-def _graph_schemas(graph: Pregel) -> dict[str, Any]:
-    return to_json({
+def _graph_schemas(graph: AnyGraph) -> dict[str, Any]:
+    schemas: dict[str, Any] = to_json(
+        {
             "input_schema": _safe_schema(graph, "get_input_jsonschema"),
             "output_schema": _safe_schema(graph, "get_output_jsonschema"),
             "state_schema": _state_schema(graph),
             "config_schema": _configurable_schema(graph),
             "context_schema": _safe_schema(graph, "get_context_jsonschema"),
-    })
+        }
+    )
+    return schemas
 
 
-def _state_schema(graph: Pregel) -> dict[str, Any] | None:
+def _state_schema(graph: AnyGraph) -> dict[str, Any] | None:
     """The state's JSON Schema from the graph's channels (what each channel accepts), so it
     exists even where pydantic cannot describe the state class itself."""
     fields: dict[str, Any] = {}
     for name in graph.stream_channels_list:
-        update_type = graph.channels[name].UpdateType
+        update_type = getattr(graph.channels[name], "UpdateType", Any)
         try:
             TypeAdapter(update_type).json_schema()
         except Exception:  # noqa: BLE001 - a channel pydantic cannot describe accepts anything
             update_type = Any
         fields[name] = (update_type, None)
     try:
-        return create_model(graph.get_name("State"), **fields).model_json_schema()
+        schema: dict[str, Any] = create_model(graph.get_name("State"), **fields).model_json_schema()
+        return schema
     except Exception:  # noqa: BLE001 - a state that cannot be drawn is none, as on the server
         return None
 
 
-def _configurable_schema(graph: Pregel) -> dict[str, Any] | None:
+def _configurable_schema(graph: AnyGraph) -> dict[str, Any] | None:
     """Only the ``configurable`` part of the config schema (the rest is LangChain's own
     ``max_concurrency`` and friends), or ``{}``."""
     try:
@@ -177,14 +197,17 @@ def _configurable_schema(graph: Pregel) -> dict[str, Any] | None:
             model = graph.config_schema()
         fields = getattr(model, "model_fields", None) or {}
         if "configurable" in fields:
-            return TypeAdapter(fields["configurable"].annotation).json_schema()
+            annotation: Any = fields["configurable"].annotation
+            schema: dict[str, Any] = TypeAdapter(annotation).json_schema()
+            return schema
         return {}
     except Exception:  # noqa: BLE001 - none, as for the other schemas
         return None
 
 
-def _safe_schema(graph: Pregel, method: str) -> dict[str, Any] | None:
+def _safe_schema(graph: AnyGraph, method: str) -> dict[str, Any] | None:
     try:
-        return getattr(graph, method)()
+        schema: dict[str, Any] | None = getattr(graph, method)()
+        return schema
     except Exception:  # noqa: BLE001 - likewise, a schema that cannot be drawn is none
         return None

@@ -143,23 +143,35 @@ class MemoryRecords(RecordStore):
         for run_id in [r for r, run in self._runs.items() if run["thread_id"] == thread_id]:
             del self._runs[run_id]
 
-    def search_threads(self, *, ids: Iterable[str] | None = None,
-                       metadata: Mapping[str, Any] | None = None,
-                       values: Mapping[str, Any] | None = None, status: str | None = None,
-                       limit: int = 10, offset: int = 0, sort_by: str | None = None,
-                       sort_order: str | None = None) -> list[dict[str, Any]]:
+    def search_threads(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+    ) -> list[dict[str, Any]]:
         wanted = set(ids) if ids else None
         found = [
-            t for t in self._threads.values()
+            t
+            for t in self._threads.values()
             if _thread_matches(t, ids=wanted, metadata=metadata, values=values, status=status)
         ]
         key = _sort_key(sort_by)
         found.sort(key=lambda t: t[key], reverse=(sort_order or "desc").lower() != "asc")
         return found[offset : offset + limit]
 
-    def count_threads(self, *, metadata: Mapping[str, Any] | None = None,
-                      values: Mapping[str, Any] | None = None,
-                      status: str | None = None) -> int:
+    def count_threads(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+    ) -> int:
         return sum(
             _thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
             for t in self._threads.values()
@@ -171,10 +183,12 @@ class MemoryRecords(RecordStore):
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         return self._runs.get(run_id)
 
-    def list_runs(self, thread_id: str, *, status: str | None = None, limit: int = 10,
-                  offset: int = 0) -> list[dict[str, Any]]:
+    def list_runs(
+        self, thread_id: str, *, status: str | None = None, limit: int = 10, offset: int = 0
+    ) -> list[dict[str, Any]]:
         runs = [
-            r for r in self._runs.values()
+            r
+            for r in self._runs.values()
             if r["thread_id"] == thread_id and (status is None or r["status"] == status)
         ]
         runs.sort(key=lambda r: r["created_at"], reverse=True)
@@ -216,7 +230,9 @@ class SqliteRecords(RecordStore):
     Each write commits at once (WAL), so a killed kernel loses nothing acknowledged.
     """
 
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None
+    ) -> None:
         self._conn = conn
         self._lock = lock
         self._path = path or Path(":memory:")
@@ -247,8 +263,13 @@ class SqliteRecords(RecordStore):
     def put_thread(self, thread: dict[str, Any]) -> None:
         self._write(
             "INSERT OR REPLACE INTO hitl_threads VALUES (?, ?, ?, ?, ?)",
-            (thread["thread_id"], thread["created_at"], thread["updated_at"], thread["status"],
-             orjson.dumps(thread)),
+            (
+                thread["thread_id"],
+                thread["created_at"],
+                thread["updated_at"],
+                thread["status"],
+                orjson.dumps(thread),
+            ),
         )
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
@@ -261,11 +282,18 @@ class SqliteRecords(RecordStore):
             self._conn.execute("DELETE FROM hitl_runs WHERE thread_id = ?", (thread_id,))
             self._conn.commit()
 
-    def search_threads(self, *, ids: Iterable[str] | None = None,
-                       metadata: Mapping[str, Any] | None = None,
-                       values: Mapping[str, Any] | None = None, status: str | None = None,
-                       limit: int = 10, offset: int = 0, sort_by: str | None = None,
-                       sort_order: str | None = None) -> list[dict[str, Any]]:
+    def search_threads(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+    ) -> list[dict[str, Any]]:
         key = _sort_key(sort_by)
         order = "ASC" if (sort_order or "desc").lower() == "asc" else "DESC"
         where, params = self._where(ids=ids, status=status)
@@ -284,15 +312,20 @@ class SqliteRecords(RecordStore):
                     break
         return matched[offset : offset + limit]
 
-    def count_threads(self, *, metadata: Mapping[str, Any] | None = None,
-                      values: Mapping[str, Any] | None = None,
-                      status: str | None = None) -> int:
+    def count_threads(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+    ) -> int:
         where, params = self._where(ids=None, status=status)
         if not metadata and not values:
             return int(self._read(f"SELECT count(*) FROM hitl_threads {where}", params)[0][0])
         return sum(
-            _thread_matches(orjson.loads(blob), ids=None, metadata=metadata, values=values,
-                            status=None)
+            _thread_matches(
+                orjson.loads(blob), ids=None, metadata=metadata, values=values, status=None
+            )
             for (blob,) in self._read(f"SELECT record FROM hitl_threads {where}", params)
         )
 
@@ -319,8 +352,9 @@ class SqliteRecords(RecordStore):
         rows = self._read("SELECT record FROM hitl_runs WHERE run_id = ?", (run_id,))
         return orjson.loads(rows[0][0]) if rows else None
 
-    def list_runs(self, thread_id: str, *, status: str | None = None, limit: int = 10,
-                  offset: int = 0) -> list[dict[str, Any]]:
+    def list_runs(
+        self, thread_id: str, *, status: str | None = None, limit: int = 10, offset: int = 0
+    ) -> list[dict[str, Any]]:
         status_clause = "AND status = ?" if status else ""
         params: tuple[Any, ...] = (thread_id, status) if status else (thread_id,)
         rows = self._read(

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import BaseCheckpointSaver, copy_checkpoint
+from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointMetadata, copy_checkpoint
 from langgraph.checkpoint.base.id import uuid6
-from langgraph.pregel import Pregel
+
+from hitl_widgets.runtime.graphs import AnyGraph
 
 __all__ = ["needs_stored_answers", "store_answers"]
 
@@ -37,7 +38,7 @@ ERROR = "__error__"
 NULL_TASK_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _saver(graph: Pregel) -> BaseCheckpointSaver:
+def _saver(graph: AnyGraph) -> BaseCheckpointSaver[Any]:
     assert isinstance(graph.checkpointer, BaseCheckpointSaver)
     return graph.checkpointer
 
@@ -46,7 +47,7 @@ def _root(config: RunnableConfig) -> RunnableConfig:
     return {"configurable": {"checkpoint_ns": "", **config["configurable"]}}
 
 
-async def needs_stored_answers(graph: Pregel, config: RunnableConfig, fork: bool) -> bool:
+async def needs_stored_answers(graph: AnyGraph, config: RunnableConfig, fork: bool) -> bool:
     """True when a plain resume at ``config`` would replay an answer stored there."""
     tup = await _saver(graph).aget_tuple(_root(config))
     if tup is None:
@@ -55,8 +56,9 @@ async def needs_stored_answers(graph: Pregel, config: RunnableConfig, fork: bool
     return ERROR in channels or (fork and RESUME in channels)
 
 
-async def store_answers(graph: Pregel, config: RunnableConfig, answers: Mapping[str, Any],
-                        fork: bool) -> RunnableConfig:
+async def store_answers(
+    graph: AnyGraph, config: RunnableConfig, answers: Mapping[str, Any], fork: bool
+) -> RunnableConfig:
     """Write ``answers`` (interrupt id → answer) where the re-run nodes will read them.
 
     Returns the checkpoint holding them: the same one for a retry; for a fork a new child,
@@ -69,7 +71,8 @@ async def store_answers(graph: Pregel, config: RunnableConfig, answers: Mapping[
     task_of = {i.id: task for task in state.tasks for i in task.interrupts}
     asked = {task_of[i].id for i in answers}
     stored: dict[str, list[Any]] = {
-        task_id: list(value) for task_id, channel, value in tup.pending_writes or []
+        task_id: list(value)
+        for task_id, channel, value in tup.pending_writes or []
         if channel == RESUME and task_id != NULL_TASK_ID
     }
     failed = {task_id for task_id, channel, _ in tup.pending_writes or [] if channel == ERROR}
@@ -92,12 +95,12 @@ async def store_answers(graph: Pregel, config: RunnableConfig, answers: Mapping[
     return target
 
 
-async def _copy_without(graph: Pregel, tup: Any, asked: set[str]) -> RunnableConfig:
+async def _copy_without(graph: AnyGraph, tup: Any, asked: set[str]) -> RunnableConfig:
     """A new child of ``tup``'s checkpoint keeping only the un-asked tasks' finished writes."""
     saver = _saver(graph)
     checkpoint = copy_checkpoint(tup.checkpoint)
     checkpoint["id"] = str(uuid6())
-    metadata = {**(tup.metadata or {}), "source": "fork"}
+    metadata = cast(CheckpointMetadata, {**(tup.metadata or {}), "source": "fork"})
     config = await saver.aput(_root(tup.config), checkpoint, metadata, {})
     # Task ids derive from the checkpoint id: carry writes to the task at the same path.
     old_paths = {t.id: t.path for t in (await graph.aget_state(tup.config)).tasks}

@@ -14,11 +14,12 @@ import asyncio
 import traceback
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import BaseMessageChunk
-from langgraph.pregel import Pregel
+from langchain_core.runnables import RunnableConfig
 
+from hitl_widgets.runtime.graphs import AnyGraph
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import checkpoint_of, error_json
 
@@ -38,7 +39,7 @@ class RunHandle:
     """A run in flight (or finished, in this process): its record, events and result."""
 
     run: dict[str, Any]
-    graph: Pregel
+    graph: AnyGraph
     input: Any
     config: dict[str, Any]
     stream_mode: list[str]
@@ -91,7 +92,11 @@ class RunHandle:
         try:
             while (item := await inbox.get()) is not _END:
                 event, _ = item
-                if stream_mode is None or event in ("metadata", "error") or event.split("|")[0] in stream_mode:
+                if (
+                    stream_mode is None
+                    or event in ("metadata", "error")
+                    or event.split("|")[0] in stream_mode
+                ):
                     yield item
         finally:
             if inbox in self.listeners:
@@ -102,7 +107,9 @@ class RunHandle:
         if self.error is not None and not isinstance(self.error, asyncio.CancelledError):
             return {"__error__": error_json(self.error)}
         if len(self._interrupt_chunks) > 1:
-            return {"__interrupt__": [i for c in self._interrupt_chunks for i in c["__interrupt__"]]}
+            return {
+                "__interrupt__": [i for c in self._interrupt_chunks for i in c["__interrupt__"]]
+            }
         if self._interrupt_chunks:
             return self._interrupt_chunks[-1]
         return self._values if self._values is not None else {}
@@ -148,8 +155,12 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
             task = {k: v for k, v in task.items() if k != "state"}
             task["checkpoint"] = state["configurable"]
         tasks.append(task)
-    return {**payload, "checkpoint": checkpoint_of(payload.get("config")),
-            "parent_checkpoint": checkpoint_of(payload.get("parent_config")), "tasks": tasks}
+    return {
+        **payload,
+        "checkpoint": checkpoint_of(payload.get("config")),
+        "parent_checkpoint": checkpoint_of(payload.get("parent_config")),
+        "tasks": tasks,
+    }
 
 
 def _langgraph_modes(requested: list[str]) -> list[str]:
@@ -171,15 +182,18 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
     try:
         stream = handle.graph.astream(
             handle.input,
-            handle.config,
-            stream_mode=_langgraph_modes(handle.stream_mode),
+            cast(RunnableConfig, handle.config),
+            stream_mode=cast(Any, _langgraph_modes(handle.stream_mode)),
             subgraphs=handle.subgraphs,
             interrupt_before=handle.interrupt_before,
             interrupt_after=handle.interrupt_after,
             context=handle.context,
         )
         async for item in stream:
-            ns, mode, chunk = item if handle.subgraphs else ((), *item)
+            parts: tuple[Any, ...] = tuple(item) if handle.subgraphs else ((), *item)
+            ns: tuple[str, ...] = tuple(parts[0])
+            mode: str = parts[1]
+            chunk: Any = parts[2]
             if mode == "messages":
                 if tuples:
                     handle.emit(_event_name("messages", ns), to_json(chunk))

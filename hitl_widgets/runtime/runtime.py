@@ -37,7 +37,10 @@ _KEPT_HANDLES = 1000  # finished runs whose events stay joinable in this process
 
 
 class GraphRunError(Exception):
-    """The graph raised during a run; ``runs.wait`` raises it as the SDK does (``Type: message``)."""
+    """The graph raised during a run; ``runs.wait`` raises it as the SDK does.
+
+    The message starts ``Type: message`` like the SDK's, then names the thread and run.
+    """
 
     def __init__(self, message: str, *, thread_id: str | None, run_id: str) -> None:
         super().__init__(message)
@@ -65,7 +68,9 @@ def _validation_errors(error: ValidationError) -> list[dict[str, Any]]:
 class Runtime(ThreadOps):
     """Assistants, threads and runs for some graphs over one checkpointer."""
 
-    def __init__(self, graphs: Mapping[str, GraphSpec], checkpointer: CheckpointerSpec = None) -> None:
+    def __init__(
+        self, graphs: Mapping[str, GraphSpec], checkpointer: CheckpointerSpec = None
+    ) -> None:
         self.backend = open_backend(checkpointer)
         self.graphs = Graphs(graphs, self.backend.saver, now())
         self.runner = get_runner()
@@ -81,45 +86,59 @@ class Runtime(ThreadOps):
             run.update(status="error", updated_at=now())
             self.backend.records.put_run(run)
             if self.backend.records.get_thread(run["thread_id"]) is not None:
-                await self.refresh_thread(run["thread_id"], error={
-                    "error": "RunAborted",
-                    "message": f"run {run['run_id']} stopped with the process running it "
-                               f"(pid {pid}); its committed steps are kept: run again with "
-                               "input=None to continue from the last checkpoint",
-                })
+                await self.refresh_thread(
+                    run["thread_id"],
+                    error={
+                        "error": "RunAborted",
+                        "message": f"run {run['run_id']} stopped with the process running it "
+                        f"(pid {pid}); its committed steps are kept: run again with "
+                        "input=None to continue from the last checkpoint",
+                    },
+                )
 
     # -- assistants ------------------------------------------------------------------------
 
     async def assistants_get(self, assistant_id: str) -> dict[str, Any]:
         return self.graphs.assistant(assistant_id)
 
-    async def assistants_search(self, *, metadata: Mapping[str, Any] | None = None,
-                                graph_id: str | None = None, name: str | None = None,
-                                limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
+    async def assistants_search(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
         from hitl_widgets.runtime.records import contains
 
         found = [
-            a for a in self.graphs.assistants.values()
+            a
+            for a in self.graphs.assistants.values()
             if (graph_id is None or a["graph_id"] == graph_id)
             and (name is None or name.lower() in a["name"].lower())
             and (not metadata or contains(a["metadata"], metadata))
         ]
         return found[offset : offset + limit]
 
-    async def assistants_get_graph(self, assistant_id: str, xray: int | bool = False) -> dict[str, Any]:
+    async def assistants_get_graph(
+        self, assistant_id: str, xray: int | bool = False
+    ) -> dict[str, Any]:
         return self.graphs.graph_json(assistant_id, xray)
 
     async def assistants_get_schemas(self, assistant_id: str) -> dict[str, Any]:
         return self.graphs.schemas(assistant_id)
 
-    async def assistants_get_subgraphs(self, assistant_id: str, namespace: str | None = None,
-                                       recurse: bool = False) -> dict[str, Any]:
+    async def assistants_get_subgraphs(
+        self, assistant_id: str, namespace: str | None = None, recurse: bool = False
+    ) -> dict[str, Any]:
         return self.graphs.subgraphs(assistant_id, namespace, recurse)
 
     # -- runs ------------------------------------------------------------------------------
 
-    async def _open_thread(self, thread_id: str | None, if_not_exists: str | None,
-                           graph_id: str) -> tuple[dict[str, Any], bool]:
+    async def _open_thread(
+        self, thread_id: str | None, if_not_exists: str | None, graph_id: str
+    ) -> tuple[dict[str, Any], bool]:
         if thread_id is None:
             return await self.threads_create(metadata={}), True
         thread = self.backend.records.get_thread(str(thread_id))
@@ -129,16 +148,28 @@ class Runtime(ThreadOps):
             thread = await self.threads_create(thread_id=str(thread_id))
         return thread, False
 
-    async def start_run(self, thread_id: str | None, assistant_id: str, *, input: Any = None,
-                        command: Mapping[str, Any] | None = None,
-                        stream_mode: str | list[str] = "values", stream_subgraphs: bool = False,
-                        metadata: Mapping[str, Any] | None = None,
-                        config: Mapping[str, Any] | None = None, context: Any = None,
-                        checkpoint: Mapping[str, Any] | None = None, checkpoint_id: str | None = None,
-                        interrupt_before: Any = None, interrupt_after: Any = None,
-                        multitask_strategy: str | None = None, if_not_exists: str | None = None,
-                        on_completion: str | None = None,
-                        on_run_created: Any = None, **_: Any) -> RunHandle:
+    async def start_run(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Any = None,
+        command: Mapping[str, Any] | None = None,
+        stream_mode: str | list[str] = "values",
+        stream_subgraphs: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+        config: Mapping[str, Any] | None = None,
+        context: Any = None,
+        checkpoint: Mapping[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        multitask_strategy: str | None = None,
+        if_not_exists: str | None = None,
+        on_completion: str | None = None,
+        on_run_created: Any = None,
+        **_: Any,
+    ) -> RunHandle:
         """Create a run and start it (or queue it behind the thread's current run)."""
         assistant = self.graphs.assistant(assistant_id)
         modes = _modes(stream_mode)
@@ -153,21 +184,33 @@ class Runtime(ThreadOps):
         if slot.active is not None and strategy == "reject":
             raise conflict(
                 f"thread {tid} is busy with run {slot.active.run_id}; wait for it "
-                f"(runs.join({tid!r}, {slot.active.run_id!r})) or choose another multitask_strategy",
-                thread_id=tid, run_id=slot.active.run_id,
+                f"(runs.join({tid!r}, {slot.active.run_id!r})) "
+                "or choose another multitask_strategy",
+                thread_id=tid,
+                run_id=slot.active.run_id,
             )
         run_id = str(uuid.uuid4())
         stamp = now()
         run = {
-            "run_id": run_id, "thread_id": tid, "assistant_id": assistant["assistant_id"],
-            "created_at": stamp, "updated_at": stamp, "status": "pending",
-            "metadata": {**dict(metadata or {}), "graph_id": assistant["graph_id"],
-                         "assistant_id": assistant["assistant_id"]},
+            "run_id": run_id,
+            "thread_id": tid,
+            "assistant_id": assistant["assistant_id"],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "status": "pending",
+            "metadata": {
+                **dict(metadata or {}),
+                "graph_id": assistant["graph_id"],
+                "assistant_id": assistant["assistant_id"],
+            },
             "multitask_strategy": strategy,
             "kwargs": {
-                "input": input, "command": dict(command) if command is not None else None,
-                "config": dict(config or {}), "stream_mode": modes,
-                "interrupt_before": interrupt_before, "interrupt_after": interrupt_after,
+                "input": input,
+                "command": dict(command) if command is not None else None,
+                "config": dict(config or {}),
+                "stream_mode": modes,
+                "interrupt_before": interrupt_before,
+                "interrupt_after": interrupt_after,
                 "owner_pid": os.getpid(),  # so a later process knows a dead run from a live one
             },
         }
@@ -177,26 +220,39 @@ class Runtime(ThreadOps):
         configurable = {
             **run_config.get("configurable", {}),
             **thread_config(tid, checkpoint, checkpoint_id)["configurable"],
-            "run_id": run_id, "graph_id": assistant["graph_id"],
+            "run_id": run_id,
+            "graph_id": assistant["graph_id"],
             "assistant_id": assistant["assistant_id"],
         }
         run_config["configurable"] = configurable
         run_config["metadata"] = {
-            **run_config.get("metadata", {}), **dict(metadata or {}),
-            "graph_id": assistant["graph_id"], "assistant_id": assistant["assistant_id"],
-            "run_id": run_id, "thread_id": tid,
+            **run_config.get("metadata", {}),
+            **dict(metadata or {}),
+            "graph_id": assistant["graph_id"],
+            "assistant_id": assistant["assistant_id"],
+            "run_id": run_id,
+            "thread_id": tid,
         }
         run_config["run_id"] = uuid.UUID(run_id)
         handle = RunHandle(
-            run=run, graph=self.graphs.graph(assistant["assistant_id"]), input=input,
-            config=run_config, stream_mode=modes, subgraphs=stream_subgraphs,
-            interrupt_before=interrupt_before, interrupt_after=interrupt_after, context=context,
+            run=run,
+            graph=self.graphs.graph(assistant["assistant_id"]),
+            input=input,
+            config=run_config,
+            stream_mode=modes,
+            subgraphs=stream_subgraphs,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+            context=context,
             command=dict(command) if command is not None else None,
             stateless=stateless and on_completion != "keep",
         )
         if thread["metadata"].get("graph_id") != assistant["graph_id"]:
-            thread["metadata"] = {**thread["metadata"], "graph_id": assistant["graph_id"],
-                                  "assistant_id": assistant["assistant_id"]}
+            thread["metadata"] = {
+                **thread["metadata"],
+                "graph_id": assistant["graph_id"],
+                "assistant_id": assistant["assistant_id"],
+            }
         if slot.active is None:
             await self._check_command(handle)  # fail fast: nothing recorded for a bad answer
         if slot.active is not None and strategy in ("interrupt", "rollback"):
@@ -233,14 +289,17 @@ class Runtime(ThreadOps):
         fork = "checkpoint_id" in configurable
         thread = self._thread(tid)
         if fork:
-            state = await handle.graph.aget_state(thread_config(tid, checkpoint_id=configurable["checkpoint_id"]))
+            state = await handle.graph.aget_state(
+                thread_config(tid, checkpoint_id=configurable["checkpoint_id"])
+            )
             pending, at, paused = list(state.interrupts), state.config, bool(state.next)
         else:
             # The record holds what the last run left pending (refreshed when every run
             # ends, read from the file each time): no need to rebuild the state here.
             pending = [
                 Interrupt(i["value"], i["id"], response_schema=i.get("response_schema"))
-                for items in (thread.get("interrupts") or {}).values() for i in items
+                for items in (thread.get("interrupts") or {}).values()
+                for i in items
             ]
             at = thread_config(tid)
             paused = thread["status"] == "interrupted"
@@ -278,7 +337,9 @@ class Runtime(ThreadOps):
             if not handle.checked:
                 await self._check_command(handle)  # queued: the thread may have moved on meanwhile
             head = await self.backend.saver.aget_tuple(thread_config(tid))
-            handle.start_checkpoint_id = head.config["configurable"]["checkpoint_id"] if head else None
+            handle.start_checkpoint_id = (
+                head.config["configurable"]["checkpoint_id"] if head else None
+            )
         except Exception as error:  # noqa: BLE001 - a queued answer that went stale ends its run
             handle.error = error
             handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
@@ -307,7 +368,11 @@ class Runtime(ThreadOps):
             self._set_run(handle, "error")
             # An answer LangGraph rejected saved nothing: the thread is still interrupted.
             await self.refresh_thread(
-                tid, error=None if invalid_resume or isinstance(error, APIStatusError) else error_json(error))
+                tid,
+                error=None
+                if invalid_resume or isinstance(error, APIStatusError)
+                else error_json(error),
+            )
         else:
             self._set_run(handle, "success")
             if not await self._refresh_from_stream(handle):
@@ -334,8 +399,13 @@ class Runtime(ThreadOps):
         the full path in ``refresh_thread``.
         """
         graph = handle.graph
-        if (handle.interrupt_before or handle.interrupt_after or graph.interrupt_before_nodes
-                or graph.interrupt_after_nodes or not isinstance(handle.body(), dict)):
+        if (
+            handle.interrupt_before
+            or handle.interrupt_after
+            or graph.interrupt_before_nodes
+            or graph.interrupt_after_nodes
+            or not isinstance(handle.body(), dict)
+        ):
             return False
         tid = handle.run["thread_id"]
         # When the run stopped at interrupts, the state is the one its interrupt chunk
@@ -348,7 +418,7 @@ class Runtime(ThreadOps):
             # leaves the answered task's write in place): the stream says which are pending.
             pending = {i["id"] for i in handle.body()["__interrupt__"]}
             head = await self.backend.saver.aget_tuple(thread_config(tid))
-            for task_id, channel, value in (head.pending_writes if head else []):
+            for task_id, channel, value in head.pending_writes or [] if head else []:
                 if channel == "__interrupt__":
                     asked = [interrupt_json(i) for i in value if i.id in pending]
                     if asked:
@@ -356,8 +426,11 @@ class Runtime(ThreadOps):
             if {i["id"] for items in interrupts.values() for i in items} != pending:
                 return False
         thread = self._thread(tid)
-        thread.update(values=values, interrupts=to_json(interrupts),
-                      status="interrupted" if interrupts else "idle")
+        thread.update(
+            values=values,
+            interrupts=to_json(interrupts),
+            status="interrupted" if interrupts else "idle",
+        )
         self.backend.records.put_thread(stamp_run_end(thread))
         return True
 
@@ -366,7 +439,9 @@ class Runtime(ThreadOps):
         if run is None or run["thread_id"] != str(thread_id):
             raise not_found(
                 f"run {run_id} not found in thread {thread_id}; list runs with "
-                f"runs.list({str(thread_id)!r})", thread_id=str(thread_id), run_id=str(run_id),
+                f"runs.list({str(thread_id)!r})",
+                thread_id=str(thread_id),
+                run_id=str(run_id),
             )
         return run
 
@@ -383,8 +458,10 @@ class Runtime(ThreadOps):
         if isinstance(error, ValidationError) and is_invalid_resume(error):
             raise unprocessable(
                 f"thread {tid}: the graph rejected the answer against its response_schema "
-                f"({error.error_count()} error(s)); nothing was saved, fix the answer and resume again",
-                thread_id=tid, errors=_validation_errors(error),
+                f"({error.error_count()} error(s)); nothing was saved, "
+                "fix the answer and resume again",
+                thread_id=tid,
+                errors=_validation_errors(error),
             )
         body = handle.body()
         if raise_error and isinstance(body, dict) and "__error__" in body:
@@ -392,23 +469,28 @@ class Runtime(ThreadOps):
             raise GraphRunError(
                 f"{e['error']}: {e['message']} (thread {tid}, run {handle.run_id}; the thread is "
                 "now in status 'error': fix the cause, then resume or run again)",
-                thread_id=tid, run_id=handle.run_id,
+                thread_id=tid,
+                run_id=handle.run_id,
             )
         return body
 
-    async def runs_wait(self, thread_id: str | None, assistant_id: str, *, raise_error: bool = True,
-                        **params: Any) -> Any:
+    async def runs_wait(
+        self, thread_id: str | None, assistant_id: str, *, raise_error: bool = True, **params: Any
+    ) -> Any:
         handle = await self.start_run(thread_id, assistant_id, **params)
         await handle.done.wait()
         return self.result_of(handle, raise_error)
 
-    async def runs_stream(self, thread_id: str | None, assistant_id: str,
-                          **params: Any) -> AsyncIterator[tuple[str, Any]]:
+    async def runs_stream(
+        self, thread_id: str | None, assistant_id: str, **params: Any
+    ) -> AsyncIterator[tuple[str, Any]]:
         handle = await self.start_run(thread_id, assistant_id, **params)
         async for item in handle.follow():
             yield item
 
-    async def runs_create(self, thread_id: str | None, assistant_id: str, **params: Any) -> dict[str, Any]:
+    async def runs_create(
+        self, thread_id: str | None, assistant_id: str, **params: Any
+    ) -> dict[str, Any]:
         return dict((await self.start_run(thread_id, assistant_id, **params)).run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
@@ -424,8 +506,9 @@ class Runtime(ThreadOps):
             return {"__interrupt__": [i for items in thread["interrupts"].values() for i in items]}
         return thread["values"] or {}
 
-    async def runs_join_stream(self, thread_id: str, run_id: str,
-                               stream_mode: Any = None) -> AsyncIterator[tuple[str, Any]]:
+    async def runs_join_stream(
+        self, thread_id: str, run_id: str, stream_mode: Any = None
+    ) -> AsyncIterator[tuple[str, Any]]:
         handle = await self._handle(thread_id, run_id)
         if handle is None:
             return
@@ -436,20 +519,27 @@ class Runtime(ThreadOps):
     async def runs_get(self, thread_id: str, run_id: str) -> dict[str, Any]:
         return await self._run_record(thread_id, run_id)
 
-    async def runs_list(self, thread_id: str, *, limit: int = 10, offset: int = 0,
-                        status: str | None = None) -> list[dict[str, Any]]:
+    async def runs_list(
+        self, thread_id: str, *, limit: int = 10, offset: int = 0, status: str | None = None
+    ) -> list[dict[str, Any]]:
         self._thread(thread_id)
-        return self.backend.records.list_runs(str(thread_id), status=status, limit=limit, offset=offset)
+        return self.backend.records.list_runs(
+            str(thread_id), status=status, limit=limit, offset=offset
+        )
 
     async def runs_delete(self, thread_id: str, run_id: str) -> None:
         handle = await self._handle(thread_id, run_id)
         if handle is not None and not handle.done.is_set():
-            raise conflict(f"run {run_id} on thread {thread_id} is still running; cancel it first",
-                           thread_id=str(thread_id), run_id=str(run_id))
+            raise conflict(
+                f"run {run_id} on thread {thread_id} is still running; cancel it first",
+                thread_id=str(thread_id),
+                run_id=str(run_id),
+            )
         self.backend.records.delete_run(str(run_id))
 
-    async def runs_cancel(self, thread_id: str, run_id: str, *, wait: bool = False,
-                          action: str = "interrupt") -> None:
+    async def runs_cancel(
+        self, thread_id: str, run_id: str, *, wait: bool = False, action: str = "interrupt"
+    ) -> None:
         handle = await self._handle(thread_id, run_id)
         if handle is None or handle.done.is_set():
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from langgraph.types import Interrupt, StateSnapshot
 
@@ -53,30 +53,39 @@ def snapshot_json(state: StateSnapshot) -> dict[str, Any]:
     tasks = []
     for task in state.tasks:
         sub = task.state
-        tasks.append({
-            "id": task.id,
-            "name": task.name,
-            "path": task.path,
-            "error": error_json(task.error) if task.error is not None else None,
-            "interrupts": [interrupt_json(i) for i in task.interrupts],
-            "checkpoint": sub["configurable"] if sub is not None and not isinstance(sub, StateSnapshot) else None,
-            "state": snapshot_json(sub) if isinstance(sub, StateSnapshot) else None,
-            "result": getattr(task, "result", None),
-        })
+        tasks.append(
+            {
+                "id": task.id,
+                "name": task.name,
+                "path": task.path,
+                "error": error_json(task.error) if task.error is not None else None,
+                "interrupts": [interrupt_json(i) for i in task.interrupts],
+                "checkpoint": sub["configurable"]
+                if sub is not None and not isinstance(sub, StateSnapshot)
+                else None,
+                "state": snapshot_json(sub) if isinstance(sub, StateSnapshot) else None,
+                "result": getattr(task, "result", None),
+            }
+        )
     config = state.config or {}
     parent = state.parent_config or {}
-    return to_json({
-        "values": state.values,
-        "next": state.next,
-        "tasks": tasks,
-        "metadata": state.metadata,
-        "created_at": state.created_at,
-        "checkpoint": checkpoint_of(state.config),
-        "parent_checkpoint": checkpoint_of(state.parent_config),
-        "interrupts": [interrupt_json(i) for i in state.interrupts],
-        "checkpoint_id": config.get("configurable", {}).get("checkpoint_id"),
-        "parent_checkpoint_id": parent.get("configurable", {}).get("checkpoint_id"),
-    })
+    return cast(
+        dict[str, Any],
+        to_json(
+            {
+                "values": state.values,
+                "next": state.next,
+                "tasks": tasks,
+                "metadata": state.metadata,
+                "created_at": state.created_at,
+                "checkpoint": checkpoint_of(state.config),
+                "parent_checkpoint": checkpoint_of(state.parent_config),
+                "interrupts": [interrupt_json(i) for i in state.interrupts],
+                "checkpoint_id": config.get("configurable", {}).get("checkpoint_id"),
+                "parent_checkpoint_id": parent.get("configurable", {}).get("checkpoint_id"),
+            }
+        ),
+    )
 
 
 def pending_interrupts(state: StateSnapshot) -> list[Interrupt]:
@@ -86,11 +95,16 @@ def pending_interrupts(state: StateSnapshot) -> list[Interrupt]:
 
 def interrupts_by_task(state: StateSnapshot) -> dict[str, list[dict[str, Any]]]:
     """Pending interrupts keyed by task id, as ``threads.get`` reports them."""
-    return to_json({
-        task.id: [interrupt_json(i) for i in task.interrupts]
-        for task in state.tasks
-        if task.interrupts
-    })
+    return cast(
+        dict[str, list[dict[str, Any]]],
+        to_json(
+            {
+                task.id: [interrupt_json(i) for i in task.interrupts]
+                for task in state.tasks
+                if task.interrupts
+            }
+        ),
+    )
 
 
 def thread_status(state: StateSnapshot | None, errored: bool = False) -> str:

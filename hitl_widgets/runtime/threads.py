@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.pregel import Pregel
+from langgraph.checkpoint.base import CheckpointMetadata
 from langgraph.types import StateSnapshot, StateUpdate
 
 from hitl_widgets.runtime.backend import Backend
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import bad_request, conflict, not_found
-from hitl_widgets.runtime.graphs import Graphs
+from hitl_widgets.runtime.graphs import AnyGraph, Graphs
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import (
     checkpoint_of,
@@ -39,8 +39,9 @@ EMPTY_STATE: dict[str, Any] = {
 """``get_state`` of a thread no run has touched yet (as the server answers it)."""
 
 
-def thread_config(thread_id: str, checkpoint: Mapping[str, Any] | None = None,
-                  checkpoint_id: str | None = None) -> RunnableConfig:
+def thread_config(
+    thread_id: str, checkpoint: Mapping[str, Any] | None = None, checkpoint_id: str | None = None
+) -> RunnableConfig:
     """The runnable config that addresses a thread (optionally one of its checkpoints)."""
     configurable: dict[str, Any] = {"thread_id": thread_id}
     if checkpoint:
@@ -55,8 +56,9 @@ def stamp_run_end(thread: dict[str, Any], error: Any = None) -> dict[str, Any]:
     """The keys a thread record gains once a run has touched it (as on the server)."""
     stamp = now()
     thread.setdefault("interrupts", {})
-    thread.update(error=error, updated_at=stamp, state_updated_at=stamp,
-                  config={"configurable": {}})
+    thread.update(
+        error=error, updated_at=stamp, state_updated_at=stamp, config={"configurable": {}}
+    )
     return thread
 
 
@@ -78,14 +80,15 @@ class ThreadOps:
             )
         return thread
 
-    def _graph_of(self, thread: Mapping[str, Any]) -> Pregel | None:
+    def _graph_of(self, thread: Mapping[str, Any]) -> AnyGraph | None:
         graph_id = (thread.get("metadata") or {}).get("graph_id")
         if graph_id is None:
             return None
         return self.graphs.graph(graph_id)
 
-    async def refresh_thread(self, thread_id: str, *, status: str | None = None,
-                             error: Any = None) -> dict[str, Any]:
+    async def refresh_thread(
+        self, thread_id: str, *, status: str | None = None, error: Any = None
+    ) -> dict[str, Any]:
         """Recompute a thread's values, interrupts and status from its checkpoints."""
         thread = self._thread(thread_id)
         graph = self._graph_of(thread)
@@ -97,10 +100,16 @@ class ThreadOps:
         self.backend.records.put_thread(stamp_run_end(thread, error))
         return thread
 
-    async def threads_create(self, *, metadata: Mapping[str, Any] | None = None,
-                             thread_id: str | None = None, if_exists: str | None = None,
-                             supersteps: Sequence[Mapping[str, Any]] | None = None,
-                             graph_id: str | None = None, ttl: Any = None) -> dict[str, Any]:
+    async def threads_create(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        thread_id: str | None = None,
+        if_exists: str | None = None,
+        supersteps: Sequence[Mapping[str, Any]] | None = None,
+        graph_id: str | None = None,
+        ttl: Any = None,
+    ) -> dict[str, Any]:
         thread_id = str(thread_id or uuid.uuid4())
         existing = self.backend.records.get_thread(thread_id)
         if existing is not None:
@@ -132,22 +141,34 @@ class ThreadOps:
             thread = await self.refresh_thread(thread_id)
         return thread
 
-    async def _apply_supersteps(self, thread: dict[str, Any],
-                                supersteps: Sequence[Mapping[str, Any]]) -> None:
+    async def _apply_supersteps(
+        self, thread: dict[str, Any], supersteps: Sequence[Mapping[str, Any]]
+    ) -> None:
         graph = self._graph_of(thread)
         if graph is None:
             raise bad_request("supersteps need graph_id=... to know which graph's state to build")
         steps = [
-            [StateUpdate(u.get("values"), u.get("as_node"), u.get("task_id")) for u in step["updates"]]
+            [
+                StateUpdate(u.get("values"), u.get("as_node"), u.get("task_id"))
+                for u in step["updates"]
+            ]
             for step in supersteps
         ]
         await graph.abulk_update_state(thread_config(thread["thread_id"]), steps)
 
-    async def threads_get(self, thread_id: str, include: Sequence[str] | None = None) -> dict[str, Any]:
+    async def threads_get(
+        self, thread_id: str, include: Sequence[str] | None = None
+    ) -> dict[str, Any]:
         return self._thread(thread_id)
 
-    async def threads_update(self, thread_id: str, *, metadata: Mapping[str, Any],
-                             ttl: Any = None, return_minimal: bool = False) -> dict[str, Any] | None:
+    async def threads_update(
+        self,
+        thread_id: str,
+        *,
+        metadata: Mapping[str, Any],
+        ttl: Any = None,
+        return_minimal: bool = False,
+    ) -> dict[str, Any] | None:
         thread = self._thread(thread_id)
         thread["metadata"] = {**thread["metadata"], **metadata}
         thread["updated_at"] = now()
@@ -186,26 +207,35 @@ class ThreadOps:
         # Oldest first, so every checkpoint's parent already exists in the copy.
         tuples = [t async for t in saver.alist({"configurable": {"thread_id": str(thread_id)}})]
         for item in reversed(tuples):
+            # Put each checkpoint under the copy, as the child of its (already copied) parent.
             configurable = dict(item.config["configurable"], thread_id=copy["thread_id"])
-            parent = item.parent_config["configurable"]["checkpoint_id"] if item.parent_config else None
-            target = {"configurable": {**configurable, "checkpoint_id": parent}}
-            if parent is None:
-                target["configurable"].pop("checkpoint_id")
-            metadata = {**item.metadata, "thread_id": copy["thread_id"]}
-            await saver.aput(target, item.checkpoint, metadata,  # type: ignore[arg-type]
-                             item.checkpoint["channel_versions"])
+            configurable.pop("checkpoint_id", None)
+            if item.parent_config:
+                configurable["checkpoint_id"] = item.parent_config["configurable"]["checkpoint_id"]
+            metadata = cast(CheckpointMetadata, {**item.metadata, "thread_id": copy["thread_id"]})
+            stored = await saver.aput(
+                {"configurable": configurable},
+                item.checkpoint,
+                metadata,
+                item.checkpoint["channel_versions"],
+            )
             by_task: dict[str, list[tuple[str, Any]]] = {}
             for task_id, channel, value in item.pending_writes or []:
                 by_task.setdefault(task_id, []).append((channel, value))
             for task_id, writes in by_task.items():
-                await saver.aput_writes({"configurable": configurable}, writes, task_id)
+                await saver.aput_writes(stored, writes, task_id)
         await self.refresh_thread(copy["thread_id"], status=source["status"])
         return created
 
     # -- state ---------------------------------------------------------------------------
 
-    async def _snapshot(self, thread_id: str, checkpoint: Mapping[str, Any] | None = None,
-                        checkpoint_id: str | None = None, subgraphs: bool = False) -> StateSnapshot | None:
+    async def _snapshot(
+        self,
+        thread_id: str,
+        checkpoint: Mapping[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+        subgraphs: bool = False,
+    ) -> StateSnapshot | None:
         graph = self._graph_of(self._thread(thread_id))
         if graph is None:
             return None
@@ -213,24 +243,37 @@ class ThreadOps:
         state = await graph.aget_state(config, subgraphs=subgraphs)
         if (checkpoint or checkpoint_id) and state.created_at is None:
             raise not_found(
-                f"checkpoint {checkpoint_id or dict(checkpoint or {}).get('checkpoint_id')} not found "
+                f"checkpoint {checkpoint_id or dict(checkpoint or {}).get('checkpoint_id')} "
+                "not found "
                 f"in thread {thread_id}; list them with threads.get_history({thread_id!r})",
                 thread_id=str(thread_id),
             )
         return state
 
-    async def threads_get_state(self, thread_id: str, checkpoint: Mapping[str, Any] | None = None,
-                                checkpoint_id: str | None = None, *, subgraphs: bool = False,
-                                select: Sequence[str] | None = None) -> dict[str, Any]:
+    async def threads_get_state(
+        self,
+        thread_id: str,
+        checkpoint: Mapping[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+        *,
+        subgraphs: bool = False,
+        select: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
         state = await self._snapshot(thread_id, checkpoint, checkpoint_id, subgraphs)
         if state is None or state.created_at is None:
             return dict(EMPTY_STATE)
         shaped = snapshot_json(state)
         return {k: v for k, v in shaped.items() if k in select} if select else shaped
 
-    async def threads_update_state(self, thread_id: str, values: Any, *, as_node: str | None = None,
-                                   checkpoint: Mapping[str, Any] | None = None,
-                                   checkpoint_id: str | None = None) -> dict[str, Any]:
+    async def threads_update_state(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint: Mapping[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+    ) -> dict[str, Any]:
         thread = self._thread(thread_id)
         graph = self._graph_of(thread)
         if graph is None:
@@ -251,18 +294,27 @@ class ThreadOps:
         try:
             new_config = await graph.aupdate_state(config, values, as_node=as_node)
         except Exception as error:  # LangGraph's InvalidUpdateError and friends: the caller's input
-            raise bad_request(f"cannot update thread {thread_id}: {type(error).__name__}: {error}") from error
+            raise bad_request(
+                f"cannot update thread {thread_id}: {type(error).__name__}: {error}"
+            ) from error
         await self.refresh_thread(str(thread_id))
         checkpoint = checkpoint_of(new_config)
-        return {"checkpoint": checkpoint,
-                "checkpoint_id": checkpoint["checkpoint_id"] if checkpoint else None,
-                "configurable": dict(new_config["configurable"])}
+        return {
+            "checkpoint": checkpoint,
+            "checkpoint_id": checkpoint["checkpoint_id"] if checkpoint else None,
+            "configurable": dict(new_config["configurable"]),
+        }
 
-    async def threads_get_history(self, thread_id: str, *, limit: int = 10,
-                                  before: str | Mapping[str, Any] | None = None,
-                                  metadata: Mapping[str, Any] | None = None,
-                                  checkpoint: Mapping[str, Any] | None = None,
-                                  select: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    async def threads_get_history(
+        self,
+        thread_id: str,
+        *,
+        limit: int = 10,
+        before: str | Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        checkpoint: Mapping[str, Any] | None = None,
+        select: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
         graph = self._graph_of(self._thread(thread_id))
         if graph is None:
             return []
