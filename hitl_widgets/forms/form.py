@@ -58,7 +58,7 @@ def as_interrupt_dict(interrupt: Any) -> dict[str, Any]:
     raise TypeError(f"an interrupt is a dict with 'value' and 'id', got {interrupt!r:.80}")
 
 
-class InterruptForm(W.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints
+class InterruptForm(W.VBox):
     """A form answering one interrupt or several (one section each, in order).
 
     >>> form = InterruptForm(state["interrupts"], labels={iid: "review_node"})

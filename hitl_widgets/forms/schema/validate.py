@@ -173,7 +173,7 @@ def schema_errors(validator: jsonschema.protocols.Validator, value: Any,
     except Exception as exc:  # noqa: BLE001  (a malformed schema can fail in many ways)
         why = f"{type(exc).__name__}: {exc}"
         try:
-            type(validator).check_schema(validator.schema)
+            type(validator).check_schema(validator.schema)  # type: ignore[arg-type]  # a bool schema is valid too
         except jsonschema.SchemaError as bad:
             why = bad.message
         return [((), f"The interrupt's response_schema is not valid JSON Schema ({why:.200}); "
