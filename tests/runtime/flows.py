@@ -267,7 +267,10 @@ async def statuses(client: Any) -> Transcript:
         thread_id, "flaky", command={"resume": "boom"}, raise_error=False
     )
     t.record("failed run", failed)
-    thread = t.record("error", await client.threads.get(thread_id))
+    thread = await client.threads.get(thread_id)
+    # Which interrupts an errored thread lists is intentional difference 7 (ours can still
+    # be answered, the server's cannot); test_retry_after_graph_error asserts both sides.
+    t.record("error", {k: v for k, v in thread.items() if k != "interrupts"})
     assert thread["status"] == "error"
     assert thread["error"] == {
         "error": "ValueError",

@@ -38,8 +38,9 @@ reference server (`tests/reference_server.py`) and through `hitl_widgets.get_cli
    applied at all. Why: a batch is one decision; half-applied batches cannot be reviewed.
 7. A graph error after a resume, then a retry. Server: every later resume - even a different,
    good answer - replays the saved bad answer and fails again, forever. Ours: the thread is in
-   `error` with the interrupt still answerable, and resuming with a new answer runs the node
-   with that answer. Why: the reviewer must be able to correct the answer that broke the node.
+   `error` with the interrupt still answerable - and listed by `threads.get`, where the
+   server's errored thread lists none - and resuming with a new answer runs the node with
+   that answer. Why: the reviewer must be able to correct the answer that broke the node.
 8. Resuming from a past checkpoint (`checkpoint_id`, time travel) with a different answer.
    Server: the answer stored at that checkpoint wins, the new one is ignored. Ours: the new
    answer is applied on a fork; the old branch stays in the history. Why: answering a past
@@ -275,6 +276,10 @@ async def test_retry_after_graph_error(side: str, side_client: Any) -> None:
     )
     assert failed["__error__"]["error"] == "ValueError"  # a graph error is an error on both
     assert await pending(side_client, thread_id) == ("error", ids, ["fragile"])
+    listed = (await side_client.threads.get(thread_id))["interrupts"]
+    listed_ids = [i["id"] for found in listed.values() for i in found]
+    # Server: threads.get lists nothing (get_state still does); ours: what can be answered.
+    assert listed_ids == ([] if side == "server" else ids)
     retry = {"resume": {ids[0]: "fine"}}
     if side == "server":
         again = await side_client.runs.wait(thread_id, "flaky", command=retry, raise_error=False)
