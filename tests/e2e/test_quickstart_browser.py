@@ -5,7 +5,10 @@ JupyterLab and Voila, driven by Playwright with Debian's chromium (BROWSER_TESTS
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +54,15 @@ def _answer_and_check(page: Page, typed: bool) -> None:
     assert page.locator(".jp-Dialog").count() == 0
 
 
-def test_lab_run_all_edit_submit(page: Page, lab_notebook: str) -> None:
+def _saved_record(server: Server, url: str) -> str:
+    """The text/html outputs of the notebook file as JupyterLab saved it."""
+    name = url.split("/lab/tree/", 1)[1].split("?", 1)[0]
+    nb = json.loads((server.root_dir / name).read_text())
+    return "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"]
+                   for o in c.get("outputs", []))
+
+
+def test_lab_run_all_edit_submit(page: Page, lab_notebook: str, jupyter_lab: Server) -> None:
     _local_only(page)
     page.goto(lab_notebook)
     expect(page.locator("#jp-main-statusbar")).to_contain_text(
@@ -67,6 +78,19 @@ def test_lab_run_all_edit_submit(page: Page, lab_notebook: str) -> None:
     record = page.locator(".jp-OutputArea-output").filter(has_text="Review record").filter(
         has_text=ANSWER)
     expect(record.first).to_contain_text("accepted", timeout=30_000)
+    # Saved, the notebook keeps that record: readable without a kernel (nbconvert, GitHub).
+    deadline = time.monotonic() + 45
+    while True:
+        # The menu, not Ctrl+S: the focus is in a widget, which keeps shortcuts from Lab.
+        # Right after a click in the output, the first menu action can be lost: retry.
+        page.locator("#jp-menu-panel").get_by_role("menuitem", name="File", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Save Notebook")).first.click()
+        page.wait_for_timeout(1500)
+        saved = _saved_record(jupyter_lab, lab_notebook)
+        if "accepted" in saved and html.escape(ANSWER) in saved:
+            break
+        assert time.monotonic() < deadline, f"the saved notebook lacks the record: {saved[-800:]}"
+        page.keyboard.press("Escape")
 
 
 def test_voila_typed_key_by_key_is_what_is_sent(page: Page, voila_app: Server) -> None:
