@@ -97,3 +97,7 @@ def test_voila_typed_key_by_key_is_what_is_sent(page: Page, voila_app: Server) -
     _local_only(page)
     page.goto(f"{voila_app.base_url}/?token={voila_app.token}")
     _answer_and_check(page, typed=True)
+    # The graph picture's fallback drawing shows where Mermaid does not (Voila).
+    view = page.locator(".hw-thread-view").first
+    view.get_by_role("tab", name="Graph").click()
+    expect(view.locator("svg .hw-node-visited").first).to_be_visible(timeout=30_000)
