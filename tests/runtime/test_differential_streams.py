@@ -18,9 +18,15 @@ What the server really sends, worth knowing when reading a diff:
 - in `values` mode a resumed run first repeats the state it resumes from;
 - in `updates` mode the interrupt arrives as `{"__interrupt__": [...]}`; with subgraphs it
   arrives twice, from the child namespace first;
+- `messages` mode sends `messages/metadata` then `messages/complete` for each message; a
+  list of modes interleaves their events in the order the graph produced them;
 - two interrupts raised in one step arrive as two `values` (or `updates`) events with one
   interrupt each, although `runs.wait` returns them together;
 - `checkpoints` and `debug` payloads carry the run's full `config.configurable` and metadata.
+
+Intentional difference: the server also streams `events` (LangChain callback events); ours
+answers `BadRequestError` (400) saying which modes to use instead, before anything runs
+(`test_events_mode`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import re
 from typing import Any
 
 import pytest
+from langgraph_sdk.errors import BadRequestError
 
 from tests.runtime.differential import Transcript, assert_same
 
@@ -42,7 +49,8 @@ RUNS: dict[str, tuple[dict[str, Any], Any]] = {
 """Scenario → (input, resume answer, or a function of the pending interrupt ids giving it)."""
 
 _M = "metadata "
-EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
+Mode = str | tuple[str, ...]
+EXPECTED: dict[tuple[str, Mode, bool], tuple[str, str]] = {
     # (graph, mode, stream_subgraphs): (events to the interrupt, events of the resume)
     ("chatty", "values", False): (_M + "values " * 3, _M + "values " * 3),
     ("chatty", "values", True): (_M + "values " * 3, _M + "values " * 3),
@@ -78,6 +86,20 @@ EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
         _M + "checkpoints checkpoints checkpoints|child checkpoints|child",
         _M + "checkpoints checkpoints|child checkpoints|child checkpoints checkpoints",
     ),
+    # `messages` (not only `messages-tuple`): a metadata event per message, then the message.
+    ("chatty", "messages", False): (
+        _M + "messages/metadata messages/complete",
+        _M + "messages/metadata messages/complete " * 2,
+    ),
+    # Several modes at once: their events interleave in the order the graph produced them.
+    ("chatty", ("updates", "custom"), False): (
+        _M + "custom updates updates",
+        _M + "custom updates custom updates",
+    ),
+    ("chatty", ("values", "messages-tuple", "custom"), False): (
+        _M + "values custom messages values values",
+        _M + "values custom messages values custom messages values",
+    ),
     # Two interrupts in one step: `values` and `updates` send one event per interrupt.
     ("parallel", "values", False): (_M + "values " * 3, _M + "values " * 2),
     ("parallel", "updates", False): (_M + "updates " * 2, _M + "updates " * 2),
@@ -90,9 +112,14 @@ EXPECTED: dict[tuple[str, str, bool], tuple[str, str]] = {
         _M + "debug " * 2 + "debug|child " * 4 + "debug " * 5,
     ),
 }
-CASES = [
-    pytest.param(*key, id=f"{key[0]}-{key[1]}-{'sub' if key[2] else 'flat'}") for key in EXPECTED
-]
+
+
+def _case_id(graph: str, mode: Mode, subgraphs: bool) -> str:
+    modes = mode if isinstance(mode, str) else "+".join(mode)
+    return f"{graph}-{modes}-{'sub' if subgraphs else 'flat'}"
+
+
+CASES = [pytest.param(*key, id=_case_id(*key)) for key in EXPECTED]
 
 _NAMESPACE = re.compile(r"\|(\w+):[0-9a-f-]+")
 
@@ -102,7 +129,7 @@ def event_name(event: str) -> str:
     return _NAMESPACE.sub(r"|\1", event)
 
 
-async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Transcript:
+async def stream_case(client: Any, graph: str, mode: Mode, subgraphs: bool) -> Transcript:
     """Stream `graph` to its interrupt, then resume it; record every event."""
     values, answer = RUNS[graph]
     t = Transcript()
@@ -112,7 +139,11 @@ async def stream_case(client: Any, graph: str, mode: str, subgraphs: bool) -> Tr
         parts = [
             (part.event, part.data)
             async for part in client.runs.stream(
-                thread_id, graph, stream_mode=mode, stream_subgraphs=subgraphs, **kwargs
+                thread_id,
+                graph,
+                stream_mode=mode if isinstance(mode, str) else list(mode),
+                stream_subgraphs=subgraphs,
+                **kwargs,
             )
         ]
         t.record(phase, parts)
@@ -135,7 +166,7 @@ _server_streams: dict[tuple[str, str, bool], Transcript] = {}
 
 @pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
 async def test_stream_events(
-    graph: str, mode: str, subgraphs: bool, side: str, side_client: Any
+    graph: str, mode: Mode, subgraphs: bool, side: str, side_client: Any
 ) -> None:
     transcript = await stream_case(side_client, graph, mode, subgraphs)
     expected = tuple(" ".join(e.split()) for e in EXPECTED[(graph, mode, subgraphs)])
@@ -147,7 +178,7 @@ async def test_stream_events(
 @pytest.mark.server
 @pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
 async def test_stream_same_as_server(
-    graph: str, mode: str, subgraphs: bool, reference_client: Any, local_client: Any
+    graph: str, mode: Mode, subgraphs: bool, reference_client: Any, local_client: Any
 ) -> None:
     key = (graph, mode, subgraphs)
     expected = _server_streams.get(key) or await stream_case(reference_client, *key)
@@ -155,10 +186,17 @@ async def test_stream_same_as_server(
     assert_same(expected, got, what=f"{mode} stream of {graph!r} (subgraphs={subgraphs})")
 
 
-async def test_several_modes_at_once(side: str, side_client: Any) -> None:
-    """A list of modes interleaves their events in the order the graph produced them."""
-    transcript = await stream_case(side_client, "chatty", ["updates", "custom"], False)  # type: ignore[arg-type]
-    assert names(transcript) == (
-        "metadata custom updates updates",
-        "metadata custom updates custom updates",
+async def test_events_mode(side: str, side_client: Any) -> None:
+    """`stream_mode="events"`: the server streams callback events; ours says what to use."""
+    thread_id = (await side_client.threads.create())["thread_id"]
+    stream = side_client.runs.stream(
+        thread_id, "chatty", input={"messages": []}, stream_mode="events"
     )
+    if side == "server":
+        events = [part.event async for part in stream]
+        assert events[0] == "metadata" and set(events[1:]) == {"events"}
+    else:
+        with pytest.raises(BadRequestError, match="messages-tuple"):
+            _ = [part async for part in stream]
+        assert (await side_client.threads.get(thread_id))["status"] == "idle"
+        assert await side_client.runs.list(thread_id) == []
