@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from hitl_widgets import get_client
-from hitl_widgets.views import ThreadView
 from tests.graphs.scenarios import SCENARIOS
 
 
@@ -20,11 +19,3 @@ async def client() -> AsyncIterator[Any]:
         yield c
     finally:
         await c.aclose()
-
-
-async def open_view(client: Any, assistant_id: str, input: Any, **kwargs: Any) -> ThreadView:
-    """A view on a new thread whose first run has reached its first stop."""
-    view = ThreadView(client, None, assistant_id, **kwargs)
-    view.start(input)
-    await view.wait()
-    return view

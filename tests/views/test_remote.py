@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hitl_widgets.views import ThreadView
-from tests.views.conftest import open_view
+from tests.views.helpers import open_view
 
 pytestmark = [pytest.mark.anyio, pytest.mark.server]
 
