@@ -83,6 +83,11 @@ class ThreadSession:
             self.client.threads.get_state(tid, subgraphs=True), self.client.threads.get(tid))
         return state, thread
 
+    async def status(self) -> str:
+        """The thread's status now (`idle`, `busy`, `interrupted`, `error`)."""
+        thread = await self.client.threads.get(self._tid())
+        return str(thread.get("status") or "unknown")
+
     async def load_state(self) -> Mapping[str, Any]:
         """Only the current `ThreadState` (subgraphs included)."""
         state: Mapping[str, Any] = await self.client.threads.get_state(self._tid(),

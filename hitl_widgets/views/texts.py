@@ -10,11 +10,13 @@ from typing import Any
 
 from hitl_widgets.views.render import esc
 
-__all__ = ["RETRY_HINT", "STALE_ERRORS", "STALE_HINT", "failed_node", "header_html",
+__all__ = ["BUSY_HINT", "RETRY_HINT", "STALE_ERRORS", "STALE_HINT", "failed_node", "header_html",
            "rejected_html", "rejection_items", "with_interrupt_loc"]
 
 STALE_HINT = ("The question was answered elsewhere (another view, cell or process). The view "
               "now shows the thread as it is; answer what is pending now, if anything.")
+BUSY_HINT = ("Another run is going on in this thread. Your answers are kept: press Submit "
+             "again when it has ended (Refresh shows the thread's status).")
 RETRY_HINT = ("Answer again in the form below, or fix the state in the 'Edit state' tab "
               "and press Continue.")
 #: Error types a server reports when a resume names an interrupt that is no longer pending.

@@ -35,6 +35,7 @@ from hitl_widgets.views.runner import JobRunner
 from hitl_widgets.views.session import RunOutcome, ThreadSession
 from hitl_widgets.views.state_view import StateView
 from hitl_widgets.views.texts import (
+    BUSY_HINT,
     RETRY_HINT,
     STALE_ERRORS,
     STALE_HINT,
@@ -269,7 +270,17 @@ class ThreadView(widgets.VBox):
                 self.progress.finish("Answer rejected · the thread is unchanged")
                 return
             except ConflictError as exc:
-                await self._stale(sent, str(getattr(exc, "message", None) or exc))
+                detail = str(getattr(exc, "message", None) or exc)
+                if await self.session.status() == "busy":
+                    # Not stale: another run holds the thread. Keep the answer for later.
+                    self._decide(sent, "refused: thread busy")
+                    self.errors.show(ErrorInfo(title="The thread is busy",
+                                               error_type=type(exc).__name__, message=detail,
+                                               hint=BUSY_HINT))
+                    self.progress.finish("Refused: another run is going on")
+                    self._update_record()
+                    return
+                await self._stale(sent, detail)
                 return
             if outcome.error and str(outcome.error.get("error")) in STALE_ERRORS:
                 await self._stale(sent, str(outcome.error.get("message", "")))

@@ -179,6 +179,37 @@ async def test_answer_racing_another_is_refused_by_the_client(
     assert view.values == {"some_text": "first"} and view.form is None
 
 
+async def test_busy_thread_keeps_the_answer_for_later(
+        client: Any, widget_comms: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+    from langgraph_sdk.errors import ConflictError
+
+    view = await open_view(client, "seed", {"some_text": "x"})
+    real_run, real_status = view.session.run, view.session.status
+
+    async def busy_run(*args: Any, **kwargs: Any) -> Any:
+        request = httpx.Request("POST", "http://kernel/threads/t/runs/stream")
+        raise ConflictError("thread is busy with another run",
+                            response=httpx.Response(409, request=request), body=None)
+
+    async def busy() -> str:
+        return "busy"
+
+    monkeypatch.setattr(view.session, "run", busy_run)
+    monkeypatch.setattr(view.session, "status", busy)
+    view.form.value = "later"
+    view.submit()
+    await view.wait()
+    assert view.errors.errors[-1].title == "The thread is busy"
+    assert view.decisions[-1].outcome == "refused: thread busy"
+    assert view.form.value == "later" and not view.form.disabled  # the answer is kept
+    monkeypatch.setattr(view.session, "run", real_run)
+    monkeypatch.setattr(view.session, "status", real_status)
+    view.submit()
+    await view.wait()
+    assert view.values == {"some_text": "later"}
+
+
 async def test_double_click_sends_one_resume(client: Any, widget_comms: list) -> None:
     view = await open_view(client, "seed", {"some_text": "x"})
     view.form.value = "once"
