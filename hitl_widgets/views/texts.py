@@ -8,10 +8,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hitl_widgets.views.errors import ErrorInfo
 from hitl_widgets.views.render import esc
 
-__all__ = ["BUSY_HINT", "RETRY_HINT", "STALE_ERRORS", "STALE_HINT", "failed_node", "header_html",
-           "rejected_html", "rejection_items", "with_interrupt_loc"]
+__all__ = [
+    "BUSY_HINT",
+    "RETRY_HINT",
+    "STALE_ERRORS",
+    "STALE_HINT",
+    "busy_info",
+    "failed_node",
+    "header_html",
+    "rejected_html",
+    "rejection_items",
+    "stale_info",
+    "with_interrupt_loc",
+]
 
 STALE_HINT = ("The question was answered elsewhere (another view, cell or process). The view "
               "now shows the thread as it is; answer what is pending now, if anything.")
@@ -68,3 +80,22 @@ def failed_node(state: Mapping[str, Any] | None, streamed: str | None) -> str | 
         if isinstance(task, Mapping) and task.get("error"):
             return str(task.get("name"))
     return None
+
+
+def _detail(error: BaseException | str) -> str:
+    if isinstance(error, BaseException):
+        return str(getattr(error, "message", None) or error)
+    return str(error)
+
+
+def stale_info(error: BaseException | str) -> ErrorInfo:
+    """The error shown when an answer named questions that are no longer asked."""
+    kind = type(error).__name__ if isinstance(error, BaseException) else "StaleAnswer"
+    return ErrorInfo(title="This form is stale", error_type=kind, message=_detail(error),
+                     hint=STALE_HINT)
+
+
+def busy_info(error: BaseException) -> ErrorInfo:
+    """The error shown when another run holds the thread (the answer is kept)."""
+    return ErrorInfo(title="The thread is busy", error_type=type(error).__name__,
+                     message=_detail(error), hint=BUSY_HINT)

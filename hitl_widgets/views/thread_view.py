@@ -35,14 +35,14 @@ from hitl_widgets.views.runner import JobRunner
 from hitl_widgets.views.session import RunOutcome, ThreadSession
 from hitl_widgets.views.state_view import StateView
 from hitl_widgets.views.texts import (
-    BUSY_HINT,
     RETRY_HINT,
     STALE_ERRORS,
-    STALE_HINT,
+    busy_info,
     failed_node,
     header_html,
     rejected_html,
     rejection_items,
+    stale_info,
     with_interrupt_loc,
 )
 from hitl_widgets.views.timeline import Timeline
@@ -251,39 +251,30 @@ class ThreadView(widgets.VBox):
             self._set_busy(False)
 
     async def _resume_job(self, resume: dict[str, Any], form: Any) -> None:
-        by_id = {p.id: p for p in self.pending}
-        sent = [Decision(now_iso(), iid, by_id[iid].label if iid in by_id else "?",
-                         by_id[iid].interrupt.get("value") if iid in by_id else None, answer)
+        asked = {p.id: (p.label, p.interrupt.get("value")) for p in self.pending}
+        sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer)
                 for iid, answer in resume.items()]
         try:
             gone = await self.session.not_pending(list(resume))
             if gone:
-                await self._stale(sent, f"interrupt(s) {', '.join(gone)} of thread "
-                                        f"{self.thread_id} are no longer pending")
+                await self._refuse(sent, "stale", stale_info(
+                    f"interrupt(s) {', '.join(gone)} of thread {self.thread_id} are no "
+                    "longer pending"))
                 return
             try:
                 outcome = await self._stream("Resuming", command={"resume": resume})
             except UnprocessableEntityError as exc:
-                self._decide(sent, "rejected (422)")
-                self._update_record()
                 self._show_field_errors(form, exc, resume)
-                self.progress.finish("Answer rejected · the thread is unchanged")
+                await self._refuse(sent, "rejected (422)", None, reload=False)
                 return
             except ConflictError as exc:
-                detail = str(getattr(exc, "message", None) or exc)
-                if await self.session.status() == "busy":
-                    # Not stale: another run holds the thread. Keep the answer for later.
-                    self._decide(sent, "refused: thread busy")
-                    self.errors.show(ErrorInfo(title="The thread is busy",
-                                               error_type=type(exc).__name__, message=detail,
-                                               hint=BUSY_HINT))
-                    self.progress.finish("Refused: another run is going on")
-                    self._update_record()
-                    return
-                await self._stale(sent, detail)
+                # Busy (another run holds the thread) is not stale: keep the answer.
+                busy = await self.session.status() == "busy"
+                await self._refuse(sent, "refused: thread busy" if busy else "stale",
+                                   busy_info(exc) if busy else stale_info(exc), reload=not busy)
                 return
             if outcome.error and str(outcome.error.get("error")) in STALE_ERRORS:
-                await self._stale(sent, str(outcome.error.get("message", "")))
+                await self._refuse(sent, "stale", stale_info(outcome.error.get("message", "")))
                 return
             self._decide(sent, "failed" if outcome.error else "accepted")
             await self._load(outcome)
@@ -292,13 +283,17 @@ class ThreadView(widgets.VBox):
         finally:
             self._set_busy(False)
 
-    async def _stale(self, sent: list[Decision], detail: str) -> None:
-        """Refuse an answer to questions no longer asked, then show the thread as it is."""
-        self._decide(sent, "stale")
-        self.errors.show(ErrorInfo(title="This form is stale", error_type="StaleAnswer",
-                                   message=detail, hint=STALE_HINT))
-        self.progress.finish("Refused: the answer was stale")
-        await self._load()
+    async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,
+                      reload: bool = True) -> None:
+        """An answer that was not applied: record why, say so, show the thread as it is."""
+        self._decide(sent, outcome)
+        if info is not None:
+            self.errors.show(info)
+        self.progress.finish(f"Answer not applied: {outcome}")
+        if reload:
+            await self._load()
+        else:
+            self._update_record()
 
     async def _edit_job(self, values: Mapping[str, Any], as_node: str | None) -> None:
         await self.session.update_state(values, as_node=as_node)
