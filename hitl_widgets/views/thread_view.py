@@ -171,11 +171,11 @@ class ThreadView(widgets.VBox):
     def resume(self, resume: Mapping[str, Any]) -> None:
         """Resume with `{interrupt_id: answer}` (what the form's Submit sends); returns at once.
 
-        Refused (and counted in `refused_submits`) while another resume is running.
+        Refused (and counted in `refused_submits`) while a run of this view is going on.
         """
         if self._busy:
             self.refused_submits += 1
-            self.notice.value = ("<i>A resume is already running; this submit was ignored "
+            self.notice.value = ("<i>A run is already going on; this submit was ignored "
                                  "(the form is disabled until it ends).</i>")
             return
         self._set_busy(True)
