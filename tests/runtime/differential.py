@@ -1,8 +1,8 @@
 """Helpers for the differential tests: one scenario, two clients, one comparison.
 
 Also a pytest plugin (registered in `tests/conftest.py`) giving the fixtures `side`
-(`server`, `memory`, `sqlite`), `side_client` (that side's async client) and `local_client`
-(ours, on each checkpointer).
+(`server`, `memory`, `sqlite`, `sync`), `side_client` (that side's client, async API) and
+`local_client` (ours: in memory, on SQLite, and the sync twin behind `AsyncOverSync`).
 
 A *flow* is an `async def flow(client) -> Transcript` that drives a scenario graph through the
 `langgraph_sdk` API and records what it saw. It runs unchanged against the real server
@@ -18,6 +18,7 @@ transcript, so the *same* id seen in two places (an interrupt id in `runs.wait` 
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 import re
@@ -179,18 +180,58 @@ def assert_same(expected: Any, got: Any, *, what: str = "transcript") -> None:
 Flow = Callable[[Any], Awaitable[Transcript]]
 
 
-LOCAL_BACKENDS = ("memory", "sqlite")
-"""Our runtime is compared with the server on both of its checkpointers."""
+LOCAL_BACKENDS = ("memory", "sqlite", "sync")
+"""Ours is compared with the server on both checkpointers and through the sync client."""
 
 
 def make_local_client(backend: str, folder: Path) -> Any:
-    """Our in-kernel client over every scenario graph, in memory or on a fresh SQLite file."""
+    """Our in-kernel client over every scenario graph: `memory`, `sqlite` (a fresh file) or
+    `sync` (the sync twin in memory, behind `AsyncOverSync`)."""
     try:
-        from hitl_widgets import get_client
+        from hitl_widgets import get_client, get_sync_client
     except ImportError:
         pytest.skip("hitl_widgets.get_client is not there yet (runtime being written)")
+    if backend == "sync":
+        return AsyncOverSync(get_sync_client(graphs=dict(SCENARIOS)))
     checkpointer = None if backend == "memory" else str(folder / "threads.sqlite")
     return get_client(graphs=dict(SCENARIOS), checkpointer=checkpointer)
+
+
+class AsyncOverSync:
+    """The async client API over our *sync* client, each call in a worker thread.
+
+    Lets every flow check that `get_sync_client` answers exactly what the async client and
+    the server answer (the `sync` side), not only that the method names match.
+    """
+
+    RESOURCES = frozenset({"assistants", "threads", "runs"})
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._target, name)
+        if name in self.RESOURCES:
+            return AsyncOverSync(attribute)
+        if name == "stream":
+            return lambda *args, **kwargs: _drain(attribute, *args, **kwargs)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await asyncio.to_thread(attribute, *args, **kwargs)
+
+        return call
+
+    async def aclose(self) -> None:
+        """Close the sync client (in a worker thread), as `close_client` expects."""
+        close = getattr(self._target, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
+
+
+async def _drain(stream: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+    # The whole stream is read in one worker thread; errors surface where iteration starts.
+    for part in await asyncio.to_thread(lambda: list(stream(*args, **kwargs))):
+        yield part
 
 
 async def close_client(client: Any) -> None:
@@ -202,7 +243,7 @@ async def close_client(client: Any) -> None:
 
 @pytest.fixture(params=LOCAL_BACKENDS)
 async def local_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """Our async in-kernel client, fresh for each test, on each checkpointer in turn."""
+    """Our in-kernel client, fresh for each test: on each checkpointer, then the sync twin."""
     client = make_local_client(request.param, tmp_path)
     try:
         yield client
@@ -212,7 +253,8 @@ async def local_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture(params=(pytest.param("server", marks=pytest.mark.server), *LOCAL_BACKENDS))
 def side(request: pytest.FixtureRequest) -> str:
-    """Whose behaviour a test looks at: `server` (the reference) or ours on `memory`/`sqlite`."""
+    """Whose behaviour a test looks at: `server` (the reference), or ours on `memory`,
+    `sqlite`, or through the sync client (`sync`)."""
     return str(request.param)
 
 
