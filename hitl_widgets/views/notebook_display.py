@@ -53,6 +53,7 @@ def display_view(view: Any, record: Any, display_id: str) -> None:
     # straight back to `view._ipython_display_`.
     display(view._repr_mimebundle_(), raw=True)
     display(record, display_id=display_id)
+    record.displayed = True
 
 
 def update_record(record: Any, display_id: str | None) -> None:

@@ -9,11 +9,13 @@ display id; it reads without a kernel.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from hitl_widgets.views.notebook_display import update_record
 from hitl_widgets.views.render import esc, render_state
 
 __all__ = ["Decision", "ReviewRecord", "now_iso"]
@@ -50,14 +52,32 @@ def _short(value: Any, limit: int = 300) -> str:
 
 @dataclass
 class ReviewRecord:
-    """What happened in one view, renderable as plain HTML and text."""
+    """What happened in one view, renderable as plain HTML and text.
+
+    Once displayed (under `display_id`), `refresh()` rewrites every displayed copy.
+    """
 
     thread_id: str
     assistant_id: str
     status: str = "unknown"
-    decisions: list[Decision] | None = None
+    decisions: list[Decision] = field(default_factory=list)
     values: Mapping[str, Any] | None = None
     error: str | None = None
+    display_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    displayed: bool = False
+
+    def decide(self, sent: list[Decision], outcome: str) -> None:
+        """Add answers with what came of them (`accepted`, `stale`, ...)."""
+        self.decisions.extend(replace(d, outcome=outcome) for d in sent)
+
+    def refresh(self, *, status: str, values: Mapping[str, Any] | None,
+                thread_id: str | None) -> None:
+        """Take the thread's latest status and values; redraw the displayed copies."""
+        self.status, self.values = status, values
+        if thread_id:
+            self.thread_id = thread_id
+        if self.displayed:
+            update_record(self, self.display_id)
 
     def to_html(self) -> str:
         """Plain HTML with inline styles only (no classes, scripts or widget state), so that

@@ -8,7 +8,6 @@ form. Tabs hold the history (with fork), the graph picture and a state editor.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -27,7 +26,7 @@ from hitl_widgets.views.errors import (
 )
 from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
-from hitl_widgets.views.notebook_display import display_view, update_record
+from hitl_widgets.views.notebook_display import display_view
 from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
 from hitl_widgets.views.progress import Progress
 from hitl_widgets.views.record import Decision, ReviewRecord, now_iso
@@ -76,8 +75,6 @@ class ThreadView(widgets.VBox):
         """The thread's status (`idle`, `busy`, `interrupted`, `error`) as last loaded."""
         self.pending: list[PendingInterrupt] = []
         """The interrupts waiting for an answer, each with its node."""
-        self.decisions: list[Decision] = []
-        """Every answer sent from this view, with its outcome."""
         self.last_changes: list[Change] = []
         """What the last run changed in the state."""
         self.last_outcome: RunOutcome | None = None
@@ -88,7 +85,6 @@ class ThreadView(widgets.VBox):
         """The static record (decisions and state) shown next to the live view."""
         self._busy = False
         self._history_loaded = False
-        self._record_display_id: str | None = None
         self._runner = JobRunner(self._report)
 
         self.header = widgets.HTML()
@@ -153,6 +149,11 @@ class ThreadView(widgets.VBox):
     def form(self) -> Any:
         """The one form hosting every pending interrupt (`None` when nothing is pending)."""
         return self.form_box.form
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Every answer sent from this view, with what came of it."""
+        return self.record.decisions
 
     @property
     def forms(self) -> dict[str, Any]:
@@ -276,7 +277,7 @@ class ThreadView(widgets.VBox):
             if outcome.error and str(outcome.error.get("error")) in STALE_ERRORS:
                 await self._refuse(sent, "stale", stale_info(outcome.error.get("message", "")))
                 return
-            self._decide(sent, "failed" if outcome.error else "accepted")
+            self.record.decide(sent, "failed" if outcome.error else "accepted")
             await self._load(outcome)
             if outcome.error:
                 self._show_run_error(outcome)
@@ -286,7 +287,7 @@ class ThreadView(widgets.VBox):
     async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,
                       reload: bool = True) -> None:
         """An answer that was not applied: record why, say so, show the thread as it is."""
-        self._decide(sent, outcome)
+        self.record.decide(sent, outcome)
         if info is not None:
             self.errors.show(info)
         self.progress.finish(f"Answer not applied: {outcome}")
@@ -391,21 +392,12 @@ class ThreadView(widgets.VBox):
         self.record.error = f"{info.error_type}: {info.message}"
         self._update_record()
 
-    def _decide(self, sent: list[Decision], outcome: str) -> None:
-        # The record is redrawn by the `_load` that follows (or by the caller when none does).
-        self.decisions.extend(replace(d, outcome=outcome) for d in sent)
-
     def _render_header(self) -> None:
         self.header.value = header_html(self.thread_id, self.assistant_id, self.status,
                                         len(self.pending))
 
     def _update_record(self) -> None:
-        self.record.status = self.status
-        self.record.decisions = list(self.decisions)
-        self.record.values = self.values
-        if self.thread_id:
-            self.record.thread_id = self.thread_id
-        update_record(self.record, self._record_display_id)
+        self.record.refresh(status=self.status, values=self.values, thread_id=self.thread_id)
 
     def _set_busy(self, busy: bool) -> None:
         # Only the form is disabled: a second answer must not be sent. Edit, Continue and
@@ -427,6 +419,4 @@ class ThreadView(widgets.VBox):
             self.editor.load(self.values)
 
     def _ipython_display_(self) -> None:
-        if self._record_display_id is None:
-            self._record_display_id = uuid.uuid4().hex
-        display_view(self, self.record, self._record_display_id)
+        display_view(self, self.record, self.record.display_id)
