@@ -148,3 +148,23 @@ def test_a_sync_client_is_refused_with_the_fix() -> None:
 
     with pytest.raises(TypeError, match="needs an async client"):
         ThreadView(get_sync_client(graphs={"agent": seed}), None, "agent")
+
+
+async def test_any_form_keeping_the_contract_can_host_the_questions(
+        client: Any, widget_comms: list) -> None:
+    from tests.views.fake_form import FakeForm
+
+    built: list[FakeForm] = []
+
+    def factory(interrupts: list[dict[str, Any]], labels: dict[str, str]) -> FakeForm:
+        built.append(FakeForm(interrupts, labels=labels))
+        return built[-1]
+
+    view = ThreadView(client, None, "parallel", form_factory=factory)
+    view.start({"topic": "t"})
+    await view.wait()
+    [form] = built
+    assert sorted(form.labels.values()) == ["left", "right"]
+    view.submit()
+    await view.wait()
+    assert view.status == "idle" and len(view.values["answers"]) == 2
