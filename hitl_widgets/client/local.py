@@ -488,6 +488,10 @@ def locals_of(frame_locals: dict[str, Any]) -> dict[str, Any]:
 class LocalClient:
     """An in-kernel ``LangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
 
+    refuses_stale_resume = True
+    """Resuming an interrupt that is no longer pending is a 409 here, before anything runs
+    (a deployed server may accept it silently), so views need no check of their own."""
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.assistants = LocalAssistantsClient(runtime)

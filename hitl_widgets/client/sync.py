@@ -82,6 +82,9 @@ SyncLocalRunsClient = _sync_twin(LocalRunsClient, "SyncLocalRunsClient")
 class SyncLocalClient:
     """An in-kernel ``SyncLangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
 
+    refuses_stale_resume = True
+    """See ``LocalClient.refuses_stale_resume``."""
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.assistants = SyncLocalAssistantsClient(runtime)

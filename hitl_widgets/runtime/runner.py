@@ -75,15 +75,33 @@ class Runner:
             return
         caller = asyncio.get_running_loop()
         inbox: asyncio.Queue[Any] = asyncio.Queue()
+        # Items cross threads in batches: one wake-up of the caller's loop carries every item
+        # produced since the last one was handled (a stream makes many small events).
+        batch: list[Any] = []
+        lock = threading.Lock()
+
+        def drain() -> None:
+            with lock:
+                items = batch[:]
+                batch.clear()
+            for entry in items:
+                inbox.put_nowait(entry)
+
+        def send(entry: Any) -> None:
+            with lock:
+                batch.append(entry)
+                first = len(batch) == 1
+            if first:
+                caller.call_soon_threadsafe(drain)
 
         async def pump() -> None:
             try:
                 async for item in agen:
-                    caller.call_soon_threadsafe(inbox.put_nowait, (True, item))
+                    send((True, item))
             except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
-                caller.call_soon_threadsafe(inbox.put_nowait, (False, error))
+                send((False, error))
             else:
-                caller.call_soon_threadsafe(inbox.put_nowait, (True, _DONE))
+                send((True, _DONE))
 
         future = self.submit(pump())
         try:

@@ -216,7 +216,8 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
     except Exception as error:  # noqa: BLE001 - any graph failure is the run's result
         handle.error = error
         handle.traceback = traceback.format_exc()
-        handle.emit("error", error_json(error))
+        # Beyond the server's {error, message}: in a kernel, the reader wrote the graph.
+        handle.emit("error", {**error_json(error), "traceback": handle.traceback})
     try:
         await on_done(handle)
     finally:

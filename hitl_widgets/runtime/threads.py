@@ -43,7 +43,8 @@ def thread_config(
     thread_id: str, checkpoint: Mapping[str, Any] | None = None, checkpoint_id: str | None = None
 ) -> RunnableConfig:
     """The runnable config that addresses a thread (optionally one of its checkpoints)."""
-    configurable: dict[str, Any] = {"thread_id": thread_id}
+    # checkpoint_ns "" names the root graph; LangGraph's savers need it beside a checkpoint id.
+    configurable: dict[str, Any] = {"thread_id": thread_id, "checkpoint_ns": ""}
     if checkpoint:
         configurable.update({k: v for k, v in checkpoint.items() if v is not None})
         configurable["thread_id"] = thread_id

@@ -330,3 +330,23 @@ def test_messages_mode_sends_whole_messages_and_events_mode_says_why_not(sync_cl
     assert parts[2].data[0]["content"] == "Hello! What should I write about?"
     with pytest.raises(BadRequestError, match="'events'.*not available in the kernel"):
         list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="events"))
+
+
+def test_update_state_at_a_past_checkpoint_forks(sync_client: Any) -> None:
+    tid = sync_client.threads.create()["thread_id"]
+    sync_client.runs.wait(tid, "two_steps", input={"some_text": "draft"})
+    sync_client.runs.wait(tid, "two_steps", command={"resume": "v1"})
+    first = sync_client.threads.get_history(tid)[-1]["checkpoint"]["checkpoint_id"]
+    forked = sync_client.threads.update_state(tid, {"some_text": "from the start"},
+                                              checkpoint_id=first)
+    assert forked["checkpoint"]["checkpoint_id"] != first
+    assert sync_client.threads.get_state(tid)["values"]["some_text"] == "from the start"
+
+
+def test_a_graph_error_streams_its_traceback(sync_client: Any) -> None:
+    tid = sync_client.threads.create()["thread_id"]
+    sync_client.runs.wait(tid, "flaky", input={"some_text": "a"})
+    parts = list(sync_client.runs.stream(tid, "flaky", command={"resume": "boom"}))
+    [error] = [p.data for p in parts if p.event == "error"]
+    assert error["error"] == "ValueError" and "boom" in error["message"]
+    assert "Traceback" in error["traceback"] and "fragile" in error["traceback"]
