@@ -136,10 +136,7 @@ class ThreadSession:
         """Whether the client itself refuses (409) a resume naming an interrupt that is no
         longer pending, atomically: the in-kernel client does; a LangGraph Server without
         `strict_resume` runs such a resume, ignores the id and reports success."""
-        declared = getattr(self.client, "refuses_stale_resume", None)
-        if isinstance(declared, bool):
-            return declared
-        return type(self.client).__module__.startswith("hitl_widgets.client")
+        return getattr(self.client, "refuses_stale_resume", False) is True
 
     async def not_pending(self, interrupt_ids: Sequence[str]) -> list[str]:
         """Those of `interrupt_ids` the thread is no longer waiting on (asked before a
