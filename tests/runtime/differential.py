@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langgraph.checkpoint.base import EXCLUDED_METADATA_KEYS
 
 from tests.graphs.scenarios import SCENARIOS
 
@@ -58,12 +59,27 @@ SERVER_ONLY_KEYS = frozenset(
 """Keys dropped wherever they occur: they describe the server process, not the thread."""
 
 
-def strip_server_only(value: Any) -> Any:
-    """`value` without the `SERVER_ONLY_KEYS`, at any depth."""
+TASK_KEYS_IN_CHECKPOINT_METADATA = frozenset(EXCLUDED_METADATA_KEYS - {"thread_id"})
+"""Dropped from *checkpoint* metadata only (a `metadata` dict with `source` and `step`).
+
+The server's saver copies the running task's bookkeeping (`langgraph_node`, `langgraph_step`,
+`checkpoint_ns`, `checkpoint_map`, ...) into a subgraph's checkpoint metadata. LangGraph's
+own savers leave exactly these keys out (`langgraph.checkpoint.base.EXCLUDED_METADATA_KEYS`),
+and the same facts are in the checkpoint's `checkpoint_ns`/`checkpoint_map` and the task,
+which are compared. In message and task metadata, where they say which node is speaking,
+they are kept and compared. (`thread_id` is kept: the server puts it at the root too.)"""
+
+
+def strip_server_only(value: Any, key: str | None = None) -> Any:
+    """`value` without the `SERVER_ONLY_KEYS` at any depth, and without the
+    `TASK_KEYS_IN_CHECKPOINT_METADATA` in checkpoint metadata."""
     if isinstance(value, dict):
-        return {k: strip_server_only(v) for k, v in value.items() if k not in SERVER_ONLY_KEYS}
+        dropped = SERVER_ONLY_KEYS
+        if key == "metadata" and "source" in value and "step" in value:
+            dropped = SERVER_ONLY_KEYS | TASK_KEYS_IN_CHECKPOINT_METADATA
+        return {k: strip_server_only(v, k) for k, v in value.items() if k not in dropped}
     if isinstance(value, (list, tuple)):
-        return [strip_server_only(v) for v in value]
+        return [strip_server_only(v, key) for v in value]
     return value
 
 

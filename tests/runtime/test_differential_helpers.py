@@ -52,3 +52,13 @@ def test_key_order_does_not_matter_but_values_do() -> None:
     )
     with pytest.raises(AssertionError, match=r'-\s+"status": "idle"'):
         assert_same({"status": "idle"}, {"status": "error"})
+
+
+def test_task_bookkeeping_is_dropped_from_checkpoint_metadata_only() -> None:
+    task_keys = {"langgraph_node": "child", "langgraph_step": 1, "checkpoint_ns": "child:x"}
+    checkpoint = {"metadata": {"source": "loop", "step": 0, "thread_id": THREAD, **task_keys}}
+    assert normalise(checkpoint) == {
+        "metadata": {"source": "loop", "step": 0, "thread_id": "<thread:1>"}
+    }
+    message = {"metadata": {"thread_id": THREAD, **task_keys}}  # which node is speaking
+    assert normalise(message)["metadata"]["langgraph_node"] == "child"
