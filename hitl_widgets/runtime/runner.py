@@ -16,7 +16,7 @@ import asyncio
 import concurrent.futures
 import queue
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 __all__ = ["Runner", "get_runner"]
@@ -87,58 +87,48 @@ class Runner:
             for entry in items:
                 inbox.put_nowait(entry)
 
-        def send(entry: Any) -> None:
+        def send(entry: tuple[bool, Any]) -> None:
             with lock:
                 batch.append(entry)
                 first = len(batch) == 1
             if first:
                 caller.call_soon_threadsafe(drain)
 
-        async def pump() -> None:
-            try:
-                async for item in agen:
-                    send((True, item))
-            except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
-                send((False, error))
-            else:
-                send((True, _DONE))
-
-        future = self.submit(pump())
+        future = self.submit(_pump(agen, send))
         try:
-            while True:
-                ok, item = await inbox.get()
-                if not ok:
-                    raise item
-                if item is _DONE:
-                    return
+            while (item := _unwrap(await inbox.get())) is not _DONE:
                 yield item
         finally:
             future.cancel()
 
     def iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:
         """Consume an async iterator on the runner loop, yielding its items to sync code."""
-        inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-        async def pump() -> None:
-            try:
-                async for item in agen:
-                    inbox.put((True, item))
-            except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
-                inbox.put((False, error))
-            else:
-                inbox.put((True, _DONE))
-
-        future = self.submit(pump())
+        inbox: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        future = self.submit(_pump(agen, inbox.put))
         try:
-            while True:
-                ok, item = inbox.get()
-                if not ok:
-                    raise item
-                if item is _DONE:
-                    return
+            while (item := _unwrap(inbox.get())) is not _DONE:
                 yield item
         finally:
             future.cancel()
+
+
+async def _pump(agen: AsyncIterator[Any], send: Callable[[tuple[bool, Any]], object]) -> None:
+    """Hand every item of ``agen`` to ``send`` as ``(True, item)``, then ``(True, _DONE)``,
+    or ``(False, error)`` if it raised: the error belongs to the consumer, not to this task."""
+    try:
+        async for item in agen:
+            send((True, item))
+    except BaseException as error:  # noqa: BLE001 - handed to the consumer, not lost
+        send((False, error))
+    else:
+        send((True, _DONE))
+
+
+def _unwrap(entry: tuple[bool, Any]) -> Any:
+    ok, item = entry
+    if not ok:
+        raise item
+    return item
 
 
 _runner: Runner | None = None
