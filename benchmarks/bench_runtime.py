@@ -35,7 +35,6 @@ from langgraph.types import Command  # noqa: E402
 from hitl_widgets import get_client, get_sync_client  # noqa: E402
 from tests.graphs.scenarios import seed  # noqa: E402
 
-
 WARMUP = 20
 
 
@@ -127,7 +126,8 @@ def ours_async(checkpointer: Any, n: int) -> tuple[float, float]:
 def server(n: int) -> tuple[float, float]:
     from langgraph_sdk import get_sync_client as sdk_client
 
-    from tests.reference_server import _stop, start_server
+    from tests.processes import stop_group
+    from tests.reference_server import start_server
 
     folder = Path(tempfile.mkdtemp(prefix="bench-langgraph-dev-"))
     proc, url, _ = start_server(folder)
@@ -140,7 +140,7 @@ def server(n: int) -> tuple[float, float]:
             n,
         )
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 def big_file(path: Path, threads: int) -> dict[str, float]:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.processes import free_port, stop_group, tail
 
 SCENARIOS_FILE = Path(__file__).parent / "graphs" / "scenarios.py"
 STARTUP_TIMEOUT = 90.0  # seconds; a cold start on a loaded 2-core machine takes ~10 s
@@ -57,13 +57,6 @@ def write_config(folder: Path) -> Path:
     config = folder / "langgraph.json"
     config.write_text(json.dumps({"dependencies": ["."], "graphs": graphs}, indent=2))
     return config
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the OS picks it; we release it for the server)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _listen_inodes(port: int) -> set[str]:
@@ -98,13 +91,6 @@ def _owns_listener(pid: int, port: int) -> bool | None:
     return bool(inodes & held)
 
 
-def _tail(log: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "<no log>"
-
-
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, port: int, log: Path) -> None:
     """Poll `/ok` until the server answers; fail at once if it dies or moved ports."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -112,11 +98,11 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, port: int, log: Path) -
         if proc.poll() is not None:
             raise RuntimeError(
                 f"langgraph dev exited with code {proc.returncode} before answering on "
-                f"{url}; last lines of {log}:\n{_tail(log)}"
+                f"{url}; last lines of {log}:\n{tail(log)}"
             )
         if "already in use" in log.read_text(errors="replace"):
             # The CLI silently falls back to another port; we would be testing nothing.
-            raise RuntimeError(f"port {port} was taken, langgraph dev moved:\n{_tail(log)}")
+            raise RuntimeError(f"port {port} was taken, langgraph dev moved:\n{tail(log)}")
         try:
             with urllib.request.urlopen(f"{url}/ok", timeout=2) as response:
                 if response.status == 200:
@@ -126,25 +112,11 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, port: int, log: Path) -
         if time.monotonic() > deadline:
             raise RuntimeError(
                 f"langgraph dev did not answer {url}/ok within {STARTUP_TIMEOUT:.0f} s; "
-                f"last lines of {log}:\n{_tail(log)}"
+                f"last lines of {log}:\n{tail(log)}"
             )
         time.sleep(0.2)
     if _owns_listener(proc.pid, port) is False:
         raise RuntimeError(f"something else answers on port {port}, not our langgraph dev")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server's whole process group: SIGTERM, then SIGKILL after 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 def start_server(
@@ -178,7 +150,7 @@ def start_server(
     try:
         _wait_ready(proc, url, port, log)
     except BaseException:
-        _stop(proc)
+        stop_group(proc)
         raise
     startup_seconds = time.monotonic() - started
     return proc, url, log
@@ -192,7 +164,7 @@ def reference_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 @pytest.fixture

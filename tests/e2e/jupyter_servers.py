@@ -10,8 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port, stop_group, tail
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -42,25 +42,11 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    """A port nobody listens on now (the server gets `port_retries=0`, so no silent move)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _tail(log: Path) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-    except OSError:
-        return "<no log>"
-
-
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{_tail(log)}")
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{tail(log, 30)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -69,21 +55,8 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
             pass
         if time.monotonic() > deadline:
             raise RuntimeError(f"server not ready at {url} after {STARTUP_TIMEOUT} s:\n"
-                               f"{_tail(log)}")
+                               f"{tail(log, 30)}")
         time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +121,7 @@ def jupyter_lab(jupyter_env: dict[str, str],
         _wait_ready(proc, f"{base}/api/status?token={token}", log)
         yield Server(base, token, root, proc, log)
     finally:
-        _stop(proc)
+        stop_group(proc, 15)
 
 
 @pytest.fixture
@@ -200,4 +173,4 @@ def voila_app(jupyter_env: dict[str, str], request: pytest.FixtureRequest,
         _wait_ready(proc, f"{base}/voila/static/voila.js", log)
         yield Server(base, token, root, proc, log)
     finally:
-        _stop(proc)
+        stop_group(proc, 15)
