@@ -126,6 +126,9 @@ async def test_graph_error_then_retry(client: Any, widget_comms: list) -> None:
     assert error.error_type == "ValueError" and "boom" in error.message
     assert error.node == "fragile" and error.status == "error"
     assert "ValueError" in view.errors.html.value and "fragile" in view.errors.html.value
+    # The in-kernel runtime streams the traceback too; the view folds it.
+    assert error.traceback and "fragile" in error.traceback
+    assert "<details><summary>Traceback</summary>" in view.errors.html.value
     assert view.form is not None and not view.form.disabled  # answer again
     view.form.value = "fine"
     view.submit()
