@@ -25,6 +25,10 @@ T = TypeVar("T")
 
 _DONE = object()
 
+FLUSH_S = 0.01
+"""How long streamed items may wait to cross to the caller in one batch (progress updates
+at most a hundred times a second; a short run's events arrive in one hand-over)."""
+
 
 class Runner:
     """A daemon thread running an asyncio loop, with ways in from sync and async code."""
@@ -75,10 +79,12 @@ class Runner:
             return
         caller = asyncio.get_running_loop()
         inbox: asyncio.Queue[Any] = asyncio.Queue()
-        # Items cross threads in batches: one wake-up of the caller's loop carries every item
-        # produced since the last one was handled (a stream makes many small events).
+        # Items cross threads in batches (a stream makes many small events, and each wake-up
+        # of the caller's loop from this thread costs about as much as a small graph step):
+        # a batch leaves FLUSH_S after its first item, or at once when the stream ends.
         batch: list[Any] = []
         lock = threading.Lock()
+        timer: list[asyncio.TimerHandle] = []
 
         def drain() -> None:
             with lock:
@@ -87,12 +93,19 @@ class Runner:
             for entry in items:
                 inbox.put_nowait(entry)
 
+        def flush() -> None:
+            if timer:
+                timer.pop().cancel()
+            caller.call_soon_threadsafe(drain)
+
         def send(entry: tuple[bool, Any]) -> None:
             with lock:
                 batch.append(entry)
                 first = len(batch) == 1
-            if first:
-                caller.call_soon_threadsafe(drain)
+            if not entry[0] or entry[1] is _DONE:
+                flush()
+            elif first:
+                timer.append(self.loop.call_later(FLUSH_S, flush))
 
         future = self.submit(_pump(agen, send))
         try:

@@ -125,3 +125,17 @@ def test_sync_client_called_from_inside_a_node_says_what_to_do() -> None:
 
     with pytest.raises(RuntimeError, match="use the async client"):
         runner.submit(inside()).result()
+
+
+@pytest.mark.anyio
+async def test_stream_events_arrive_while_the_run_goes_on() -> None:
+    """Events cross to the caller in small batches (at most ~10 ms late), not at the end."""
+    client = get_client(graphs=SCENARIOS)
+    start = time.monotonic()
+    arrivals = []
+    async for part in client.runs.stream(None, "slow", input={"delay": 0.5},
+                                         stream_mode=["tasks", "values"]):
+        arrivals.append((part.event, time.monotonic() - start))
+    first_event, first_at = arrivals[0]
+    assert first_event == "metadata" and first_at < 0.25  # long before the 0.5 s node ends
+    assert arrivals[-1][1] >= 0.5
