@@ -54,7 +54,7 @@ class RunOps(ThreadOps):
     _handles: OrderedDict[str, RunHandle]
 
     async def _open_thread(
-        self, thread_id: str | None, if_not_exists: str | None, graph_id: str
+        self, thread_id: str | None, if_not_exists: str | None
     ) -> tuple[dict[str, Any], bool]:
         if thread_id is None:
             return await self.threads_create(metadata={}), True
@@ -95,7 +95,7 @@ class RunOps(ThreadOps):
         strategy = multitask_strategy or "enqueue"
         if strategy not in ("reject", "interrupt", "rollback", "enqueue"):
             raise bad_request(f"unknown multitask_strategy {strategy!r}")
-        thread, stateless = await self._open_thread(thread_id, if_not_exists, assistant["graph_id"])
+        thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
         slot = self.backend.thread_runs(tid)
         if slot.active is not None and strategy == "reject":
