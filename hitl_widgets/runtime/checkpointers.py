@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -34,8 +35,11 @@ __all__ = [
     "describe_sqlite_error",
     "memory_saver",
     "open_sqlite",
+    "retry_while_locked",
     "sqlite_path",
 ]
+
+T = TypeVar("T")
 
 CheckpointerSpec = BaseCheckpointSaver[Any] | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""
@@ -177,6 +181,20 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> StorageError:
     return StorageError(f"checkpoint file {str(path)!r}: {text}")
 
 
+def retry_while_locked(step: Callable[[], T]) -> T:
+    """Run ``step``, retrying for up to ``BUSY_TIMEOUT_S`` while another connection holds
+    the file. SQLite's own busy handler does not cover every case: switching a new file to
+    WAL, or two processes creating the same tables at once, fail at once with "locked"."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def open_sqlite(path: Path) -> LocalSqliteSaver:
     """Open (creating if needed) one SQLite checkpoint file in WAL mode, set up and checked."""
     _check_path(path)
@@ -184,7 +202,7 @@ def open_sqlite(path: Path) -> LocalSqliteSaver:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         saver = LocalSqliteSaver(conn)
-        saver.setup()
+        retry_while_locked(saver.setup)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("SELECT count(*) FROM checkpoints").fetchone()
     except sqlite3.Error as error:

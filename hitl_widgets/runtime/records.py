@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from hitl_widgets.runtime.checkpointers import describe_sqlite_error
+from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
 
 __all__ = ["MemoryRecords", "RecordStore", "SqliteRecords", "contains"]
 
@@ -236,9 +236,13 @@ class SqliteRecords(RecordStore):
         self._conn = conn
         self._lock = lock
         self._path = path or Path(":memory:")
-        with self._guard():
+
+        def create() -> None:
             self._conn.executescript(_SCHEMA)
             self._conn.commit()
+
+        with self._guard():
+            retry_while_locked(create)
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -139,3 +139,29 @@ async def test_stream_events_arrive_while_the_run_goes_on() -> None:
     first_event, first_at = arrivals[0]
     assert first_event == "metadata" and first_at < 0.25  # long before the 0.5 s node ends
     assert arrivals[-1][1] >= 0.5
+
+
+def test_processes_opening_a_new_file_at_once(tmp_path: Path) -> None:
+    """Creating the file's tables and switching it to WAL race between openers; SQLite's busy
+    handler does not cover that, so opening retries while the file is locked."""
+    path = str(tmp_path / "fresh.sqlite")
+    go = tmp_path / "go"
+    code = textwrap.dedent('''
+        import os, sys, time
+        from hitl_widgets import get_sync_client
+        from tests.graphs.scenarios import SCENARIOS
+        print("ready", flush=True)
+        while not os.path.exists(sys.argv[2]):  # all open the new file at the same moment
+            time.sleep(0.001)
+        get_sync_client(graphs=SCENARIOS, checkpointer=sys.argv[1]).threads.create()
+    ''')
+    procs = [subprocess.Popen([sys.executable, "-c", code, path, str(go)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    go.touch()
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert get_sync_client(graphs=SCENARIOS, checkpointer=path).threads.count() == 6
