@@ -57,8 +57,8 @@ def _with_thread_id(config: RunnableConfig, metadata: CheckpointMetadata) -> Che
     return {**metadata, "thread_id": thread_id}  # type: ignore[typeddict-unknown-key]
 
 
-class LocalMemorySaver(InMemorySaver):
-    """``InMemorySaver`` whose checkpoint metadata names the thread (as the server's)."""
+class _NamesItsThread(BaseCheckpointSaver[Any]):
+    """Checkpoint metadata that names the thread, as the LangGraph Server's savers record it."""
 
     def put(
         self,
@@ -69,23 +69,19 @@ class LocalMemorySaver(InMemorySaver):
     ) -> RunnableConfig:
         return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
-    async def aput(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        return self.put(config, checkpoint, metadata, new_versions)
+
+class LocalMemorySaver(_NamesItsThread, InMemorySaver):
+    """``InMemorySaver`` whose checkpoint metadata names the thread (its ``aput`` calls
+    ``put``)."""
 
 
-class LocalSqliteSaver(SqliteSaver):
-    """``SqliteSaver`` whose async methods run the sync ones in place.
+class LocalSqliteSaver(_NamesItsThread, SqliteSaver):
+    """``SqliteSaver`` whose async methods run the sync ones in place, and whose checkpoint
+    metadata names the thread.
 
     All runtime work happens on one dedicated event-loop thread, so there is no loop for an
     ``aiosqlite`` connection to be "attached to a different loop" of, and no second
-    connection to contend with for the file's write lock. The sync methods are
-    LangGraph's own; only the async entry points are added.
+    connection to contend with for the file's write lock.
     """
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
@@ -110,15 +106,6 @@ class LocalSqliteSaver(SqliteSaver):
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
         return self.put(config, checkpoint, metadata, new_versions)
-
-    def put(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
     async def aput_writes(
         self,
