@@ -325,15 +325,12 @@ class RunOps(ThreadOps):
         ):
             return False
         tid = handle.run["thread_id"]
-        # When the run stopped at interrupts, the state is the one its interrupt chunk
-        # carried (a branch that finished in the same step is not applied yet).
-        last = handle._interrupt_chunks[-1] if handle._interrupt_chunks else handle._values
-        values = {k: v for k, v in (last or {}).items() if k != "__interrupt__"}
+        values, asked_ids = handle.final_state()
         interrupts: dict[str, list[dict[str, Any]]] = {}
-        if handle._interrupt_chunks:
+        if asked_ids:
             # The head's interrupt writes, less those already answered (a partial resume
             # leaves the answered task's write in place): the stream says which are pending.
-            pending = {i["id"] for i in handle.body()["__interrupt__"]}
+            pending = set(asked_ids)
             head = await self.backend.saver.aget_tuple(thread_config(tid))
             for task_id, channel, value in head.pending_writes or [] if head else []:
                 if channel == "__interrupt__":

@@ -114,6 +114,16 @@ class RunHandle:
             return self._interrupt_chunks[-1]
         return self._values if self._values is not None else {}
 
+    def final_state(self) -> tuple[dict[str, Any], list[str]]:
+        """The state values the run left, and the ids of the interrupts it stopped at.
+
+        When the run stopped at interrupts, the values are those its interrupt chunk carried
+        (a branch that finished in the same step is not applied to the state yet)."""
+        last = self._interrupt_chunks[-1] if self._interrupt_chunks else self._values
+        values = {k: v for k, v in (last or {}).items() if k != "__interrupt__"}
+        asked = [i["id"] for c in self._interrupt_chunks for i in c["__interrupt__"]]
+        return values, asked
+
     def absorb_values(self, chunk: Any) -> None:
         if isinstance(chunk, dict) and chunk.get("__interrupt__"):
             self._interrupt_chunks.append(chunk)
