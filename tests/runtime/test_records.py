@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
+from hitl_widgets.runtime.records import MemoryRecords, RecordStore
+from hitl_widgets.runtime.sql_records import SqliteRecords
 
 
 @pytest.fixture(params=["memory", "sqlite"])
