@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from hitl_widgets.runtime.errors import StorageError
+
 __all__ = [
     "THREAD_SORT_KEYS",
     "MemoryRecords",
@@ -83,8 +85,10 @@ class RecordStore(ABC):
         """Insert or replace a run record."""
         self.put(runs=[run])
 
-    def close(self) -> None:
-        """Release what the store holds open (the saver owns a shared connection)."""
+    def describe(self, error: BaseException) -> StorageError | None:
+        """A ``StorageError`` naming the database, for a failure of this store's database
+        driver (raised by our records or by the saver beside them); else ``None``."""
+        return None
 
     @abstractmethod
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
@@ -159,10 +163,11 @@ class MemoryRecords(RecordStore):
         self._runs: dict[str, dict[str, Any]] = {}
 
     def put(self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()) -> None:
-        if thread is not None:
-            self._threads[thread["thread_id"]] = _copy(thread)
-        for run in runs:
-            self._runs[run["run_id"]] = _copy(run)
+        # Every copy made (and every key read) before anything is stored: all or none.
+        threads = {thread["thread_id"]: _copy(thread)} if thread is not None else {}
+        copies = {run["run_id"]: _copy(run) for run in runs}
+        self._threads.update(threads)
+        self._runs.update(copies)
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         thread = self._threads.get(thread_id)

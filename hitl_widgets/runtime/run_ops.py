@@ -132,6 +132,7 @@ class RunOps(ThreadOps):
                 "assistant_id": assistant["assistant_id"],
             },
             "multitask_strategy": strategy,
+            "langsmith_session_name": None,  # no tracing in the kernel (the server's key)
             "kwargs": {
                 "input": input,
                 "command": dict(command) if command is not None else None,
@@ -300,6 +301,10 @@ class RunOps(ThreadOps):
         ``busy``, and the failure is the run's result.
         """
         tid = handle.run["thread_id"]
+        # The database failing under the graph (locked, full, gone) is a storage failure,
+        # named as such; the graph's own misuse of a driver stays the graph's error.
+        if type(handle.error).__name__ == "OperationalError":
+            handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
                 await self._record_end(handle)

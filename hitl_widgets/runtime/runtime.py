@@ -225,7 +225,11 @@ class Runtime(RunOps):
         handle = await self._handle(thread_id, run_id)
         if handle is not None:
             await handle.done.wait()
-        return self._thread(str(thread_id)).get("values") or {}
+        thread = self._thread(str(thread_id))
+        body = dict(thread.get("values") or {})
+        if thread["status"] == "interrupted" and thread.get("interrupts"):
+            body["__interrupt__"] = [i for items in thread["interrupts"].values() for i in items]
+        return body
 
     async def runs_join_stream(
         self, thread_id: str, run_id: str, stream_mode: Any = None

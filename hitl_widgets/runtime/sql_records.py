@@ -84,7 +84,7 @@ class SqlRecords(RecordStore):
         """Group the statements run inside into one commit (or none)."""
 
     @abstractmethod
-    def _storage_error(self, error: Exception) -> StorageError | None:
+    def describe(self, error: BaseException) -> StorageError | None:
         """A ``StorageError`` naming the database for a driver failure, or ``None``."""
 
     # -- the contract --------------------------------------------------------------------
@@ -96,7 +96,7 @@ class SqlRecords(RecordStore):
             try:
                 yield
             except Exception as error:
-                described = self._storage_error(error)
+                described = self.describe(error)
                 if described is None:
                     raise
                 raise described from error
@@ -272,7 +272,7 @@ class SqliteRecords(SqlRecords):
             raise
         self._conn.commit()
 
-    def _storage_error(self, error: Exception) -> StorageError | None:
+    def describe(self, error: BaseException) -> StorageError | None:
         if isinstance(error, sqlite3.Error):
             return describe_sqlite_error(self._path, error)
         return None
@@ -304,7 +304,7 @@ class PostgresRecords(SqlRecords):
         transaction: AbstractContextManager[None] = self._conn.transaction()
         return transaction
 
-    def _storage_error(self, error: Exception) -> StorageError | None:
+    def describe(self, error: BaseException) -> StorageError | None:
         import psycopg
 
         if isinstance(error, psycopg.Error):
