@@ -33,8 +33,10 @@ __all__ = ["RunOps", "stream_modes"]
 
 log = logging.getLogger(__name__)
 
-KEPT_HANDLES = 1000
-"""Finished runs whose events stay joinable (``runs.join_stream``) in this process."""
+KEPT_HANDLES = 100
+"""Finished runs whose events stay joinable (``runs.join_stream``) in this process; older
+ones are forgotten, so memory stays flat however many runs a kernel makes (their records,
+and the thread's state, remain)."""
 
 
 def _uncancel() -> None:
@@ -366,6 +368,8 @@ class RunOps(ThreadOps):
         if slot.active is handle:
             slot.active = None
         if not slot.queue:
+            if slot.active is None:
+                self.backend.live.pop(handle.run["thread_id"], None)  # kept only while used
             return None
         next_run = slot.queue.popleft()
         self._launch(next_run)

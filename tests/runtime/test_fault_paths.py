@@ -139,3 +139,19 @@ async def test_busy_threads_of_a_dead_process_are_mended_when_opened(tmp_path: P
     reopened = get_client(graphs={"agent": seed_graph()}, checkpointer=path)
     assert (await reopened.threads.get(tid))["status"] == "interrupted"
     await reopened.aclose()
+
+
+async def test_nothing_is_kept_per_finished_run() -> None:
+    """Memory stays flat: finished runs' events are kept for the last KEPT_HANDLES runs only,
+    a thread's live-run slot goes when it is idle (10,000-run figures: bench_soak.py)."""
+    from hitl_widgets.runtime.run_ops import KEPT_HANDLES
+
+    client = get_client(graphs={"agent": seed_graph()})
+    runtime = client.runtime
+    for _ in range(KEPT_HANDLES + 30):
+        tid = (await client.threads.create())["thread_id"]
+        await client.runs.wait(tid, "agent", input={"some_text": "x"})
+        await client.threads.delete(tid)
+    assert len(runtime._handles) == KEPT_HANDLES
+    assert runtime.backend.live == {}
+    assert await client.threads.count() == 0
