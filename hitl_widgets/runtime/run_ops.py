@@ -24,7 +24,11 @@ from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.jsonable import to_json
-from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
+from hitl_widgets.runtime.retry import (
+    drop_conflicting_writes,
+    needs_stored_answers,
+    store_answers,
+)
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json, interrupt_json
 from hitl_widgets.runtime.threads import ThreadOps, stamp_run_end, thread_config
@@ -213,12 +217,20 @@ class RunOps(ThreadOps):
     async def _check_command(self, handle: RunHandle) -> None:
         """Check the command against the interrupts pending where the run starts."""
         handle.checked = True
-        if handle.command is None:
-            return
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
         thread = self._thread(tid)
+        if thread["status"] == "error" and not fork:
+            if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
+                # The paused nodes ask again, under new interrupt ids: an answer given for
+                # the one question that was pending answers the question asked again.
+                if handle.command is not None and is_resume_map(handle.command.get("resume")):
+                    answers = list(handle.command["resume"].values())
+                    if len(answers) == 1:
+                        handle.command = {**handle.command, "resume": answers[0]}
+        if handle.command is None:
+            return
         if fork:
             state = await handle.graph.aget_state(
                 thread_config(tid, checkpoint_id=configurable["checkpoint_id"])
@@ -267,11 +279,11 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         try:
             if not handle.checked:
-                # Queued: the thread is busy again, and may have moved on meanwhile.
+                # Queued: checked against where the thread is now, then it is busy again.
+                await self._check_command(handle)
                 thread = self._thread(tid)
                 thread["status"] = "busy"
                 self.backend.records.put(thread=thread, runs=[handle.run])
-                await self._check_command(handle)
             head = await self.backend.saver.aget_tuple(thread_config(tid))
             handle.start_checkpoint_id = (
                 head.config["configurable"]["checkpoint_id"] if head else None
@@ -305,7 +317,7 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         # The database failing under the graph (locked, full, gone) is a storage failure,
         # named as such; the graph's own misuse of a driver stays the graph's error.
-        if type(handle.error).__name__ == "OperationalError":
+        if handle.error is not None and type(handle.error).__name__ == "OperationalError":
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
@@ -379,7 +391,7 @@ class RunOps(ThreadOps):
         """A run created without a thread leaves nothing behind."""
         try:
             await self.threads_delete(thread_id)
-        except Exception:  # noqa: BLE001 - a leftover temporary thread is harmless
+        except Exception:
             log.warning("could not delete temporary thread %s", thread_id, exc_info=True)
 
     def _set_run(self, handle: RunHandle, status: str) -> None:

@@ -20,10 +20,10 @@ from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
+from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import get_runner
-from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.runs import RunHandle
 from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
