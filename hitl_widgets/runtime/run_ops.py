@@ -226,9 +226,9 @@ class RunOps(ThreadOps):
                 # The paused nodes ask again, under new interrupt ids: an answer given for
                 # the one question that was pending answers the question asked again.
                 if handle.command is not None and is_resume_map(handle.command.get("resume")):
-                    answers = list(handle.command["resume"].values())
-                    if len(answers) == 1:
-                        handle.command = {**handle.command, "resume": answers[0]}
+                    given = list(handle.command["resume"].values())
+                    if len(given) == 1:
+                        handle.command = {**handle.command, "resume": given[0]}
         if handle.command is None:
             return
         if fork:
