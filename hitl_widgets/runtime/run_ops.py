@@ -197,10 +197,10 @@ class RunOps(ThreadOps):
         if slot.active is not None and strategy in ("interrupt", "rollback"):
             previous = slot.active
             previous.cancel_reason = strategy
-            if strategy == "rollback":
+            if strategy == "rollback" and not checkpoint_id:
                 # Start from where the rolled-back run started, as if it never ran.
-                start = previous.start_checkpoint_id
-                if start and not checkpoint_id:
+                start = await self._start_of(previous)
+                if start is not None:
                     handle.config["configurable"]["checkpoint_id"] = start
             slot.queue.appendleft(handle)
             if previous.task is not None and not previous.finishing:
@@ -261,6 +261,20 @@ class RunOps(ThreadOps):
         rest = {k: v for k, v in handle.command.items() if k != "resume" and v is not None}
         handle.input = build_command(tid, rest, pending) if rest else None
 
+    async def _start_of(self, handle: RunHandle) -> str | None:
+        """The checkpoint a run started from: the parent of the first one it wrote (found
+        when a rollback needs it, so no run pays for it up front); ``None`` when it wrote
+        none yet, and the thread's head is still where it started."""
+        first = None
+        async for item in self.backend.saver.alist(
+            thread_config(handle.run["thread_id"]), filter={"run_id": handle.run_id}
+        ):
+            first = item  # newest first: the last one listed is the run's first
+        if first is None or first.parent_config is None:
+            return None
+        parent: str = first.parent_config["configurable"]["checkpoint_id"]
+        return parent
+
     def _remember(self, handle: RunHandle) -> None:
         self._handles[handle.run_id] = handle
         while len(self._handles) > KEPT_HANDLES:
@@ -284,10 +298,6 @@ class RunOps(ThreadOps):
                 thread = self._thread(tid)
                 thread["status"] = "busy"
                 self.backend.records.put(thread=thread, runs=[handle.run])
-            head = await self.backend.saver.aget_tuple(thread_config(tid))
-            handle.start_checkpoint_id = (
-                head.config["configurable"]["checkpoint_id"] if head else None
-            )
             self._set_run(handle, "running")
         except asyncio.CancelledError as cancelled:
             handle.error = cancelled
