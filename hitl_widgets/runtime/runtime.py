@@ -226,9 +226,20 @@ class Runtime(RunOps):
         if handle is not None:
             await handle.done.wait()
         thread = self._thread(str(thread_id))
+        run = await self._run_record(thread_id, run_id)
+        if run["status"] == "error":  # the run's failure, as the server's join answers it
+            failure = handle.body() if handle is not None else None
+            if isinstance(failure, dict) and "__error__" in failure:
+                return failure
+            if thread.get("error"):
+                return {"__error__": thread["error"]}
         body = dict(thread.get("values") or {})
         if thread["status"] == "interrupted" and thread.get("interrupts"):
-            body["__interrupt__"] = [i for items in thread["interrupts"].values() for i in items]
+            body["__interrupt__"] = [
+                {**i, "response_schema": i.get("response_schema")}
+                for items in thread["interrupts"].values()
+                for i in items
+            ]
         return body
 
     async def runs_join_stream(
