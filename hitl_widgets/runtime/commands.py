@@ -11,12 +11,16 @@ the thread stays exactly as it was and the same interrupts can be answered again
 
 from __future__ import annotations
 
+import copy
+import datetime
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
 from langgraph.types import Command, Interrupt, Send
+from pydantic import TypeAdapter, ValidationError
 
 from hitl_widgets.runtime.errors import bad_request, conflict, unprocessable
 
@@ -38,10 +42,36 @@ def _ids(pending: list[Interrupt]) -> str:
     return ", ".join(i.id for i in pending) or "none"
 
 
+def _pydantic_format(kind: type[Any]) -> Any:
+    """A format check that accepts what pydantic accepts for ``kind`` — the graph validates
+    the answer with pydantic, so a naive ``2026-11-26T10:00:00`` is a valid date-time."""
+    adapter = TypeAdapter(kind)
+
+    def check(value: object) -> bool:
+        if not isinstance(value, str):
+            return True  # a format says nothing of other types (JSON Schema's rule)
+        try:
+            adapter.validate_python(value)
+        except ValidationError:
+            return False
+        return True
+
+    return check
+
+
+@functools.cache
+def _format_checker(validator_cls: Any) -> jsonschema.FormatChecker:
+    """The draft's format checker, with date-time and time as pydantic reads them."""
+    checker: jsonschema.FormatChecker = copy.deepcopy(validator_cls.FORMAT_CHECKER)
+    for name, kind in (("date-time", datetime.datetime), ("time", datetime.time)):
+        checker.checkers[name] = (_pydantic_format(kind), ())
+    return checker
+
+
 def schema_errors(answer: Any, schema: Mapping[str, Any]) -> list[dict[str, Any]]:
     """JSON Schema errors for one answer: ``[{"loc": [...], "msg": ...}]``, empty when valid."""
     validator_cls = jsonschema.validators.validator_for(schema)
-    validator = validator_cls(schema, format_checker=validator_cls.FORMAT_CHECKER)
+    validator = validator_cls(schema, format_checker=_format_checker(validator_cls))
     return [
         {"loc": list(error.absolute_path), "msg": error.message, "type": error.validator}
         for error in sorted(validator.iter_errors(answer), key=lambda e: list(e.absolute_path))
