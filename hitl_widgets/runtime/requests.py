@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from hitl_widgets.runtime.errors import unprocessable
 
-__all__ = ["MultitaskStrategy", "RunCreate", "parse_run_create"]
+__all__ = ["MultitaskStrategy", "RunCreate", "parse_body", "parse_run_create"]
 
 MultitaskStrategy = Literal["reject", "interrupt", "rollback", "enqueue"]
 """What a run does when its thread is busy (``None`` means ``enqueue``, as on the server)."""
@@ -70,6 +70,9 @@ class RunCreate:
     """What happens to a streamed run when its caller goes away (default: it continues)."""
 
 
+T = TypeVar("T")
+
+
 @cache
 def _adapter() -> TypeAdapter[RunCreate]:
     return TypeAdapter(RunCreate)
@@ -78,25 +81,31 @@ def _adapter() -> TypeAdapter[RunCreate]:
 def parse_run_create(body: bytes | str) -> RunCreate:
     """A ``RunCreate`` from a JSON request body, every field's JSON type checked strictly.
 
-    Raises ``UnprocessableEntityError`` (422) whose ``detail`` names each wrong field and
-    whose ``errors`` list them as pydantic does (``loc``, ``msg``, ``type``); malformed JSON
-    is a 422 too, as on the server. Keys the runtime does not use are ignored, as the server
-    ignores what it does not know.
+    Raises ``UnprocessableEntityError`` (422) as :func:`parse_body` does. Keys the runtime
+    does not use are ignored, as the server ignores what it does not know.
+    """
+    return parse_body(_adapter(), body, "run request")
+
+
+def parse_body(adapter: TypeAdapter[T], body: bytes | str, what: str) -> T:
+    """``body`` (JSON text) validated strictly against ``adapter``'s type.
+
+    Raises ``UnprocessableEntityError`` (422): for malformed JSON (as the server does), for
+    a body that is not a JSON object, and for wrong field types, with a ``detail`` naming
+    every wrong field and ``errors`` listing them as pydantic does (``loc``, ``msg``,
+    ``type``).
     """
     try:
-        return _adapter().validate_json(body, strict=True)
+        return adapter.validate_json(body or b"{}", strict=True)
     except ValidationError as error:
         errors = [
             {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
             for e in error.errors(include_url=False, include_input=False)
         ]
-        if errors and errors[0]["type"] == "json_invalid":
+        kind = errors[0]["type"] if errors else ""
+        if kind == "json_invalid":
             raise unprocessable(f"Invalid JSON in request body: {errors[0]['msg']}") from None
-        if errors and errors[0]["type"] == "dataclass_type":
-            raise unprocessable(
-                "a run request must be a JSON object with at least 'assistant_id'"
-            ) from None
-        fields = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors
-        )
-        raise unprocessable(f"invalid run request: {fields}", errors=errors) from None
+        if kind in ("dataclass_type", "dict_type", "model_type") and not errors[0]["loc"]:
+            raise unprocessable(f"a {what} must be a JSON object") from None
+        fields = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
+        raise unprocessable(f"invalid {what}: {fields}", errors=errors) from None
