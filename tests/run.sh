@@ -11,9 +11,23 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# curl, Node.js and npm for the seed's cURL and JavaScript tabs (tests/http).
+missing=()
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# The official JavaScript SDK, pinned, into ~/.cache/hitl-widgets-npm (a no-op when there).
+.venv/bin/python -m tests.http.js_sdk
 
 exec .venv/bin/python -m pytest "$@"

@@ -2,9 +2,8 @@
 Jupyter server with the extension, and helpers that run the seed's three tabs.
 
 - ``served``: ``hitl_widgets.serve`` over every scenario graph plus the seed as ``agent``;
-- ``js_sdk``: a folder whose ``node_modules`` holds ``@langchain/langgraph-sdk`` (installed
-  once into ``~/.cache/hitl-widgets-npm``; without node/npm the tests skip, or fail when
-  ``CI=true``);
+- ``js_sdk``: a folder whose ``node_modules`` holds ``@langchain/langgraph-sdk`` (see
+  ``js_sdk.py``; without node/npm the tests skip, or fail when ``CI=true``);
 - ``jupyter_hitl``: ``jupyter server`` with ``jupyter-config/`` on its config path (so the
   shipped file is what enables the extension) serving a ``langgraph.json`` under ``/hitl/``.
 """
@@ -31,12 +30,11 @@ import pytest
 
 from tests.graphs.scenarios import SCENARIOS, seed
 from tests.http import seed_tabs
+from tests.http.js_sdk import ensure_js_sdk
 from tests.processes import free_port, stop_group, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS_FILE = ROOT / "tests" / "graphs" / "scenarios.py"
-JS_SDK_VERSION = "1.15.0"
-NPM_CACHE = Path(os.environ.get("HITL_WIDGETS_NPM_CACHE", "~/.cache/hitl-widgets-npm")).expanduser()
 STARTUP_TIMEOUT = 90.0
 
 
@@ -123,19 +121,11 @@ def run_curl_tab(url: str, key: str) -> tuple[Any, Any, Any]:
 @pytest.fixture(scope="session")
 def js_sdk() -> Path:
     """A folder with ``node_modules/@langchain/langgraph-sdk`` (npm-installed once)."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        missing("node and npm are not installed")
-    package = NPM_CACHE / "node_modules" / "@langchain" / "langgraph-sdk" / "package.json"
-    if not package.exists() or json.loads(package.read_text())["version"] != JS_SDK_VERSION:
-        NPM_CACHE.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NPM_CACHE),
-             f"@langchain/langgraph-sdk@{JS_SDK_VERSION}"],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
-        if result.returncode != 0:
-            missing(f"npm install @langchain/langgraph-sdk failed:\n{result.stderr[-2000:]}")
-    return NPM_CACHE
+    try:
+        return ensure_js_sdk()
+    except RuntimeError as error:
+        missing(str(error))
+        raise
 
 
 # --- a real Jupyter server with the extension --------------------------------------------------

@@ -21,6 +21,7 @@ import pytest
 
 from tests.http.conftest import (
     ROOT,
+    SCENARIOS_FILE,
     JupyterServer,
     jupyter_env,
     run_curl_tab,
@@ -79,7 +80,7 @@ def test_cli_curl_tab_and_threads_on_disk(cli: Cli) -> None:
     from hitl_widgets import get_sync_client
 
     # Another process (this one) opening the same file sees the thread the server finished.
-    local = get_sync_client(graphs={"agent": "tests/graphs/scenarios.py:seed"}, checkpointer=str(cli.db))
+    local = get_sync_client(graphs={"agent": f"{SCENARIOS_FILE}:seed"}, checkpointer=str(cli.db))
     assert local.threads.get(thread["thread_id"])["values"] == {"some_text": "Edited text"}
 
 
@@ -159,7 +160,7 @@ def test_jupyter_threads_are_shared_with_a_kernel_on_the_same_file(
     from hitl_widgets import get_sync_client
 
     kernel = get_sync_client(
-        graphs={"agent": "tests/graphs/scenarios.py:seed"}, checkpointer=str(jupyter_hitl.db)
+        graphs={"agent": f"{SCENARIOS_FILE}:seed"}, checkpointer=str(jupyter_hitl.db)
     )
     thread_id = kernel.threads.create()["thread_id"]
     kernel.runs.wait(thread_id, "agent", input={"some_text": "from a notebook"})
@@ -167,8 +168,8 @@ def test_jupyter_threads_are_shared_with_a_kernel_on_the_same_file(
     url = f"{jupyter_hitl.url}/threads/{thread_id}"
     seen = httpx.get(url, headers=headers).json()
     assert seen["status"] == "interrupted"
-    answer = httpx.post(f"{url}/runs/wait", headers=headers,
-                        json={"assistant_id": "agent", "command": {"resume": "from curl"}})  # fmt: skip
+    resume = {"assistant_id": "agent", "command": {"resume": "from curl"}}
+    answer = httpx.post(f"{url}/runs/wait", headers=headers, json=resume)
     assert answer.json() == {"some_text": "from curl"}
     assert kernel.threads.get(thread_id)["values"] == {"some_text": "from curl"}
 
