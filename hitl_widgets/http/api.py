@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
 from hitl_widgets.http import bodies
@@ -104,14 +105,19 @@ async def ok(rt: Runtime, call: Call) -> Any:
 
 async def info(rt: Runtime, call: Call) -> Any:
     """``GET /info``: what serves the API (no deployment, no LangSmith)."""
-    from importlib.metadata import version
-
     return {
-        "version": version("hitl_widgets"),
-        "langgraph_py_version": version("langgraph"),
+        "version": _version("hitl_widgets"),
+        "langgraph_py_version": _version("langgraph"),
         "flags": {"assistants": True, "crons": False, "langsmith": False},
         "host": {"kind": "hitl_widgets"},
     }
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # run from a source folder, not installed
+        return "unknown"
 
 
 # --- assistants -------------------------------------------------------------------------

@@ -84,4 +84,3 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         base,
         config.checkpointer or "in memory",
     )
-

@@ -14,6 +14,7 @@ import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from http.client import responses
 from typing import Any
 
 from langgraph_sdk.errors import APIStatusError
@@ -59,13 +60,14 @@ class ApiHandler(RequestHandler):
         self.operations = operations
         self._body = bytearray()
         self._too_large = False
+        self._refused = False
 
     # -- before the body ----------------------------------------------------------------
 
     async def prepare(self) -> None:
         """Authenticate, then refuse a body announced larger than the limit."""
         await self.authenticate()
-        if self._finished:
+        if self._refused:
             return
         length = self.request.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.settings_.max_body_bytes:
@@ -162,6 +164,7 @@ class ApiHandler(RequestHandler):
 
     def refuse(self, status: int, detail: str, **extra: Any) -> None:
         """Answer ``{"detail": ...}`` with ``status`` and finish."""
+        self._refused = True
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(dumps({"detail": detail, **extra}))
@@ -179,7 +182,7 @@ class ApiHandler(RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Errors raised outside an operation (tornado's, or the host's auth): JSON too."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        detail = self._reason
+        detail = responses.get(status_code, "Unknown error")
         if isinstance(exc, HTTPError) and exc.log_message and not exc.args:
             detail = exc.log_message
         self.set_header("Content-Type", "application/json")
