@@ -10,7 +10,7 @@ runtime's runner loop (``runner.acall`` / ``runner.aiterate``); errors are the r
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
@@ -91,8 +91,9 @@ Operation = Callable[[Runtime, Call], Awaitable[Any]]
 """What a route runs."""
 
 
-async def _on_runner(rt: Runtime, coro: Awaitable[T]) -> T:
-    return await rt.runner.acall(coro)  # type: ignore[arg-type]
+async def _on_runner(rt: Runtime, coro: Coroutine[Any, Any, T]) -> T:
+    """Run a runtime coroutine on the runtime's runner loop (directly when already there)."""
+    return await rt.runner.acall(coro)
 
 
 # --- meta -------------------------------------------------------------------------------

@@ -179,6 +179,10 @@ class ApiHandler(RequestHandler):
         log.error("%s %s failed", self.request.method, self.request.path, exc_info=error)
         self.refuse(500, f"{type(error).__name__}: {error}")
 
+    def compute_etag(self) -> None:
+        """No ``ETag`` (the server sends none; API answers are not cached)."""
+        return None
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Errors raised outside an operation (tornado's, or the host's auth): JSON too."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
