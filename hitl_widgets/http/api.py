@@ -93,6 +93,9 @@ Operation = Callable[[Runtime, Call], Awaitable[Any]]
 
 async def _on_runner(rt: Runtime, coro: Coroutine[Any, Any, T]) -> T:
     """Run a runtime coroutine on the runtime's runner loop (directly when already there)."""
+    if rt.closed:
+        coro.close()
+        rt.check_open()  # raises StorageError saying the client was closed
     return await rt.runner.acall(coro)
 
 

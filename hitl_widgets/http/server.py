@@ -69,21 +69,27 @@ def _log_request(handler: RequestHandler) -> None:
 class LocalServer:
     """A running HTTP server for one runtime; ``stop()`` closes it."""
 
-    def __init__(self, runtime: Runtime, url: str, token: str, http: HTTPServer) -> None:
+    def __init__(
+        self, runtime: Runtime, url: str, token: str, http: HTTPServer, *, owns_runtime: bool
+    ) -> None:
         self.runtime = runtime
         self.url = url
         """Base URL to give ``langgraph_sdk.get_client(url=...)``, curl or the JS SDK."""
         self.token = token
         """The API key every request must carry (``x-api-key`` or ``Authorization: Bearer``)."""
         self._http = http
+        self._owns_runtime = owns_runtime
         self._stopped = False
 
     def stop(self) -> None:
-        """Stop listening and close open connections (idempotent)."""
+        """Stop listening and close open connections (idempotent); a runtime ``serve()``
+        made from graphs lets go of its storage too (a client's runtime stays open)."""
         if self._stopped:
             return
         self._stopped = True
         self.runtime.runner.call(self._close())
+        if self._owns_runtime:
+            self.runtime.close()
 
     async def _close(self) -> None:
         self._http.stop()
@@ -118,6 +124,9 @@ def serve(
     ``host`` says otherwise.
     """
     runtime = runtime_of(graphs_or_client, checkpointer)
+    owns_runtime = runtime is not graphs_or_client and runtime is not getattr(
+        graphs_or_client, "runtime", None
+    )
     token = token or secrets.token_urlsafe(24)
     settings = ApiSettings(runtime, token, max_body_bytes)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -136,4 +145,6 @@ def serve(
     http = runtime.runner.call(start())
     bound = sockets[0].getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-    return LocalServer(runtime, f"http://{shown}:{bound[1]}", token, http)
+    return LocalServer(
+        runtime, f"http://{shown}:{bound[1]}", token, http, owns_runtime=owns_runtime
+    )
