@@ -4,19 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download) and
-# postgresql for the storage tests (the fixture makes a throwaway cluster; no service runs).
+# Debian's chromium for the browser tests (Playwright drives it; no browser download),
+# postgresql for the storage tests (the fixture makes a throwaway cluster; no service runs),
+# curl, Node.js and npm for the seed's cURL and JavaScript tabs (tests/http).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
-if [ ${#missing[@]} -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-# curl, Node.js and npm for the seed's cURL and JavaScript tabs (tests/http).
-missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
