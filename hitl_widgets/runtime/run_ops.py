@@ -20,6 +20,7 @@ from langgraph.types import Interrupt
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime.backend import ThreadRuns
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
@@ -49,6 +50,18 @@ def _uncancel() -> None:
     task = asyncio.current_task()
     if task is not None:
         task.uncancel()
+
+
+def _refuse_if_busy(slot: ThreadRuns, strategy: str, thread_id: str) -> None:
+    """The 409 of ``multitask_strategy="reject"`` on a thread with a run in flight."""
+    if slot.active is not None and strategy == "reject":
+        raise conflict(
+            f"thread {thread_id} is busy with run {slot.active.run_id}; wait for it "
+            f"(runs.join({thread_id!r}, {slot.active.run_id!r})) "
+            "or choose another multitask_strategy",
+            thread_id=thread_id,
+            run_id=slot.active.run_id,
+        )
 
 
 def stream_modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -107,15 +120,7 @@ class RunOps(ThreadOps):
             raise bad_request(f"unknown multitask_strategy {strategy!r}")
         thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
-        slot = self.backend.thread_runs(tid)
-        if slot.active is not None and strategy == "reject":
-            raise conflict(
-                f"thread {tid} is busy with run {slot.active.run_id}; wait for it "
-                f"(runs.join({tid!r}, {slot.active.run_id!r})) "
-                "or choose another multitask_strategy",
-                thread_id=tid,
-                run_id=slot.active.run_id,
-            )
+        _refuse_if_busy(self.backend.thread_runs(tid), strategy, tid)
         run_id = str(uuid.uuid4())
         stamp = now()
         run = {
@@ -181,8 +186,16 @@ class RunOps(ThreadOps):
                 "graph_id": assistant["graph_id"],
                 "assistant_id": assistant["assistant_id"],
             }
-        if slot.active is None:
+        previous = self.backend.thread_runs(tid).active
+        if previous is None:
             await self._check_command(handle)  # fail fast: nothing recorded for a bad answer
+        start = None
+        if previous is not None and strategy == "rollback" and not checkpoint_id:
+            start = await self._start_of(previous)  # where the run to roll back started
+        # No await from here on: the thread's runs are read again (one may have ended
+        # meanwhile) and the run is recorded, queued or launched in one go.
+        slot = self.backend.thread_runs(tid)
+        _refuse_if_busy(slot, strategy, tid)
         # Recorded first, in one write: if storage fails, no run was queued or cancelled.
         thread["status"] = "busy"
         thread["updated_at"] = stamp
@@ -190,11 +203,9 @@ class RunOps(ThreadOps):
         if slot.active is not None and strategy in ("interrupt", "rollback"):
             previous = slot.active
             previous.cancel_reason = strategy
-            if strategy == "rollback" and not checkpoint_id:
+            if strategy == "rollback" and start is not None:
                 # Start from where the rolled-back run started, as if it never ran.
-                start = await self._start_of(previous)
-                if start is not None:
-                    handle.config["configurable"]["checkpoint_id"] = start
+                handle.config["configurable"]["checkpoint_id"] = start
             slot.queue.appendleft(handle)
             if previous.task is not None and not previous.finishing:
                 previous.task.cancel()
