@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -105,15 +106,18 @@ def test_cli_refuses_a_config_without_graphs(tmp_path: Path) -> None:
 
 
 def test_extension_is_enabled_by_the_shipped_config(tmp_path: Path) -> None:
-    # The shipped folder as Jupyter's config dir: its file alone enables the extension
-    # (tests/package/test_wheel.py checks that pip installs it into etc/jupyter).
-    env = {**jupyter_env(tmp_path), "JUPYTER_CONFIG_DIR": str(ROOT / "jupyter-config")}
+    # A copy of the shipped folder as Jupyter's config dir (Jupyter writes into it): its file
+    # alone enables the extension (tests/package/test_wheel.py checks that pip installs it
+    # into etc/jupyter).
+    shipped_dir = tmp_path / "shipped"
+    shutil.copytree(ROOT / "jupyter-config", shipped_dir)
+    env = {**jupyter_env(tmp_path), "JUPYTER_CONFIG_DIR": str(shipped_dir)}
     result = subprocess.run(
         [sys.executable, "-m", "jupyter", "server", "extension", "list"],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     listing = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # no colours
-    shipped = listing.split(f"Config dir: {ROOT / 'jupyter-config'}")[1].split("Config dir:")[0]
+    shipped = listing.split(f"Config dir: {shipped_dir}")[1].split("Config dir:")[0]
     assert re.search(r"hitl_widgets\s+enabled", shipped), listing
     assert re.search(r"hitl_widgets\s+OK", shipped), listing  # imported and validated
 
