@@ -1,4 +1,5 @@
-"""The LangGraph Server routes over a ``Runtime``: one coroutine per route.
+"""The LangGraph Server routes over a ``Runtime``: one coroutine per route (runs are in
+``runs_api.py``).
 
 Each operation takes the runtime and the parsed ``Call`` (path arguments, query, raw body)
 and returns what the route answers: JSON data (200), a ``Reply`` with another status and
@@ -9,7 +10,6 @@ runtime's runner loop (``runner.acall`` / ``runner.aiterate``); errors are the r
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -17,10 +17,9 @@ from typing import Any, TypeVar
 
 from hitl_widgets.http import bodies
 from hitl_widgets.runtime.errors import unprocessable
-from hitl_widgets.runtime.requests import RunCreate, parse_run_create
 from hitl_widgets.runtime.runtime import Runtime
 
-__all__ = ["Call", "Events", "Operation", "Reply", "run_headers"]
+__all__ = ["Call", "Events", "Operation", "Reply", "on_runner", "run_headers"]
 
 T = TypeVar("T")
 
@@ -91,12 +90,24 @@ Operation = Callable[[Runtime, Call], Awaitable[Any]]
 """What a route runs."""
 
 
-async def _on_runner(rt: Runtime, coro: Coroutine[Any, Any, T]) -> T:
+async def on_runner(rt: Runtime, coro: Coroutine[Any, Any, T]) -> T:
     """Run a runtime coroutine on the runtime's runner loop (directly when already there)."""
     if rt.closed:
         coro.close()
         rt.check_open()  # raises StorageError saying the client was closed
     return await rt.runner.acall(coro)
+
+
+def run_headers(created: Mapping[str, str], suffix: str, stateless: bool = False) -> dict[str, str]:
+    """``Location`` (where to reconnect) and ``Content-Location`` (the run), as the server
+    sends them; a run without a thread is addressed as ``/runs/{run_id}``."""
+    if not created:
+        return {}
+    if stateless:
+        run = f"/runs/{created['run_id']}"
+    else:
+        run = f"/threads/{created['thread_id']}/runs/{created['run_id']}"
+    return {"Location": run + suffix, "Content-Location": run}
 
 
 # --- meta -------------------------------------------------------------------------------
@@ -130,7 +141,7 @@ def _version(package: str) -> str:
 async def assistants_search(rt: Runtime, call: Call) -> Any:
     """``POST /assistants/search``."""
     body = bodies.parse(bodies.AssistantSearch, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.assistants_search(
             metadata=body.get("metadata"),
@@ -144,7 +155,7 @@ async def assistants_search(rt: Runtime, call: Call) -> Any:
 
 async def assistants_get(rt: Runtime, call: Call) -> Any:
     """``GET /assistants/{assistant_id}``."""
-    return await _on_runner(rt, rt.assistants_get(call.args[0]))
+    return await on_runner(rt, rt.assistants_get(call.args[0]))
 
 
 async def assistants_graph(rt: Runtime, call: Call) -> Any:
@@ -153,19 +164,19 @@ async def assistants_graph(rt: Runtime, call: Call) -> Any:
     xray: int | bool = False
     if raw is not None:
         xray = int(raw) if raw.isdigit() else raw.lower() == "true"
-    return await _on_runner(rt, rt.assistants_get_graph(call.args[0], xray))
+    return await on_runner(rt, rt.assistants_get_graph(call.args[0], xray))
 
 
 async def assistants_schemas(rt: Runtime, call: Call) -> Any:
     """``GET /assistants/{assistant_id}/schemas``."""
-    return await _on_runner(rt, rt.assistants_get_schemas(call.args[0]))
+    return await on_runner(rt, rt.assistants_get_schemas(call.args[0]))
 
 
 async def assistants_subgraphs(rt: Runtime, call: Call) -> Any:
     """``GET /assistants/{assistant_id}/subgraphs[/{namespace}]?recurse=``."""
     namespace = call.args[1] if len(call.args) > 1 else None
     recurse = call.flag("recurse")
-    return await _on_runner(rt, rt.assistants_get_subgraphs(call.args[0], namespace, recurse))
+    return await on_runner(rt, rt.assistants_get_subgraphs(call.args[0], namespace, recurse))
 
 
 # --- threads ----------------------------------------------------------------------------
@@ -174,7 +185,7 @@ async def assistants_subgraphs(rt: Runtime, call: Call) -> Any:
 async def threads_create(rt: Runtime, call: Call) -> Any:
     """``POST /threads``."""
     body = bodies.parse(bodies.ThreadCreate, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_create(
             metadata=body.get("metadata"),
@@ -189,14 +200,14 @@ async def threads_create(rt: Runtime, call: Call) -> Any:
 
 async def threads_get(rt: Runtime, call: Call) -> Any:
     """``GET /threads/{thread_id}``."""
-    return await _on_runner(rt, rt.threads_get(call.args[0]))
+    return await on_runner(rt, rt.threads_get(call.args[0]))
 
 
 async def threads_patch(rt: Runtime, call: Call) -> Any:
     """``PATCH /threads/{thread_id}`` (``Prefer: return=minimal`` answers 204)."""
     body = bodies.parse(bodies.ThreadPatch, call.body)
     minimal = call.headers.get("Prefer") == "return=minimal"
-    thread = await _on_runner(
+    thread = await on_runner(
         rt,
         rt.threads_update(call.args[0], metadata=body.get("metadata") or {}, ttl=body.get("ttl")),
     )
@@ -205,14 +216,14 @@ async def threads_patch(rt: Runtime, call: Call) -> Any:
 
 async def threads_delete(rt: Runtime, call: Call) -> Any:
     """``DELETE /threads/{thread_id}``: 204."""
-    await _on_runner(rt, rt.threads_delete(call.args[0]))
+    await on_runner(rt, rt.threads_delete(call.args[0]))
     return Reply(204)
 
 
 async def threads_search(rt: Runtime, call: Call) -> Any:
     """``POST /threads/search``."""
     body = bodies.parse(bodies.ThreadSearch, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_search(
             metadata=body.get("metadata"),
@@ -231,7 +242,7 @@ async def threads_search(rt: Runtime, call: Call) -> Any:
 async def threads_count(rt: Runtime, call: Call) -> Any:
     """``POST /threads/count``."""
     body = bodies.parse(bodies.ThreadCount, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_count(
             metadata=body.get("metadata"), values=body.get("values"), status=body.get("status")
@@ -241,13 +252,13 @@ async def threads_count(rt: Runtime, call: Call) -> Any:
 
 async def threads_copy(rt: Runtime, call: Call) -> Any:
     """``POST /threads/{thread_id}/copy``."""
-    return await _on_runner(rt, rt.threads_copy(call.args[0]))
+    return await on_runner(rt, rt.threads_copy(call.args[0]))
 
 
 async def threads_state(rt: Runtime, call: Call) -> Any:
     """``GET /threads/{thread_id}/state[/{checkpoint_id}]?subgraphs=``."""
     checkpoint_id = call.args[1] if len(call.args) > 1 else None
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_get_state(call.args[0], None, checkpoint_id, subgraphs=call.flag("subgraphs")),
     )
@@ -256,7 +267,7 @@ async def threads_state(rt: Runtime, call: Call) -> Any:
 async def threads_state_at(rt: Runtime, call: Call) -> Any:
     """``POST /threads/{thread_id}/state/checkpoint``."""
     body = bodies.parse(bodies.ThreadStateCheckpoint, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_get_state(
             call.args[0], body.get("checkpoint"), subgraphs=body.get("subgraphs", False)
@@ -267,7 +278,7 @@ async def threads_state_at(rt: Runtime, call: Call) -> Any:
 async def threads_update_state(rt: Runtime, call: Call) -> Any:
     """``POST /threads/{thread_id}/state``."""
     body = bodies.parse(bodies.ThreadStateUpdate, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_update_state(
             call.args[0],
@@ -282,7 +293,7 @@ async def threads_update_state(rt: Runtime, call: Call) -> Any:
 async def threads_history(rt: Runtime, call: Call) -> Any:
     """``POST /threads/{thread_id}/history``."""
     body = bodies.parse(bodies.ThreadHistory, call.body)
-    return await _on_runner(
+    return await on_runner(
         rt,
         rt.threads_get_history(
             call.args[0],
@@ -293,119 +304,3 @@ async def threads_history(rt: Runtime, call: Call) -> Any:
             select=body.get("select"),
         ),
     )
-
-
-# --- runs -------------------------------------------------------------------------------
-
-
-def run_headers(created: Mapping[str, str], suffix: str, stateless: bool = False) -> dict[str, str]:
-    """``Location`` (where to reconnect) and ``Content-Location`` (the run), as the server
-    sends them; a run without a thread is addressed as ``/runs/{run_id}``."""
-    if not created:
-        return {}
-    if stateless:
-        run = f"/runs/{created['run_id']}"
-    else:
-        run = f"/threads/{created['thread_id']}/runs/{created['run_id']}"
-    return {"Location": run + suffix, "Content-Location": run}
-
-
-def _thread_of(call: Call) -> str | None:
-    return call.args[0] if call.args else None
-
-
-async def runs_create(rt: Runtime, call: Call) -> Any:
-    """``POST /threads/{thread_id}/runs`` and ``POST /runs``: start in the background."""
-    request = parse_run_create(call.body)
-    run = await _on_runner(rt, rt.runs_create(_thread_of(call), request))
-    location = f"/threads/{run['thread_id']}/runs/{run['run_id']}"
-    return Reply(200, run, {"Content-Location": location})
-
-
-async def runs_wait(rt: Runtime, call: Call) -> Any:
-    """``POST /threads/{thread_id}/runs/wait`` and ``POST /runs/wait``: the final values.
-
-    A graph error is a 200 whose body holds ``__error__``, as on the server (the SDK raises
-    it); a request the runtime refuses (409, 422, ...) is that status, before anything ran.
-    """
-    request = parse_run_create(call.body)
-    created: dict[str, str] = {}
-    result = await _on_runner(
-        rt,
-        rt.runs_wait(_thread_of(call), request, raise_error=False, on_run_created=created.update),
-    )
-    return Reply(200, result, run_headers(created, "/join"))
-
-
-async def runs_stream(rt: Runtime, call: Call) -> Any:
-    """``POST /threads/{thread_id}/runs/stream`` and ``POST /runs/stream``: events."""
-    request = parse_run_create(call.body)
-    return await _events(rt, _thread_of(call), request)
-
-
-async def _events(rt: Runtime, thread_id: str | None, request: RunCreate) -> Events:
-    created: dict[str, str] = {}
-    items = rt.runner.aiterate(rt.runs_stream(thread_id, request, on_run_created=created.update))
-    events = Events(items, created, stateless=thread_id is None)
-    if request.on_disconnect == "cancel":
-
-        async def cancel() -> None:
-            if created:
-                await _on_runner(rt, rt.runs_cancel(created["thread_id"], created["run_id"]))
-
-        events.cancel = cancel
-    return events
-
-
-async def runs_list(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs?limit=&offset=&status=``."""
-    return await _on_runner(
-        rt,
-        rt.runs_list(
-            call.args[0],
-            limit=call.integer("limit", 10),
-            offset=call.integer("offset", 0),
-            status=call.text("status"),
-        ),
-    )
-
-
-async def runs_get(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs/{run_id}``."""
-    return await _on_runner(rt, rt.runs_get(call.args[0], call.args[1]))
-
-
-async def runs_delete(rt: Runtime, call: Call) -> Any:
-    """``DELETE /threads/{thread_id}/runs/{run_id}``: 204."""
-    await _on_runner(rt, rt.runs_delete(call.args[0], call.args[1]))
-    return Reply(204)
-
-
-async def runs_join(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs/{run_id}/join``."""
-    return await _on_runner(rt, rt.runs_join(call.args[0], call.args[1]))
-
-
-async def runs_join_stream(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs/{run_id}/stream?stream_mode=``."""
-    modes = [v.decode() for v in call.query.get("stream_mode", [])] or None
-    if modes and len(modes) == 1 and modes[0].startswith("["):
-        modes = json.loads(modes[0])  # the SDK sends a list as one JSON array
-    items = rt.runner.aiterate(rt.runs_join_stream(call.args[0], call.args[1], modes))
-    return Events(items, {"thread_id": call.args[0], "run_id": call.args[1]})
-
-
-async def runs_cancel(rt: Runtime, call: Call) -> Any:
-    """``POST /threads/{thread_id}/runs/{run_id}/cancel?wait=&action=``: 202, or the run's
-    result once it stopped when ``wait`` is true."""
-    action = call.text("action") or "interrupt"
-    if action not in ("interrupt", "rollback"):
-        action = "interrupt"  # as the server does
-    wait = call.flag("wait")
-    tid, rid = call.args
-    await _on_runner(rt, rt.runs_cancel(tid, rid, wait=wait, action=action))
-    if not wait:
-        return Reply(202)
-    if action == "rollback":
-        return Reply(204)
-    return await _on_runner(rt, rt.runs_join(tid, rid))

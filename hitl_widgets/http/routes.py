@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hitl_widgets.http import api
+from hitl_widgets.http import api, runs_api
 from hitl_widgets.http.api import Operation
 from hitl_widgets.http.handler import ApiHandler, ApiSettings
 
@@ -34,16 +34,16 @@ ROUTES: list[tuple[str, dict[str, Operation]]] = [
     (f"/threads/{_ID}/state/checkpoint", {"POST": api.threads_state_at}),
     (f"/threads/{_ID}/state/{_ID}", {"GET": api.threads_state}),
     (f"/threads/{_ID}/history", {"POST": api.threads_history}),
-    (f"/threads/{_ID}/runs", {"GET": api.runs_list, "POST": api.runs_create}),
-    (f"/threads/{_ID}/runs/wait", {"POST": api.runs_wait}),
-    (f"/threads/{_ID}/runs/stream", {"POST": api.runs_stream}),
-    (f"/threads/{_ID}/runs/{_ID}", {"GET": api.runs_get, "DELETE": api.runs_delete}),
-    (f"/threads/{_ID}/runs/{_ID}/join", {"GET": api.runs_join}),
-    (f"/threads/{_ID}/runs/{_ID}/stream", {"GET": api.runs_join_stream}),
-    (f"/threads/{_ID}/runs/{_ID}/cancel", {"POST": api.runs_cancel}),
-    ("/runs", {"POST": api.runs_create}),
-    ("/runs/wait", {"POST": api.runs_wait}),
-    ("/runs/stream", {"POST": api.runs_stream}),
+    (f"/threads/{_ID}/runs", {"GET": runs_api.runs_list, "POST": runs_api.runs_create}),
+    (f"/threads/{_ID}/runs/wait", {"POST": runs_api.runs_wait}),
+    (f"/threads/{_ID}/runs/stream", {"POST": runs_api.runs_stream}),
+    (f"/threads/{_ID}/runs/{_ID}", {"GET": runs_api.runs_get, "DELETE": runs_api.runs_delete}),
+    (f"/threads/{_ID}/runs/{_ID}/join", {"GET": runs_api.runs_join}),
+    (f"/threads/{_ID}/runs/{_ID}/stream", {"GET": runs_api.runs_join_stream}),
+    (f"/threads/{_ID}/runs/{_ID}/cancel", {"POST": runs_api.runs_cancel}),
+    ("/runs", {"POST": runs_api.runs_create}),
+    ("/runs/wait", {"POST": runs_api.runs_wait}),
+    ("/runs/stream", {"POST": runs_api.runs_stream}),
 ]
 """Path pattern → operation by HTTP method. A more specific path comes before the pattern
 that would also match it (``/threads/search`` before ``/threads/{id}``)."""
