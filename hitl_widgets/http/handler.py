@@ -10,9 +10,10 @@ the log).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http.client import responses
 from typing import Any
@@ -61,6 +62,8 @@ class ApiHandler(RequestHandler):
         self._body = bytearray()
         self._too_large = False
         self._refused = False
+        self._cancel: Callable[[], Awaitable[None]] | None = None
+        self._cancelling: asyncio.Future[None] | None = None
 
     # -- before the body ----------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class ApiHandler(RequestHandler):
         except Exception as error:  # noqa: BLE001 - refused before anything ran
             self._refuse_error(error)
             return
+        self._cancel = events.cancel
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         for name, value in events.headers().items():
@@ -213,8 +217,7 @@ class ApiHandler(RequestHandler):
                 async for event, data in items:
                     await self._send(event, data)
         except StreamClosedError:
-            if events.cancel is not None:
-                await events.cancel()
+            await self._cancel_run()
             return
         except Exception as error:
             log.error("stream %s failed", self.request.path, exc_info=error)
@@ -227,6 +230,21 @@ class ApiHandler(RequestHandler):
             if aclose is not None:
                 await aclose()
         self.finish()
+
+    def on_connection_close(self) -> None:
+        """The client went away mid-stream: cancel its run if it asked for that
+        (``on_disconnect="cancel"``); otherwise the run goes on, as on the server."""
+        if self._cancel is not None:
+            self._cancelling = asyncio.ensure_future(self._cancel_run())
+
+    async def _cancel_run(self) -> None:
+        cancel, self._cancel = self._cancel, None
+        if cancel is None:
+            return
+        try:
+            await cancel()
+        except Exception as error:  # noqa: BLE001 - nobody is left to answer; log it
+            log.warning("cancelling the run of a closed stream failed: %s", error)
 
     async def _send(self, event: str, data: Any) -> None:
         if event == "error" and isinstance(data, dict) and "traceback" in data:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import time
+from typing import Any
+
 import httpx
 import pytest
 from langgraph_sdk import get_sync_client as sdk_sync_client
@@ -52,3 +56,32 @@ def test_refuses_a_client_for_a_url() -> None:
 def test_refuses_a_checkpointer_beside_a_client() -> None:
     with pytest.raises(ValueError, match="already has its checkpointer"):
         serve(get_client(graphs={"agent": seed}), checkpointer="threads.sqlite")
+
+
+def _status(server: Any, thread_id: str, run_id: str) -> str:
+    headers = {"x-api-key": server.token}
+    return str(httpx.get(f"{server.url}/threads/{thread_id}/runs/{run_id}", headers=headers)
+               .json()["status"])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("on_disconnect", "status", "within"),
+    [("cancel", "interrupted", 1.5), ("continue", "success", 10.0)],
+)
+def test_a_dropped_stream_cancels_its_run_only_when_asked(
+    served: Any, on_disconnect: str, status: str, within: float
+) -> None:
+    """Cancelled as soon as the client goes away: well before the node's 3 s are over."""
+    headers = {"x-api-key": served.token}
+    thread_id = httpx.post(f"{served.url}/threads", headers=headers, json={}).json()["thread_id"]
+    body = {"assistant_id": "slow", "input": {"delay": 3.0}, "on_disconnect": on_disconnect}
+    with httpx.stream("POST", f"{served.url}/threads/{thread_id}/runs/stream",
+                      headers=headers, json=body) as response:  # fmt: skip
+        lines = response.iter_lines()
+        assert next(lines) == "event: metadata"
+        run_id = json.loads(next(lines).removeprefix("data: "))["run_id"]
+    deadline = time.monotonic() + within
+    while _status(served, thread_id, run_id) in ("pending", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert _status(served, thread_id, run_id) == status
