@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download) and
-# postgresql for the storage tests (the fixture makes a throwaway cluster; no service runs).
+# Debian's chromium for the browser tests (Playwright drives it; no browser download),
+# postgresql for the storage tests (the fixture makes a throwaway cluster; no service runs),
+# curl, Node.js and npm for the seed's cURL and JavaScript tabs (tests/http).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -19,5 +23,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# The official JavaScript SDK, pinned, into ~/.cache/hitl-widgets-npm (a no-op when there).
+.venv/bin/python -m tests.http.js_sdk
 
 exec .venv/bin/python -m pytest "$@"

@@ -23,6 +23,7 @@ from langgraph_sdk.schema import (
     ThreadUpdateStateResponse,
 )
 
+from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.runtime import Runtime
 
 __all__ = ["LocalAssistantsClient", "LocalClient", "LocalRunsClient", "LocalThreadsClient"]
@@ -279,24 +280,6 @@ class LocalThreadsClient(_Sub):
         )
 
 
-def _run_params(**given: Any) -> dict[str, Any]:
-    ignored = (
-        "headers",
-        "params",
-        "webhook",
-        "langsmith_tracing",
-        "checkpoint_during",
-        "stream_resumable",
-        "feedback_keys",
-        "on_disconnect",
-        "after_seconds",
-        "durability",
-        "strict_resume",
-        "version",
-    )
-    return {k: v for k, v in given.items() if k not in ignored}
-
-
 class LocalRunsClient(_Sub):
     """``client.runs``: start, stream, wait for, join, list and cancel runs."""
 
@@ -334,8 +317,26 @@ class LocalRunsClient(_Sub):
         version: str = "v1",
     ) -> AsyncIterator[StreamPart]:
         """Start a run and yield its events: ``metadata``, then one per stream mode chunk."""
+        request = RunCreate(
+            assistant_id=assistant_id,
+            input=input,
+            command=command,
+            config=config,
+            context=context,
+            metadata=metadata,
+            stream_mode=stream_mode,
+            stream_subgraphs=stream_subgraphs,
+            checkpoint=checkpoint,
+            checkpoint_id=checkpoint_id,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+            multitask_strategy=multitask_strategy,
+            if_not_exists=if_not_exists,
+            on_completion=on_completion,
+            on_disconnect=on_disconnect,
+        )
         return self._iterate(
-            "runs_stream", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+            "runs_stream", thread_id, request, on_run_created=on_run_created
         )
 
     async def wait(
@@ -368,8 +369,24 @@ class LocalRunsClient(_Sub):
         strict_resume: bool | None = None,
     ) -> list[dict[str, Any]] | dict[str, Any]:
         """Start a run and return its final values (with ``__interrupt__`` if it paused)."""
+        request = RunCreate(
+            assistant_id=assistant_id,
+            input=input,
+            command=command,
+            config=config,
+            context=context,
+            metadata=metadata,
+            checkpoint=checkpoint,
+            checkpoint_id=checkpoint_id,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+            multitask_strategy=multitask_strategy,
+            if_not_exists=if_not_exists,
+            on_completion=on_completion,
+            on_disconnect=on_disconnect,
+        )
         return await self._call(
-            "runs_wait", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+            "runs_wait", thread_id, request, raise_error=raise_error, on_run_created=on_run_created
         )
 
     async def create(
@@ -403,8 +420,25 @@ class LocalRunsClient(_Sub):
         strict_resume: bool | None = None,
     ) -> Run:
         """Start a run in the background and return its record at once."""
+        request = RunCreate(
+            assistant_id=assistant_id,
+            input=input,
+            command=command,
+            config=config,
+            context=context,
+            metadata=metadata,
+            stream_mode=stream_mode,
+            stream_subgraphs=stream_subgraphs,
+            checkpoint=checkpoint,
+            checkpoint_id=checkpoint_id,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+            multitask_strategy=multitask_strategy,
+            if_not_exists=if_not_exists,
+            on_completion=on_completion,
+        )
         return await self._call(
-            "runs_create", thread_id, assistant_id, **_run_params(**locals_of(locals()))
+            "runs_create", thread_id, request, on_run_created=on_run_created
         )
 
     async def join(
@@ -480,11 +514,6 @@ class LocalRunsClient(_Sub):
     ) -> None:
         """Delete a finished run's record."""
         return await self._call("runs_delete", thread_id, run_id)
-
-
-def locals_of(frame_locals: dict[str, Any]) -> dict[str, Any]:
-    """A method's keyword arguments from its ``locals()`` (without self and the ids)."""
-    return {k: v for k, v in frame_locals.items() if k not in ("self", "thread_id", "assistant_id")}
 
 
 class LocalClient:

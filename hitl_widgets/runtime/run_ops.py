@@ -12,7 +12,7 @@ import logging
 import os
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
@@ -25,6 +25,7 @@ from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.jsonable import to_json
+from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (
     drop_conflicting_writes,
     needs_stored_answers,
@@ -97,26 +98,18 @@ class RunOps(ThreadOps):
     async def start_run(
         self,
         thread_id: str | None,
-        assistant_id: str,
+        request: RunCreate,
         *,
-        input: Any = None,
-        command: Mapping[str, Any] | None = None,
-        stream_mode: str | list[str] = "values",
-        stream_subgraphs: bool = False,
-        metadata: Mapping[str, Any] | None = None,
-        config: Mapping[str, Any] | None = None,
-        context: Any = None,
-        checkpoint: Mapping[str, Any] | None = None,
-        checkpoint_id: str | None = None,
-        interrupt_before: Any = None,
-        interrupt_after: Any = None,
-        multitask_strategy: str | None = None,
-        if_not_exists: str | None = None,
-        on_completion: str | None = None,
-        on_run_created: Any = None,
-        **_: Any,
+        on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> RunHandle:
         """Create a run and start it (or queue it behind the thread's current run)."""
+        assistant_id, input, command = request.assistant_id, request.input, request.command
+        config, context, metadata = request.config, request.context, request.metadata
+        stream_mode, stream_subgraphs = request.stream_mode, request.stream_subgraphs
+        checkpoint, checkpoint_id = request.checkpoint, request.checkpoint_id
+        interrupt_before, interrupt_after = request.interrupt_before, request.interrupt_after
+        multitask_strategy, if_not_exists = request.multitask_strategy, request.if_not_exists
+        on_completion = request.on_completion
         self.backend.check_writable()
         assistant = self.graphs.assistant(assistant_id)
         modes = stream_modes(stream_mode)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
@@ -22,6 +22,7 @@ from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unpro
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
+from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import RunHandle
@@ -201,23 +202,37 @@ class Runtime(RunOps):
         return body
 
     async def runs_wait(
-        self, thread_id: str | None, assistant_id: str, *, raise_error: bool = True, **params: Any
+        self,
+        thread_id: str | None,
+        request: RunCreate,
+        *,
+        raise_error: bool = True,
+        on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> Any:
-        handle = await self.start_run(thread_id, assistant_id, **params)
+        handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
         await handle.done.wait()
         return self.result_of(handle, raise_error)
 
     async def runs_stream(
-        self, thread_id: str | None, assistant_id: str, **params: Any
+        self,
+        thread_id: str | None,
+        request: RunCreate,
+        *,
+        on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> AsyncIterator[tuple[str, Any]]:
-        handle = await self.start_run(thread_id, assistant_id, **params)
+        handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
         async for item in handle.follow():
             yield item
 
     async def runs_create(
-        self, thread_id: str | None, assistant_id: str, **params: Any
+        self,
+        thread_id: str | None,
+        request: RunCreate,
+        *,
+        on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> dict[str, Any]:
-        return dict((await self.start_run(thread_id, assistant_id, **params)).run)
+        handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
+        return dict(handle.run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
         """Wait for the run, then the thread's values as it left them (the server's and the

@@ -11,8 +11,8 @@ import pytest
 import hitl_widgets
 
 # The public layers (DESIGN.md); their sub-packages are internal.
-PACKAGES = ["hitl_widgets", "hitl_widgets.client", "hitl_widgets.forms", "hitl_widgets.runtime",
-            "hitl_widgets.views"]
+PACKAGES = ["hitl_widgets", "hitl_widgets.client", "hitl_widgets.forms", "hitl_widgets.http",
+            "hitl_widgets.runtime", "hitl_widgets.views"]
 
 
 def test_every_module_says_what_it_is_for() -> None:
@@ -49,5 +49,12 @@ def test_all_is_exact_and_documented(name: str) -> None:
 def test_top_level_names() -> None:
     assert set(hitl_widgets.__all__) == {
         "GraphRunError", "InterruptForm", "StorageError", "ThreadView", "get_client",
-        "get_sync_client", "register_renderer", "review",
+        "get_sync_client", "register_renderer", "review", "serve",
     }
+
+
+def test_jupyter_finds_the_server_extension() -> None:
+    points = hitl_widgets._jupyter_server_extension_points()
+    assert points == [{"module": "hitl_widgets.http.extension"}]
+    module = importlib.import_module(points[0]["module"])
+    assert callable(module._load_jupyter_server_extension)

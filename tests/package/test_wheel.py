@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -27,3 +28,44 @@ def test_wheel_contains_every_package_file(tmp_path: Path) -> None:
     }
     assert expected - names == set()
     assert "hitl_widgets/forms/submit.js" in names  # the Submit button's front end
+
+
+SHARED_DATA = {
+    "jupyter-config/jupyter_server_config.d/hitl_widgets.json":
+        "etc/jupyter/jupyter_server_config.d/hitl_widgets.json",
+}
+"""What pyproject.toml maps with hatchling's shared-data (checked to be the same below)."""
+
+
+def test_shared_data_mapping_is_the_one_tested() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    mapped = config["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
+    assert mapped == SHARED_DATA
+    for source in mapped:
+        assert (ROOT / source).is_file(), f"{source} is mapped but missing (hatchling skips it)"
+
+
+@pytest.mark.slow
+def test_pip_install_enables_the_server_extension(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = tmp_path.glob("hitl_widgets-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for target in SHARED_DATA.values():
+        assert f"hitl_widgets-0.1.0.data/data/{target}" in names
+    prefix = tmp_path / "prefix"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(prefix),
+         str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    config = prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "hitl_widgets.json"
+    assert json.loads(config.read_text()) == {
+        "ServerApp": {"jpserver_extensions": {"hitl_widgets": True}}
+    }

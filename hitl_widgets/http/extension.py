@@ -1,0 +1,86 @@
+"""The Jupyter server extension: the API under ``/hitl/`` of a running Jupyter server.
+
+Enabled by ``jupyter-config/jupyter_server_config.d/hitl_widgets.json`` (installed into
+``etc/jupyter/``). It serves the graphs of the ``langgraph.json`` named in Jupyter's config
+and keeps threads where ``checkpointer`` says (a SQLite file shared with kernels)::
+
+    jupyter lab --HitlWidgets.langgraph_json=langgraph.json \\
+                --HitlWidgets.checkpointer=threads.sqlite
+
+Requests are authenticated by Jupyter itself (its token or login); the SDKs' ``x-api-key``
+header is read as Jupyter's token, so ``get_client(url=".../hitl", api_key=JUPYTER_TOKEN)``
+works as against a LangGraph Server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado.web import HTTPError
+from traitlets import Unicode
+from traitlets.config import Configurable
+
+from hitl_widgets.http.handler import ApiHandler, ApiSettings
+from hitl_widgets.http.routes import handlers
+
+__all__ = ["PREFIX", "HitlWidgets", "JupyterApiHandler"]
+
+PREFIX = "hitl"
+"""Where the API lives under the Jupyter server's base URL."""
+
+
+class HitlWidgets(Configurable):
+    """Settings of the ``hitl_widgets`` server extension (``--HitlWidgets.<name>=...``)."""
+
+    langgraph_json = Unicode(
+        "", config=True, help="langgraph.json whose graphs /hitl/ serves (required)"
+    )
+    checkpointer = Unicode(
+        "",
+        config=True,
+        help="where threads live: a SQLite file path (shared with kernels), "
+        "'postgresql://...', or empty for memory",
+    )
+
+
+class JupyterApiHandler(ApiHandler, APIHandler):  # type: ignore[misc]  # jupyter_server is untyped
+    """An API route behind Jupyter's authentication instead of our own token."""
+
+    async def authenticate(self) -> None:
+        """Let Jupyter authenticate; an ``x-api-key`` header counts as its token."""
+        key = self.request.headers.get("x-api-key")
+        if key and "Authorization" not in self.request.headers:
+            self.request.headers["Authorization"] = f"token {key}"
+        await APIHandler.prepare(self)
+        # Jupyter lets through handlers without an auth rule unless told otherwise
+        # (ServerApp.allow_unauthenticated_access defaults to True): every route needs a user.
+        if not self.current_user:
+            raise HTTPError(403, "not authenticated with this Jupyter server (send its token)")
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Mount the API under ``<base_url>/hitl/`` (called by Jupyter at start-up)."""
+    from hitl_widgets.http.config import load_langgraph_json
+    from hitl_widgets.runtime.runtime import Runtime
+
+    config = HitlWidgets(parent=serverapp)
+    base = url_path_join(serverapp.web_app.settings["base_url"], PREFIX)
+    if not config.langgraph_json:
+        serverapp.log.info(
+            "hitl_widgets: no --HitlWidgets.langgraph_json=PATH given; /%s/ is not served",
+            PREFIX,
+        )
+        return
+    graphs = load_langgraph_json(config.langgraph_json)
+    runtime = Runtime(graphs, config.checkpointer or None)
+    settings = ApiSettings(runtime, token=None)
+    specs = handlers(settings, base.rstrip("/"), JupyterApiHandler)
+    serverapp.web_app.add_handlers(".*$", specs)
+    serverapp.log.info(
+        "hitl_widgets: serving %s at %s/ (threads: %s)",
+        ", ".join(sorted(graphs)),
+        base,
+        config.checkpointer or "in memory",
+    )
