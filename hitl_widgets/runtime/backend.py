@@ -23,6 +23,7 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
+from hitl_widgets.runtime.decisions import DecisionLog, MemoryDecisions, SqliteDecisions
 from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
 
 if TYPE_CHECKING:
@@ -47,6 +48,18 @@ class Backend:
     records: RecordStore
     path: Path | None = None
     live: dict[str, ThreadRuns] = field(default_factory=dict)
+    decisions: DecisionLog | None = None
+    """The decision log (issue 8): beside the records, in the same file or database."""
+
+    def __post_init__(self) -> None:
+        if self.decisions is None:  # issue 8: records in memory, decisions in memory too
+            self.decisions = MemoryDecisions(self.records)
+
+    @property
+    def decision_log(self) -> DecisionLog:
+        """The decision log (always set after ``__init__``)."""
+        assert self.decisions is not None
+        return self.decisions
 
     def thread_runs(self, thread_id: str) -> ThreadRuns:
         """The live-run slot of a thread, created on first use."""
@@ -73,7 +86,12 @@ def open_backend(spec: CheckpointerSpec) -> Backend:
             path = sqlite_path(spec).resolve()
             if path not in _open:
                 saver = open_sqlite(path)
-                _open[path] = Backend(saver, SqliteRecords(saver.conn, saver.lock, path), path)
+                _open[path] = Backend(
+                    saver,
+                    SqliteRecords(saver.conn, saver.lock, path),
+                    path,
+                    decisions=SqliteDecisions(saver.conn, saver.lock, path),  # issue 8
+                )
             return _open[path]
     raise TypeError(
         f"checkpointer must be None, 'memory', a SQLite file path or a BaseCheckpointSaver, "

@@ -19,6 +19,7 @@ from langgraph.types import Interrupt
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
@@ -52,6 +53,7 @@ class RunOps(ThreadOps):
     """Creating and finishing runs. Needs ``graphs``, ``backend`` and ``_handles``."""
 
     _handles: OrderedDict[str, RunHandle]
+    reviewer: str
 
     async def _open_thread(
         self, thread_id: str | None, if_not_exists: str | None
@@ -220,7 +222,10 @@ class RunOps(ThreadOps):
             ]
             at = thread_config(tid)
             paused = thread["status"] == "interrupted"
+        refuse_answered(self.backend.decision_log, handle, thread, fork)  # issue 8
         handle.input = build_command(tid, handle.command, pending, paused)
+        # issue 8: the claim, in one transaction with "still pending?" (409 to the loser)
+        claim_resume(self.backend.decision_log, handle, pending, reviewer=self.reviewer, fork=fork)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
             return
@@ -275,6 +280,7 @@ class RunOps(ThreadOps):
             self.backend.records.put_run(handle.run)
 
     async def _finish(self, handle: RunHandle) -> None:
+        settle_run(self.backend.decision_log, handle)  # issue 8: the decisions' outcome
         tid = handle.run["thread_id"]
         error = handle.error
         invalid_resume = isinstance(error, ValidationError) and is_invalid_resume(error)

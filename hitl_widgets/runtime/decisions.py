@@ -1,0 +1,373 @@
+"""The decision log: who answered which interrupt, when, with what, and what came of it.
+
+Answering an interrupt is a *claim*. One transaction checks that the thread is not busy and
+that the interrupts are still pending, writes one decision row per interrupt, and marks the
+thread ``busy``; a second reviewer (another kernel, another process on the same file) loses
+with a 409 that names the winner: "already answered by ana at 10:42:07". While a claim is
+live (``claimed``, then ``resumed``) no other claim on the same interrupt can be written: a
+unique index says so in SQLite, whatever any reader believed. A run that fails releases its
+claim (outcome ``error``), so the interrupt can be answered again.
+
+Two stores share one contract (``DecisionLog``): ``MemoryDecisions`` beside ``MemoryRecords``
+and ``SqliteDecisions`` in the checkpoint file, on the saver's connection and lock, like
+``SqliteRecords``. A decision is a JSON-shaped dict::
+
+    {"decision_id", "thread_id", "interrupt_id", "run_id", "graph_id", "reviewer", "at",
+     "value", "answer", "changes", "outcome", "error"}
+
+``outcome`` is ``claimed`` while the run goes on, then ``resumed``, ``error`` or
+``cancelled``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
+from hitl_widgets.runtime.errors import conflict, not_found
+from hitl_widgets.runtime.records import RecordStore
+
+__all__ = [
+    "LIVE_OUTCOMES",
+    "DecisionLog",
+    "MemoryDecisions",
+    "SqliteDecisions",
+    "answer_changes",
+    "new_decision",
+]
+
+LIVE_OUTCOMES = ("claimed", "resumed")
+"""Outcomes that hold an interrupt: no second claim on it while one of these stands."""
+
+
+def answer_changes(value: Any, answer: Any, loc: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """What an answer changed against the interrupt's value (its proposal), leaf by leaf.
+
+    Same-shaped dicts and lists are compared key by key; anything else that differs is one
+    ``replaced`` entry (an answer of another shape than the question, say a string for
+    ``{"text_to_revise": ...}``)."""
+    if isinstance(value, Mapping) and isinstance(answer, Mapping):
+        out: list[dict[str, Any]] = []
+        for key in list(value) + [k for k in answer if k not in value]:
+            if key not in answer:
+                out.append({"loc": [*loc, key], "kind": "removed", "before": value[key],
+                            "after": None})
+            elif key not in value:
+                out.append({"loc": [*loc, key], "kind": "added", "before": None,
+                            "after": answer[key]})
+            else:
+                out.extend(answer_changes(value[key], answer[key], (*loc, key)))
+        return out
+    if isinstance(value, list) and isinstance(answer, list) and len(value) == len(answer):
+        return [c for i, (v, a) in enumerate(zip(value, answer, strict=True))
+                for c in answer_changes(v, a, (*loc, i))]
+    if type(value) is type(answer) and value == answer:
+        return []
+    kind = "changed" if type(value) is type(answer) else "replaced"
+    return [{"loc": list(loc), "kind": kind, "before": value, "after": answer}]
+
+
+def new_decision(
+    *,
+    thread_id: str,
+    interrupt_id: str,
+    run_id: str | None,
+    graph_id: str | None,
+    reviewer: str,
+    at: str,
+    value: Any,
+    answer: Any,
+    changes: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A decision row as claimed (``outcome='claimed'``)."""
+    return {
+        "decision_id": str(uuid.uuid4()),
+        "thread_id": thread_id,
+        "interrupt_id": interrupt_id,
+        "run_id": run_id,
+        "graph_id": graph_id,
+        "reviewer": reviewer,
+        "at": at,
+        "value": value,
+        "answer": answer,
+        "changes": answer_changes(value, answer) if changes is None else changes,
+        "outcome": "claimed",
+        "error": None,
+    }
+
+
+def _pending_ids(thread: Mapping[str, Any]) -> set[str]:
+    groups = thread.get("interrupts") or {}
+    return {str(i["id"]) for items in groups.values() for i in items or ()}
+
+
+def _refusal(thread: Mapping[str, Any] | None, thread_id: str, ids: Sequence[str],
+             check_pending: bool) -> str | None:
+    """Why these interrupts cannot be claimed on this thread record now, or None."""
+    if thread is None:
+        return "missing"
+    if thread.get("status") == "busy":
+        return "busy"
+    if check_pending and not set(ids) <= _pending_ids(thread):
+        return "not pending"
+    return None
+
+
+def _loser(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
+           reason: str) -> Exception:
+    """The 409 (or 404) a losing claim gets: who answered, and when."""
+    if reason == "missing":
+        return not_found(f"thread {thread_id} not found (deleted while it was being answered?)",
+                         thread_id=thread_id)
+    if holder is not None:
+        at = str(holder.get("at") or "")
+        clock = at[11:19] if len(at) >= 19 else at
+        return conflict(
+            f"thread {thread_id}: interrupt {holder['interrupt_id']} was already answered by "
+            f"{holder['reviewer']} at {clock} UTC ({holder['outcome']}); nothing was applied. "
+            "Refresh the thread to see where it is now.",
+            thread_id=thread_id,
+            interrupt_ids=list(ids),
+            answered_by=holder["reviewer"],
+            answered_at=at,
+        )
+    if reason == "busy":
+        return conflict(
+            f"thread {thread_id} is busy (another kernel or process is running it); nothing "
+            "was applied. Wait for it to finish, then refresh the thread.",
+            thread_id=thread_id,
+        )
+    return conflict(
+        f"thread {thread_id}: interrupt(s) {', '.join(ids)} are no longer pending; nothing was "
+        "applied. Refresh the thread and answer what it asks now.",
+        thread_id=thread_id,
+        interrupt_ids=list(ids),
+    )
+
+
+def _matches(d: Mapping[str, Any], thread_id: str | None, reviewer: str | None,
+             since: str | None) -> bool:
+    return ((thread_id is None or d["thread_id"] == thread_id)
+            and (reviewer is None or d["reviewer"] == reviewer)
+            and (since is None or d["at"] >= since))
+
+
+class DecisionLog(ABC):
+    """Where decisions live, and the claim that makes each interrupt answered once."""
+
+    @abstractmethod
+    def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
+              check_pending: bool = True) -> None:
+        """Record ``decisions`` (one per interrupt answered) and mark the thread ``busy``,
+        atomically; a 409 naming who answered first if the thread is busy, an interrupt is
+        no longer pending (``check_pending``) or already claimed."""
+
+    @abstractmethod
+    def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
+        """The live decision (claimed or resumed) on one of these interrupts, newest first."""
+
+    @abstractmethod
+    def settle(self, run_id: str, outcome: str, error: str | None = None) -> None:
+        """Set the outcome of the decisions a run carried (``resumed``, ``error``, ...)."""
+
+    @abstractmethod
+    def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
+               since: str | None = None) -> list[dict[str, Any]]:
+        """Decisions matching every filter, oldest first (``since``: ISO time, inclusive)."""
+
+    def refuse_answered(self, thread: Mapping[str, Any], ids: Sequence[str]) -> None:
+        """Raise the winner's 409 when these interrupts were answered (they are no longer
+        pending or the thread is busy, and a live decision names them); else nothing."""
+        if not ids:
+            return
+        reason = _refusal(thread, str(thread["thread_id"]), ids, check_pending=True)
+        if reason is None:
+            return
+        holder = self.holder(str(thread["thread_id"]), ids)
+        if holder is not None:
+            raise _loser(str(thread["thread_id"]), ids, holder, reason)
+
+
+class MemoryDecisions(DecisionLog):
+    """Decisions in a list, checked against in-memory thread records (one process)."""
+
+    def __init__(self, records: RecordStore) -> None:
+        self._records = records
+        self._rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
+              check_pending: bool = True) -> None:
+        ids = [d["interrupt_id"] for d in decisions]
+        with self._lock:
+            thread = self._records.get_thread(thread_id)
+            reason = _refusal(thread, thread_id, ids, check_pending)
+            holder = self.holder(thread_id, ids)
+            if reason is not None or holder is not None:
+                raise _loser(thread_id, ids, holder, reason or "claimed")
+            assert thread is not None  # _refusal said "missing" otherwise
+            self._rows.extend(dict(d) for d in decisions)
+            self._records.put_thread({**thread, "status": "busy"})
+
+    def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
+        ids = set(interrupt_ids)
+        for d in reversed(self._rows):
+            if (d["thread_id"] == thread_id and d["interrupt_id"] in ids
+                    and d["outcome"] in LIVE_OUTCOMES):
+                return dict(d)
+        return None
+
+    def settle(self, run_id: str, outcome: str, error: str | None = None) -> None:
+        for d in self._rows:
+            if d["run_id"] == run_id:
+                d.update(outcome=outcome, error=error)
+
+    def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
+               since: str | None = None) -> list[dict[str, Any]]:
+        return [dict(d) for d in self._rows if _matches(d, thread_id, reviewer, since)]
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS hitl_decisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    interrupt_id TEXT NOT NULL,
+    run_id TEXT,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    record BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS hitl_decisions_once ON hitl_decisions (thread_id, interrupt_id)
+    WHERE outcome IN {LIVE_OUTCOMES!r};
+CREATE INDEX IF NOT EXISTS hitl_decisions_thread ON hitl_decisions (thread_id, seq);
+CREATE INDEX IF NOT EXISTS hitl_decisions_run ON hitl_decisions (run_id);
+CREATE INDEX IF NOT EXISTS hitl_decisions_at ON hitl_decisions (at);
+"""
+
+
+class SqliteDecisions(DecisionLog):
+    """Decisions in the checkpoint file, beside the thread records they claim.
+
+    The claim runs in one ``BEGIN IMMEDIATE`` transaction (the file's write lock, taken
+    before anything is read), so of two processes claiming the same interrupt the second
+    reads what the first wrote and loses; the unique index on live decisions backs that up.
+    Uses the saver's connection and lock, so it never waits on this process's own writes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock,
+                 path: Path | None = None) -> None:
+        self._conn = conn
+        self._lock = lock
+        self._path = path or Path(":memory:")
+
+        def create() -> None:
+            self._conn.executescript(_SCHEMA)
+            self._conn.commit()
+
+        with self._guard():
+            retry_while_locked(create)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as error:
+                if self._conn.in_transaction:
+                    self._conn.rollback()  # nothing half-applied
+                raise describe_sqlite_error(self._path, error) from error
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                raise
+
+    def _holder(self, thread_id: str, ids: Sequence[str]) -> dict[str, Any] | None:
+        marks = ", ".join("?" * len(ids))
+        row = self._conn.execute(
+            f"SELECT record FROM hitl_decisions WHERE thread_id = ? AND interrupt_id IN "
+            f"({marks}) AND outcome IN {LIVE_OUTCOMES!r} ORDER BY seq DESC LIMIT 1",
+            (thread_id, *ids),
+        ).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
+              check_pending: bool = True) -> None:
+        ids = [d["interrupt_id"] for d in decisions]
+        with self._guard():
+            if self._conn.in_transaction:
+                self._conn.commit()
+            retry_while_locked(lambda: self._conn.execute("BEGIN IMMEDIATE"))
+            row = self._conn.execute("SELECT record FROM hitl_threads WHERE thread_id = ?",
+                                     (thread_id,)).fetchone()
+            thread = orjson.loads(row[0]) if row else None
+            reason = _refusal(thread, thread_id, ids, check_pending)
+            holder = self._holder(thread_id, ids) if ids else None
+            if reason is not None or holder is not None:
+                self._conn.rollback()
+                raise _loser(thread_id, ids, holder, reason or "claimed")
+            assert thread is not None  # _refusal said "missing" otherwise
+            try:
+                self._conn.executemany(
+                    "INSERT INTO hitl_decisions (decision_id, thread_id, interrupt_id, run_id, "
+                    "reviewer, at, outcome, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(d["decision_id"], d["thread_id"], d["interrupt_id"], d["run_id"],
+                      d["reviewer"], d["at"], d["outcome"], orjson.dumps(d))
+                     for d in decisions],
+                )
+            except sqlite3.IntegrityError:
+                holder = self._holder(thread_id, ids)
+                self._conn.rollback()
+                raise _loser(thread_id, ids, holder, "claimed") from None
+            thread["status"] = "busy"
+            self._conn.execute(
+                "UPDATE hitl_threads SET status = 'busy', record = ? WHERE thread_id = ?",
+                (orjson.dumps(thread), thread_id),
+            )
+            self._conn.commit()
+
+    def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
+        ids = list(interrupt_ids)
+        if not ids:
+            return None
+        with self._guard():
+            return self._holder(thread_id, ids)
+
+    def settle(self, run_id: str, outcome: str, error: str | None = None) -> None:
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT seq, record FROM hitl_decisions WHERE run_id = ?", (run_id,)
+            ).fetchall()
+            for seq, blob in rows:
+                d = orjson.loads(blob)
+                d.update(outcome=outcome, error=error)
+                self._conn.execute(
+                    "UPDATE hitl_decisions SET outcome = ?, record = ? WHERE seq = ?",
+                    (outcome, orjson.dumps(d), seq),
+                )
+            self._conn.commit()
+
+    def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
+               since: str | None = None) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        for column, value, op in (("thread_id", thread_id, "="), ("reviewer", reviewer, "="),
+                                  ("at", since, ">=")):
+            if value is not None:
+                clauses.append(f"{column} {op} ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT record FROM hitl_decisions {where} ORDER BY seq", tuple(params)
+            ).fetchall()
+        return [orjson.loads(r[0]) for r in rows]
