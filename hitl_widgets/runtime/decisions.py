@@ -15,8 +15,9 @@ and ``SqliteDecisions`` in the checkpoint file, on the saver's connection and lo
     {"decision_id", "thread_id", "interrupt_id", "run_id", "graph_id", "reviewer", "at",
      "value", "answer", "changes", "outcome", "error"}
 
-``outcome`` is ``claimed`` while the run goes on, then ``resumed``, ``error`` or
-``cancelled``.
+``outcome`` is ``claimed`` while the run goes on, then ``resumed``, ``error``,
+``cancelled`` or ``refused``; a resumed decision answered again by a fork from an earlier
+checkpoint becomes ``resumed, then forked``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ __all__ = [
 
 LIVE_OUTCOMES = ("claimed", "resumed")
 """Outcomes that hold an interrupt: no second claim on it while one of these stands."""
+
+FORKED = "resumed, then forked"
+"""The outcome of a decision answered again on a new branch (a fork from before it)."""
 
 
 def answer_changes(value: Any, answer: Any, loc: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -123,7 +127,7 @@ def _refusal(thread: Mapping[str, Any] | None, thread_id: str, ids: Sequence[str
 
 
 def _loser(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
-           reason: str) -> Exception:
+           reason: str, thread: Mapping[str, Any] | None = None) -> Exception:
     """The 409 (or 404) a losing claim gets: who answered, and when."""
     if reason == "missing":
         return not_found(f"thread {thread_id} not found (deleted while it was being answered?)",
@@ -131,12 +135,15 @@ def _loser(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
     if holder is not None:
         at = str(holder.get("at") or "")
         clock = at[11:19] if len(at) >= 19 else at
+        pending = sorted(_pending_ids(thread)) if thread is not None else []
         return conflict(
-            f"thread {thread_id}: interrupt {holder['interrupt_id']} was already answered by "
-            f"{holder['reviewer']} at {clock} UTC ({holder['outcome']}); nothing was applied. "
-            "Refresh the thread to see where it is now.",
+            f"thread {thread_id}: interrupt(s) {holder['interrupt_id']} are not pending: "
+            f"already answered by {holder['reviewer']} at {clock} UTC ({holder['outcome']}); "
+            f"pending: {', '.join(pending) or 'none'}. Nothing was applied; refresh the thread "
+            "to see where it is now.",
             thread_id=thread_id,
             interrupt_ids=list(ids),
+            pending_interrupt_ids=pending,
             answered_by=holder["reviewer"],
             answered_at=at,
         )
@@ -194,7 +201,7 @@ class DecisionLog(ABC):
             return
         holder = self.holder(str(thread["thread_id"]), ids)
         if holder is not None:
-            raise _loser(str(thread["thread_id"]), ids, holder, reason)
+            raise _loser(str(thread["thread_id"]), ids, holder, reason, thread)
 
 
 class MemoryDecisions(DecisionLog):
@@ -211,9 +218,14 @@ class MemoryDecisions(DecisionLog):
         with self._lock:
             thread = self._records.get_thread(thread_id)
             reason = _refusal(thread, thread_id, ids, check_pending)
+            if not check_pending:  # a fork answers again on a new branch
+                for d in self._rows:
+                    if (d["thread_id"] == thread_id and d["interrupt_id"] in ids
+                            and d["outcome"] in LIVE_OUTCOMES):
+                        d["outcome"] = FORKED
             holder = self.holder(thread_id, ids)
             if reason is not None or holder is not None:
-                raise _loser(thread_id, ids, holder, reason or "claimed")
+                raise _loser(thread_id, ids, holder, reason or "claimed", thread)
             assert thread is not None  # _refusal said "missing" otherwise
             self._rows.extend(dict(d) for d in decisions)
             self._records.put_thread({**thread, "status": "busy"})
@@ -312,10 +324,12 @@ class SqliteDecisions(DecisionLog):
                                      (thread_id,)).fetchone()
             thread = orjson.loads(row[0]) if row else None
             reason = _refusal(thread, thread_id, ids, check_pending)
+            if not check_pending and reason is None:  # a fork answers again on a new branch
+                self._supersede(thread_id, ids)
             holder = self._holder(thread_id, ids) if ids else None
             if reason is not None or holder is not None:
                 self._conn.rollback()
-                raise _loser(thread_id, ids, holder, reason or "claimed")
+                raise _loser(thread_id, ids, holder, reason or "claimed", thread)
             assert thread is not None  # _refusal said "missing" otherwise
             try:
                 self._conn.executemany(
@@ -328,13 +342,24 @@ class SqliteDecisions(DecisionLog):
             except sqlite3.IntegrityError:
                 holder = self._holder(thread_id, ids)
                 self._conn.rollback()
-                raise _loser(thread_id, ids, holder, "claimed") from None
+                raise _loser(thread_id, ids, holder, "claimed", thread) from None
             thread["status"] = "busy"
             self._conn.execute(
                 "UPDATE hitl_threads SET status = 'busy', record = ? WHERE thread_id = ?",
                 (orjson.dumps(thread), thread_id),
             )
             self._conn.commit()
+
+    def _supersede(self, thread_id: str, ids: Sequence[str]) -> None:
+        marks = ", ".join("?" * len(ids))
+        rows = self._conn.execute(
+            f"SELECT seq, record FROM hitl_decisions WHERE thread_id = ? AND interrupt_id IN "
+            f"({marks}) AND outcome IN {LIVE_OUTCOMES!r}", (thread_id, *ids)).fetchall()
+        for seq, blob in rows:
+            d = orjson.loads(blob)
+            d["outcome"] = FORKED
+            self._conn.execute("UPDATE hitl_decisions SET outcome = ?, record = ? WHERE seq = ?",
+                               (FORKED, orjson.dumps(d), seq))
 
     def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
         ids = list(interrupt_ids)
