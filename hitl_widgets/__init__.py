@@ -4,19 +4,24 @@
   inside the kernel (``url=...`` gives the official client for a deployed server);
 - ``InterruptForm``: any interrupt as an editable, typed form (``register_renderer`` for
   your own payload shapes);
-- ``review(...)`` / ``ThreadView``: one thread's live review loop.
+- ``review(...)`` / ``ThreadView``: one thread's live review loop;
+- ``Inbox``: the threads waiting for a human, bulk answers; ``decisions(client)``: the
+  audit log of who answered what.
 """
 
 from hitl_widgets.client import get_client, get_sync_client
+from hitl_widgets.client.audit import decisions
 from hitl_widgets.forms import InterruptForm, register_renderer
 from hitl_widgets.runtime import GraphRunError, StorageError
-from hitl_widgets.views import ThreadView, review
+from hitl_widgets.views import Inbox, ThreadView, review
 
 __all__ = [
     "GraphRunError",
+    "Inbox",
     "InterruptForm",
     "StorageError",
     "ThreadView",
+    "decisions",
     "get_client",
     "get_sync_client",
     "register_renderer",
