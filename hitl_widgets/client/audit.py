@@ -50,7 +50,7 @@ class DecisionTable(list[dict[str, Any]]):
         import json
 
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for d in self:
             writer.writerow([
