@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hitl_widgets import Inbox, get_client  # noqa: E402
-from hitl_widgets.views.inbox_rows import SELECT  # noqa: E402
+from hitl_widgets import Inbox, get_client
+from hitl_widgets.views.inbox_rows import SELECT
 
 ANSWER = "approved"
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["COUNTED", "InboxQuery", "InboxSource", "age_text", "interrupt_summary", "thread_row"]
+__all__ = ["COUNTED", "SELECT", "InboxQuery", "InboxSource", "age_text", "interrupt_summary",
+           "thread_row"]
 
 #: What the counts line shows: label → thread status.
 COUNTED = {"pending": "interrupted", "answered": "idle", "failed": "error"}

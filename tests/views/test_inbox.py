@@ -216,3 +216,37 @@ async def test_conflict_names_who_answered(tmp_path: Path) -> None:
     with pytest.raises(ConflictError, match=r"already answered by ana at \d\d:\d\d:\d\d"):
         await bob.runs.wait(tid, "seed", command={"resume": {asked[0]["id"]: "bob's"}})
     assert (await bob.threads.get_state(tid))["values"] == {"some_text": "ana's"}
+
+
+async def test_answered_by_another_reviewer_meanwhile(tmp_path: Path,
+                                                      widget_comms: list) -> None:
+    path = tmp_path / "shared.sqlite"
+    ana = get_client(graphs=SCENARIOS, checkpointer=path, reviewer="ana")
+    bob = get_client(graphs=SCENARIOS, checkpointer=path, reviewer="bob")
+    ids = await _batch(ana, 2)
+    inbox = Inbox(ana)
+    await inbox.wait()
+    inbox.open_thread(ids[0])
+    await inbox.wait()
+    assert inbox.view is not None
+    view = inbox.view
+    [asked] = (await bob.threads.get(ids[0]))["interrupts"].values()
+    await bob.runs.wait(ids[0], "seed", command={"resume": {asked[0]["id"]: "bob's"}})
+    view.form.value = "ana's"
+    view.submit()
+    await inbox.wait()
+    assert view.decisions[-1].outcome == "stale"
+    assert "already answered by bob at" in view.errors.errors[-1].message
+    assert inbox.view is not None and inbox.view.thread_id == ids[1]  # moved on
+    assert (await ana.threads.get_state(ids[0]))["values"] == {"some_text": "bob's"}
+    assert [(d["reviewer"], d["answer"]) for d in hitl_widgets.decisions(ana)] == [
+        ("bob", "bob's")]
+
+
+def test_inbox_api_is_documented() -> None:
+    for name in ("refresh", "set_filter", "next_page", "previous_page", "select",
+                 "open_thread", "close_view", "bulk", "wait", "close", "page", "selected",
+                 "busy"):
+        assert getattr(Inbox, name).__doc__, name
+    for name in ("on_decision", "decision"):
+        assert getattr(hitl_widgets.ThreadView, name).__doc__, name
