@@ -28,6 +28,7 @@ __all__ = [
     "is_local",
     "record_remote_decisions",
     "reviewer_of",
+    "storage_problem",
 ]
 
 DECISIONS_KEY = "hitl_decisions"
@@ -78,6 +79,15 @@ class DecisionTable(list[dict[str, Any]]):
 def is_local(client: Any) -> bool:
     """Whether ``client`` is an in-kernel client (its runtime records decisions itself)."""
     return getattr(client, "runtime", None) is not None and hasattr(client.runtime, "backend")
+
+
+def storage_problem(client: Any) -> Exception | None:
+    """Why an in-kernel client's storage can no longer keep decisions (its SQLite file was
+    deleted or moved while open), or None."""
+    if not is_local(client):
+        return None
+    problem: Exception | None = client.runtime.backend.decision_log.missing()
+    return problem
 
 
 def reviewer_of(client: Any) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 import orjson
 
 from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
-from hitl_widgets.runtime.errors import conflict, not_found
+from hitl_widgets.runtime.errors import StorageError, conflict, not_found
 from hitl_widgets.runtime.records import RecordStore
 
 __all__ = [
@@ -178,6 +178,10 @@ class DecisionLog(ABC):
         atomically; a 409 naming who answered first if the thread is busy, an interrupt is
         no longer pending (``check_pending``) or already claimed."""
 
+    def missing(self) -> Exception | None:
+        """Why the store can no longer keep what is written to it (a file gone), or None."""
+        return None
+
     @abstractmethod
     def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
         """The live decision (claimed or resumed) on one of these interrupts, newest first."""
@@ -313,9 +317,22 @@ class SqliteDecisions(DecisionLog):
         ).fetchone()
         return orjson.loads(row[0]) if row else None
 
+    def missing(self) -> StorageError | None:
+        """The error to give when the file was deleted or moved while open (SQLite goes on
+        writing to the unlinked file, and everything is lost when the process ends)."""
+        if str(self._path) == ":memory:" or self._path.exists():
+            return None
+        return StorageError(
+            f"checkpoint file {str(self._path)!r} is gone (deleted or moved while open); "
+            "nothing more is written to it: restore the file, or open a new one with "
+            "get_client(..., checkpointer=...)")
+
     def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
               check_pending: bool = True) -> None:
         ids = [d["interrupt_id"] for d in decisions]
+        gone = self.missing()
+        if gone is not None:
+            raise gone
         with self._guard():
             if self._conn.in_transaction:
                 self._conn.commit()

@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 from langgraph_sdk.errors import NotFoundError
 
-from hitl_widgets.client.audit import reviewer_of
+from hitl_widgets.client.audit import reviewer_of, storage_problem
 from hitl_widgets.views.bulk import BulkResult, apply_bulk
 from hitl_widgets.views.errors import ErrorArea, ErrorInfo, error_from_exception, guarded
 from hitl_widgets.views.inbox_rows import InboxQuery, InboxSource, age_text
@@ -234,6 +234,9 @@ class Inbox(widgets.VBox):
     # --- jobs -----------------------------------------------------------------------------
 
     async def _load(self) -> None:
+        gone = storage_problem(self.client)
+        if gone is not None:
+            self._report(gone, "Loading the inbox")
         await self._load_page()
         self.counts = await self.source.counts(self.query)
         self._render_counts()

@@ -70,6 +70,11 @@ async def test_open_in_place_then_next_pending_by_itself(client: Any,
     await inbox.wait()
     # The answer went through, and the inbox moved on to the next pending thread.
     assert (await client.threads.get_state(ids[0]))["values"] == {"some_text": "reviewed"}
+    [decided] = hitl_widgets.decisions(client)  # recorded by the runtime, with the form's diff
+    assert (decided["thread_id"], decided["answer"], decided["outcome"]) == (
+        ids[0], "reviewed", "resumed")
+    assert [(c["kind"], c["before"], c["after"]) for c in decided["changes"]] == [
+        ("changed", "text 0", "reviewed")]
     assert inbox.view is not None and inbox.view.thread_id == ids[1]
     assert inbox.counts == {"pending": 2, "answered": 1, "failed": 0}
     assert [r["thread_id"] for r in inbox.rows] == ids[1:]
@@ -250,3 +255,20 @@ def test_inbox_api_is_documented() -> None:
         assert getattr(Inbox, name).__doc__, name
     for name in ("on_decision", "decision"):
         assert getattr(hitl_widgets.ThreadView, name).__doc__, name
+
+
+async def test_a_file_gone_is_said_and_answers_are_refused(tmp_path: Path,
+                                                           widget_comms: list) -> None:
+    path = tmp_path / "gone.sqlite"
+    client = get_client(graphs=SCENARIOS, checkpointer=path)
+    [tid] = await _batch(client, 1)
+    path.rename(tmp_path / "moved.sqlite")
+    inbox = Inbox(client)
+    await inbox.wait()
+    assert "is gone (deleted or moved while open)" in inbox.errors.errors[-1].message
+    [result] = await inbox.bulk([tid], "lost?")
+    assert not result["ok"] and "is gone" in str(result["error"])
+    # Put back, the file has everything, and the answer goes through.
+    (tmp_path / "moved.sqlite").rename(path)
+    [result] = await inbox.bulk([tid], "kept")
+    assert result["ok"]
