@@ -18,7 +18,8 @@ def _pending(client: Any, thread_id: str) -> list[dict[str, Any]]:
 
 def test_statuses_follow_the_run(sync_client: Any) -> None:
     tid = sync_client.threads.create()["thread_id"]
-    assert sync_client.threads.get(tid)["status"] == "idle"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
     sync_client.runs.wait(tid, "seed", input={"some_text": "a"})
     thread = sync_client.threads.get(tid)
     assert thread["status"] == "interrupted"
@@ -28,7 +29,8 @@ def test_statuses_follow_the_run(sync_client: Any) -> None:
     assert state["tasks"][0]["id"] == task_id
     assert state["tasks"][0]["interrupts"] == [interrupt] == state["interrupts"]
     sync_client.runs.wait(tid, "seed", command={"resume": "b"})
-    assert sync_client.threads.get(tid)["status"] == "idle"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
     assert sync_client.threads.get(tid)["values"] == {"some_text": "b"}
 
 
@@ -39,7 +41,8 @@ def test_busy_while_a_run_is_in_flight(sync_client: Any) -> None:
     assert sync_client.threads.get(tid)["status"] == "busy"
     assert sync_client.runs.join(tid, run["run_id"]) == {"delay": 0.5, "count": 1}
     assert sync_client.runs.get(tid, run["run_id"])["status"] == "success"
-    assert sync_client.threads.get(tid)["status"] == "idle"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
 
 
 def test_error_status_and_a_retry_that_works(sync_client: Any) -> None:
@@ -54,7 +57,8 @@ def test_error_status_and_a_retry_that_works(sync_client: Any) -> None:
     # the bad one instead).
     assert len(_pending(sync_client, tid)) == 1
     assert sync_client.runs.wait(tid, "flaky", command={"resume": "fine"}) == {"some_text": "fine"}
-    assert sync_client.threads.get(tid)["status"] == "idle"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
 
 
 def test_parallel_interrupts_full_and_partial_resume_maps(sync_client: Any) -> None:
@@ -77,7 +81,8 @@ def test_full_resume_map_answers_both_at_once(sync_client: Any) -> None:
     answers = {i["id"]: i["value"]["side"].upper() for i in result["__interrupt__"]}
     final = sync_client.runs.wait(tid, "parallel", command={"resume": answers})
     assert sorted(final["answers"]) == ["left:LEFT", "right:RIGHT"]
-    assert sync_client.threads.get(tid)["status"] == "idle"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
 
 
 def test_two_interrupts_in_one_node(sync_client: Any) -> None:
@@ -241,14 +246,14 @@ def test_multitask_reject_enqueue_interrupt_rollback(sync_client: Any) -> None:
     assert sync_client.runs.get(tid, first["run_id"])["status"] == "success"
 
     busy = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, busy["run_id"])
     newer = sync_client.runs.create(tid, "slow", input={"delay": 0}, multitask_strategy="interrupt")
     sync_client.runs.join(tid, newer["run_id"])
     assert sync_client.runs.get(tid, busy["run_id"])["status"] == "interrupted"
     assert sync_client.runs.get(tid, newer["run_id"])["status"] == "success"
 
     doomed = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, doomed["run_id"])
     after = sync_client.runs.create(tid, "slow", input={"delay": 0}, multitask_strategy="rollback")
     sync_client.runs.join(tid, after["run_id"])
     with pytest.raises(NotFoundError):
@@ -258,10 +263,11 @@ def test_multitask_reject_enqueue_interrupt_rollback(sync_client: Any) -> None:
 def test_cancel_a_running_run(sync_client: Any) -> None:
     tid = sync_client.threads.create()["thread_id"]
     run = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, run["run_id"])
     sync_client.runs.cancel(tid, run["run_id"], wait=True)
     assert sync_client.runs.get(tid, run["run_id"])["status"] == "interrupted"
-    assert sync_client.threads.get(tid)["status"] != "busy"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
 
 
 def test_assistants(sync_client: Any) -> None:
@@ -350,3 +356,11 @@ def test_a_graph_error_streams_its_traceback(sync_client: Any) -> None:
     [error] = [p.data for p in parts if p.event == "error"]
     assert error["error"] == "ValueError" and "boom" in error["message"]
     assert "Traceback" in error["traceback"] and "fragile" in error["traceback"]
+
+
+def _until_running(sync_client: Any, tid: str, run_id: str, timeout: float = 10.0) -> None:
+    """Wait on the run's own status (not a sleep): it is running when this returns."""
+    deadline = time.monotonic() + timeout
+    while sync_client.runs.get(tid, run_id)["status"] != "running":
+        assert time.monotonic() < deadline, f"run {run_id} never started"
+        time.sleep(0.005)
