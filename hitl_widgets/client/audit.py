@@ -86,8 +86,11 @@ def storage_problem(client: Any) -> Exception | None:
     deleted or moved while open), or None."""
     if not is_local(client):
         return None
-    problem: Exception | None = client.runtime.backend.decision_log.missing()
-    return problem
+    try:
+        client.runtime.backend.check_writable()
+    except Exception as problem:  # noqa: BLE001 - the problem is the answer
+        return problem
+    return None
 
 
 def reviewer_of(client: Any) -> str:

@@ -209,7 +209,7 @@ def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
 
     if isinstance(saver, SqliteSaver):
         records: RecordStore = SqliteRecords(saver.conn, saver.lock)
-        decisions = SqliteDecisions(saver.conn, saver.lock)  # issue 8
+        decisions: DecisionLog = SqliteDecisions(saver.conn, saver.lock)  # issue 8
         return Backend(usable_async(saver), records, decisions=decisions)
     postgres = postgres_records(saver, "of the PostgresSaver given")
     if postgres is not None:

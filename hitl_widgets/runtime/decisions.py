@@ -181,10 +181,6 @@ class DecisionLog(ABC):
         atomically; a 409 naming who answered first if the thread is busy, an interrupt is
         no longer pending (``check_pending``) or already claimed."""
 
-    def missing(self) -> Exception | None:
-        """Why the store can no longer keep what is written to it (a file gone), or None."""
-        return None
-
     @abstractmethod
     def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
         """The live decision (claimed or resumed) on one of these interrupts, newest first."""
@@ -387,9 +383,6 @@ class SqlDecisions(DecisionLog):
 
     def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
               check_pending: bool = True) -> None:
-        gone = self.missing()
-        if gone is not None:
-            raise gone
         ids = [d["interrupt_id"] for d in decisions]
         with self._guard():
             try:
@@ -458,16 +451,6 @@ class SqliteDecisions(SqlDecisions):
 
         with self._guard():
             retry_while_locked(create)
-
-    def missing(self) -> StorageError | None:
-        """The error to give when the file was deleted or moved while open (SQLite goes on
-        writing to the unlinked file, and everything is lost when the process ends)."""
-        if str(self._path) == ":memory:" or self._path.exists():
-            return None
-        return StorageError(
-            f"checkpoint file {str(self._path)!r} is gone (deleted or moved while open); "
-            "nothing more is written to it: restore the file, or open a new one with "
-            "get_client(..., checkpointer=...)")
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._conn.execute(sql, tuple(params)).fetchall()

@@ -314,8 +314,10 @@ class RunOps(ThreadOps):
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
+                # issue 8: the decisions' outcome, before the thread is freed (a reader never
+                # sees it free while its claim is unsettled)
+                settle_run(self.backend.decision_log, handle)
                 await self._record_end(handle)
-                settle_run(self.backend.decision_log, handle)  # issue 8: the decisions' outcome
             except Exception as error:  # noqa: BLE001 - becomes the run's (and thread's) error
                 if handle.error is None or isinstance(handle.error, asyncio.CancelledError):
                     handle.fail(error)

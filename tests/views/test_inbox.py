@@ -265,9 +265,9 @@ async def test_a_file_gone_is_said_and_answers_are_refused(tmp_path: Path,
     path.rename(tmp_path / "moved.sqlite")
     inbox = Inbox(client)
     await inbox.wait()
-    assert "is gone (deleted or moved while open)" in inbox.errors.errors[-1].message
+    assert "was deleted or replaced" in inbox.errors.errors[-1].message
     [result] = await inbox.bulk([tid], "lost?")
-    assert not result["ok"] and "is gone" in str(result["error"])
+    assert not result["ok"] and "was deleted or replaced" in str(result["error"])
     # Put back, the file has everything, and the answer goes through.
     (tmp_path / "moved.sqlite").rename(path)
     [result] = await inbox.bulk([tid], "kept")
