@@ -29,6 +29,21 @@ from tests.runtime.review_graphs import GRAPHS
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """Where the decisions live: memory, a SQLite file or a PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_db"))
+    return None if request.param == "memory" else str(tmp_path / "decisions.sqlite")
+
+
+@pytest.fixture
+def sync_client(store: str | None) -> Any:
+    """A sync in-kernel client over every scenario graph on ``store``."""
+    with get_sync_client(graphs=SCENARIOS, checkpointer=store) as client:
+        yield client
+
+
 def _asked(client: Any, tid: str) -> str:
     [items] = client.threads.get(tid)["interrupts"].values()
     return str(items[0]["id"])
@@ -124,8 +139,11 @@ RACER = textwrap.dedent('''
 
 
 @pytest.mark.slow
-def test_two_processes_racing_answer_each_interrupt_once(tmp_path: Path) -> None:
-    path = tmp_path / "race.sqlite"
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_two_processes_racing_answer_each_interrupt_once(tmp_path: Path, database: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    path = (str(request.getfixturevalue("postgres_db")) if database == "postgres"
+            else str(tmp_path / "race.sqlite"))
     setup = get_sync_client(graphs=SCENARIOS, checkpointer=path, reviewer="lead")
     tids = _interrupted(setup, "seed", 40)
     pairs = [(tid, _asked(setup, tid)) for tid in tids]
@@ -133,7 +151,7 @@ def test_two_processes_racing_answer_each_interrupt_once(tmp_path: Path) -> None
     go = tmp_path / "go"
     racers = {
         name: subprocess.Popen(
-            [sys.executable, "-c", RACER, str(path), name, str(tmp_path / "pairs.json"),
+            [sys.executable, "-c", RACER, path, name, str(tmp_path / "pairs.json"),
              str(go)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for name in ("ana", "bob")
     }
