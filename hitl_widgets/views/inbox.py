@@ -13,6 +13,7 @@ what was asked for is shown. All text from threads, graphs and reviewers is esca
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from langgraph_sdk.errors import NotFoundError
 from hitl_widgets.client.audit import reviewer_of, storage_problem
 from hitl_widgets.views.bulk import BulkResult, apply_bulk
 from hitl_widgets.views.errors import ErrorArea, ErrorInfo, error_from_exception, guarded
-from hitl_widgets.views.inbox_rows import InboxQuery, InboxSource, age_text
+from hitl_widgets.views.inbox_rows import COUNTED, InboxQuery, InboxSource, age_text
 from hitl_widgets.views.record import Decision
 from hitl_widgets.views.render import esc
 from hitl_widgets.views.runner import JobRunner
@@ -234,28 +235,32 @@ class Inbox(widgets.VBox):
     # --- jobs -----------------------------------------------------------------------------
 
     async def _load(self) -> None:
+        """The page, the counts and the total (taken from the counts when it is one)."""
         gone = storage_problem(self.client)
         if gone is not None:
             self._report(gone, "Loading the inbox")
-        await self._load_page()
-        self.counts = await self.source.counts(self.query)
+        counted = next((label for label, status in COUNTED.items()
+                        if status == self.query.status), None)
+        rows, self.counts = await asyncio.gather(self.source.page(self.query, self.offset),
+                                                 self.source.counts(self.query))
+        self.total = (self.counts[counted] if counted is not None
+                      else await self.source.count(self.query))
         self._render_counts()
+        await self._show_page(rows)
 
     async def _load_page(self) -> None:
-        self.rows, self.total = await self._page_and_total()
-        if self.rows == [] and self.offset > 0:  # the page emptied (answered elsewhere)
+        """Only the page (paging keeps the total and counts of the last load)."""
+        await self._show_page(await self.source.page(self.query, self.offset))
+
+    async def _show_page(self, rows: list[dict[str, Any]]) -> None:
+        if rows == [] and self.offset > 0:  # the page emptied (answered elsewhere)
+            self.total = await self.source.count(self.query)
             self.offset = max(0, (self.total - 1) // self.query.page_size
                               * self.query.page_size)
-            self.rows, self.total = await self._page_and_total()
+            rows = await self.source.page(self.query, self.offset)
+        self.rows = rows
         self.picker.options = [(_label(r), r["thread_id"]) for r in self.rows]
         self._render_page()
-
-    async def _page_and_total(self) -> tuple[list[dict[str, Any]], int]:
-        import asyncio
-
-        rows, total = await asyncio.gather(self.source.page(self.query, self.offset),
-                                           self.source.count(self.query))
-        return rows, total
 
     async def _open_job(self, thread_id: str) -> None:
         row = next((r for r in self.rows if r["thread_id"] == thread_id), None)
