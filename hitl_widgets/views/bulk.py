@@ -24,6 +24,9 @@ __all__ = ["BulkResult", "apply_bulk", "interrupt_shape"]
 CONCURRENCY = 8
 """Threads resumed at once (a remote server answers them in parallel; the kernel queues)."""
 
+SEARCH_CHUNK = 100
+"""Threads read per ``threads.search(ids=...)`` call (a server caps a page's size)."""
+
 
 class BulkResult(TypedDict):
     """What happened to one thread of a bulk answer."""
@@ -108,8 +111,11 @@ async def apply_bulk(client: Any, thread_ids: Sequence[str], answer: Any) -> lis
     ids = [str(t) for t in dict.fromkeys(thread_ids)]
     if not ids:
         return []
-    found = await client.threads.search(ids=ids, limit=len(ids))
-    by_id = {str(t["thread_id"]): t for t in found}
+    by_id: dict[str, Mapping[str, Any]] = {}
+    for start in range(0, len(ids), SEARCH_CHUNK):
+        chunk = ids[start : start + SEARCH_CHUNK]
+        for t in await client.threads.search(ids=chunk, limit=len(chunk)):
+            by_id[str(t["thread_id"])] = t
     first = by_id.get(ids[0])
     shape = interrupt_shape(_pending(first)) if first is not None else None
     results: dict[str, BulkResult] = {}

@@ -120,6 +120,11 @@ async def test_bulk_validates_each_thread_and_applies_each_alone(client: Any,
     assert (await client.threads.get(other_shape))["status"] == "interrupted"
     assert inbox.counts == {"pending": 1, "answered": 3, "failed": 0}
     assert "2 of 5 thread(s) answered" in inbox.notice.value
+    inbox.set_filter(status="idle")  # the answered ones, longest idle first
+    await inbox.wait()
+    assert inbox.rows[0]["thread_id"] == answered  # the two bulk ones ran concurrently
+    assert {r["thread_id"] for r in inbox.rows[1:]} == {good[0], good[1]}
+    assert inbox.total == 3 and all(r["summary"] == "" for r in inbox.rows)
 
 
 async def test_bulk_button_answers_the_selected_rows(client: Any, widget_comms: list) -> None:
