@@ -93,7 +93,7 @@ class Inbox(widgets.VBox):
         self.sort_filter = widgets.Dropdown(options=["oldest", "newest"], value=sort,
                                             description="Sort")
         self.apply_button = widgets.Button(description="Apply", icon="filter")
-        self.counts_html = widgets.HTML()
+        self.counts_html = widgets.HTML()  # shown above the list and the open thread
         self.picker = widgets.SelectMultiple(options=[], rows=min(page_size, 15),
                                              layout=widgets.Layout(width="100%"))
         self.open_button = widgets.Button(description="Open", icon="folder-open",
@@ -113,13 +113,13 @@ class Inbox(widgets.VBox):
         self.list_box = widgets.VBox([
             widgets.HBox([self.graph_filter, self.metadata_filter]),
             widgets.HBox([self.status_filter, self.sort_filter, self.apply_button]),
-            self.counts_html, self.picker,
+            self.picker,
             widgets.HBox([self.previous_button, self.page_html, self.next_button,
                           self.open_button]),
             widgets.HBox([self.answer_editor, self.bulk_button]),
         ])
-        super().__init__(children=[self.header, self.notice, self.errors, self.list_box,
-                                   self.back_button, self.view_box], **kwargs)
+        super().__init__(children=[self.header, self.counts_html, self.notice, self.errors,
+                                   self.list_box, self.back_button, self.view_box], **kwargs)
         self.add_class("hw-inbox")
         on = guarded  # every click reports its own failure in the error area
         self.apply_button.on_click(on(self._report, "Filter", lambda _b: self._apply_filters()))
