@@ -74,7 +74,9 @@ class RecordStore(ABC):
     returned as copies."""
 
     @abstractmethod
-    def put(self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()) -> None:
+    def put(
+        self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
         """Insert or replace a thread record and run records, all or none."""
 
     def put_thread(self, thread: dict[str, Any]) -> None:
@@ -162,7 +164,9 @@ class MemoryRecords(RecordStore):
         self._threads: dict[str, dict[str, Any]] = {}
         self._runs: dict[str, dict[str, Any]] = {}
 
-    def put(self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()) -> None:
+    def put(
+        self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
         # Every copy made (and every key read) before anything is stored: all or none.
         threads = {thread["thread_id"]: _copy(thread)} if thread is not None else {}
         copies = {run["run_id"]: _copy(run) for run in runs}

@@ -20,12 +20,17 @@ from langgraph.types import Interrupt
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime.backend import ThreadRuns
 from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.jsonable import to_json
-from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
+from hitl_widgets.runtime.retry import (
+    drop_conflicting_writes,
+    needs_stored_answers,
+    store_answers,
+)
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json, interrupt_json
 from hitl_widgets.runtime.threads import ThreadOps, stamp_run_end, thread_config
@@ -45,6 +50,18 @@ def _uncancel() -> None:
     task = asyncio.current_task()
     if task is not None:
         task.uncancel()
+
+
+def _refuse_if_busy(slot: ThreadRuns, strategy: str, thread_id: str) -> None:
+    """The 409 of ``multitask_strategy="reject"`` on a thread with a run in flight."""
+    if slot.active is not None and strategy == "reject":
+        raise conflict(
+            f"thread {thread_id} is busy with run {slot.active.run_id}; wait for it "
+            f"(runs.join({thread_id!r}, {slot.active.run_id!r})) "
+            "or choose another multitask_strategy",
+            thread_id=thread_id,
+            run_id=slot.active.run_id,
+        )
 
 
 def stream_modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -112,15 +129,7 @@ class RunOps(ThreadOps):
             raise bad_request(f"unknown multitask_strategy {strategy!r}")
         thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
-        slot = self.backend.thread_runs(tid)
-        if slot.active is not None and strategy == "reject":
-            raise conflict(
-                f"thread {tid} is busy with run {slot.active.run_id}; wait for it "
-                f"(runs.join({tid!r}, {slot.active.run_id!r})) "
-                "or choose another multitask_strategy",
-                thread_id=tid,
-                run_id=slot.active.run_id,
-            )
+        _refuse_if_busy(self.backend.thread_runs(tid), strategy, tid)
         run_id = str(uuid.uuid4())
         stamp = now()
         run = {
@@ -186,8 +195,16 @@ class RunOps(ThreadOps):
                 "graph_id": assistant["graph_id"],
                 "assistant_id": assistant["assistant_id"],
             }
-        if slot.active is None:
+        previous = self.backend.thread_runs(tid).active
+        if previous is None:
             await self._check_command(handle)  # fail fast: nothing recorded for a bad answer
+        start = None
+        if previous is not None and strategy == "rollback" and not checkpoint_id:
+            start = await self._start_of(previous)  # where the run to roll back started
+        # No await from here on: the thread's runs are read again (one may have ended
+        # meanwhile) and the run is recorded, queued or launched in one go.
+        slot = self.backend.thread_runs(tid)
+        _refuse_if_busy(slot, strategy, tid)
         # Recorded first, in one write: if storage fails, no run was queued or cancelled.
         thread["status"] = "busy"
         thread["updated_at"] = stamp
@@ -195,11 +212,9 @@ class RunOps(ThreadOps):
         if slot.active is not None and strategy in ("interrupt", "rollback"):
             previous = slot.active
             previous.cancel_reason = strategy
-            if strategy == "rollback":
+            if strategy == "rollback" and start is not None:
                 # Start from where the rolled-back run started, as if it never ran.
-                start = previous.start_checkpoint_id
-                if start and not checkpoint_id:
-                    handle.config["configurable"]["checkpoint_id"] = start
+                handle.config["configurable"]["checkpoint_id"] = start
             slot.queue.appendleft(handle)
             if previous.task is not None and not previous.finishing:
                 previous.task.cancel()
@@ -215,12 +230,20 @@ class RunOps(ThreadOps):
     async def _check_command(self, handle: RunHandle) -> None:
         """Check the command against the interrupts pending where the run starts."""
         handle.checked = True
-        if handle.command is None:
-            return
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
         thread = self._thread(tid)
+        if thread["status"] == "error" and not fork:
+            if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
+                # The paused nodes ask again, under new interrupt ids: an answer given for
+                # the one question that was pending answers the question asked again.
+                if handle.command is not None and is_resume_map(handle.command.get("resume")):
+                    given = list(handle.command["resume"].values())
+                    if len(given) == 1:
+                        handle.command = {**handle.command, "resume": given[0]}
+        if handle.command is None:
+            return
         if fork:
             state = await handle.graph.aget_state(
                 thread_config(tid, checkpoint_id=configurable["checkpoint_id"])
@@ -254,6 +277,20 @@ class RunOps(ThreadOps):
         rest = {k: v for k, v in handle.command.items() if k != "resume" and v is not None}
         handle.input = build_command(tid, rest, pending) if rest else None
 
+    async def _start_of(self, handle: RunHandle) -> str | None:
+        """The checkpoint a run started from: the parent of the first one it wrote (found
+        when a rollback needs it, so no run pays for it up front); ``None`` when it wrote
+        none yet, and the thread's head is still where it started."""
+        first = None
+        async for item in self.backend.saver.alist(
+            thread_config(handle.run["thread_id"]), filter={"run_id": handle.run_id}
+        ):
+            first = item  # newest first: the last one listed is the run's first
+        if first is None or first.parent_config is None:
+            return None
+        parent: str = first.parent_config["configurable"]["checkpoint_id"]
+        return parent
+
     def _remember(self, handle: RunHandle) -> None:
         self._handles[handle.run_id] = handle
         while len(self._handles) > KEPT_HANDLES:
@@ -272,15 +309,11 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         try:
             if not handle.checked:
-                # Queued: the thread is busy again, and may have moved on meanwhile.
+                # Queued: checked against where the thread is now, then it is busy again.
+                await self._check_command(handle)
                 thread = self._thread(tid)
                 thread["status"] = "busy"
                 self.backend.records.put(thread=thread, runs=[handle.run])
-                await self._check_command(handle)
-            head = await self.backend.saver.aget_tuple(thread_config(tid))
-            handle.start_checkpoint_id = (
-                head.config["configurable"]["checkpoint_id"] if head else None
-            )
             self._set_run(handle, "running")
         except asyncio.CancelledError as cancelled:
             handle.error = cancelled
@@ -310,7 +343,7 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         # The database failing under the graph (locked, full, gone) is a storage failure,
         # named as such; the graph's own misuse of a driver stays the graph's error.
-        if type(handle.error).__name__ == "OperationalError":
+        if handle.error is not None and type(handle.error).__name__ == "OperationalError":
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
@@ -387,7 +420,7 @@ class RunOps(ThreadOps):
         """A run created without a thread leaves nothing behind."""
         try:
             await self.threads_delete(thread_id)
-        except Exception:  # noqa: BLE001 - a leftover temporary thread is harmless
+        except Exception:
             log.warning("could not delete temporary thread %s", thread_id, exc_info=True)
 
     def _set_run(self, handle: RunHandle, status: str) -> None:

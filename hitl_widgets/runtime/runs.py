@@ -53,8 +53,6 @@ class RunHandle:
     """The command was checked against the thread (at creation, or when a queued run starts)."""
     stateless: bool = False
     """Created without a thread: the temporary thread goes when the run ends."""
-    start_checkpoint_id: str | None = None
-    """The thread's head when the run started (where a rollback returns to)."""
     events: list[tuple[str, Any]] = field(default_factory=list)
     listeners: list[asyncio.Queue[Any]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)

@@ -21,10 +21,10 @@ from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
+from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import get_runner
-from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.runs import RunHandle
 from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
@@ -234,9 +234,20 @@ class Runtime(RunOps):
         if handle is not None:
             await handle.done.wait()
         thread = self._thread(str(thread_id))
+        run = await self._run_record(thread_id, run_id)
+        if run["status"] == "error":  # the run's failure, as the server's join answers it
+            failure = handle.body() if handle is not None else None
+            if isinstance(failure, dict) and "__error__" in failure:
+                return failure
+            if thread.get("error"):
+                return {"__error__": thread["error"]}
         body = dict(thread.get("values") or {})
         if thread["status"] == "interrupted" and thread.get("interrupts"):
-            body["__interrupt__"] = [i for items in thread["interrupts"].values() for i in items]
+            body["__interrupt__"] = [
+                {**i, "response_schema": i.get("response_schema")}
+                for items in thread["interrupts"].values()
+                for i in items
+            ]
         return body
 
     async def runs_join_stream(

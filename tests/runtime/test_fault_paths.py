@@ -44,28 +44,40 @@ async def test_a_failed_state_read_ends_the_thread_in_error(storage: str, tmp_pa
     # As the server: get_state is a 400 carrying the message (not a raw InvalidUpdateError).
     with pytest.raises(BadRequestError, match=f"thread {tid}.*InvalidUpdateError"):
         await client.threads.get_state(tid)
-    # The thread's slot is free: a run with multitask_strategy="reject" is not refused as busy.
-    with pytest.raises(GraphRunError, match="InvalidUpdateError"):
-        await asyncio.wait_for(
-            client.runs.wait(tid, "agent", input=None, multitask_strategy="reject"), 10
-        )
-    assert [r["status"] for r in await client.runs.list(tid, limit=2)] == ["error", "error"]
     if storage == "sqlite":
         await client.aclose()
         reopened = get_sync_client(graphs={"agent": seed_graph()}, checkpointer=spec)
         assert reopened.threads.get(tid)["status"] == "error"  # no wedge across a restart
         reopened.close()
+        client = get_client(graphs={"agent": seed_graph()}, checkpointer=spec)
+    # The thread's slot is free: a run with multitask_strategy="reject" is not refused as
+    # busy, and it runs (the later of the two updates wins).
+    again = await asyncio.wait_for(
+        client.runs.wait(tid, "agent", input=None, multitask_strategy="reject"), 10
+    )
+    assert again["some_text"] == "updated" and "__interrupt__" in again
+    assert [r["status"] for r in await client.runs.list(tid, limit=2)] == ["success", "error"]
+    await client.aclose()
 
 
 async def test_a_queued_run_starts_after_a_failed_end() -> None:
+    """The run ahead fails in its end (the state it left cannot be read); the run queued
+    behind it still starts, and every waiter returns."""
     client = get_client(graphs={"agent": seed_graph()})
-    tid = await _conflicting_writes(client)
-    first = await client.runs.create(tid, "agent", input=None)
+    tid = (await client.threads.create())["thread_id"]
+    await client.runs.wait(tid, "agent", input={"some_text": "original"})
+    await client.runs.wait(tid, "agent", command={"update": {"some_text": "patched"}})
+    await client.runs.wait(tid, "agent", command={"goto": "human_node"})
+    failing = await client.runs.create(
+        tid, "agent", command={"resume": "resumed", "update": {"some_text": "updated"}}
+    )
     queued = await client.runs.create(tid, "agent", input=None, multitask_strategy="enqueue")
     await asyncio.wait_for(client.runs.join(tid, queued["run_id"]), 10)
+    await asyncio.wait_for(client.runs.join(tid, failing["run_id"]), 10)
     statuses = {r["run_id"]: r["status"] for r in await client.runs.list(tid)}
-    assert statuses[first["run_id"]] == "error" and statuses[queued["run_id"]] == "error"
-    assert (await client.threads.get(tid))["status"] == "error"
+    assert statuses[failing["run_id"]] == "error"
+    assert statuses[queued["run_id"]] == "success"
+    assert (await client.threads.get(tid))["status"] == "interrupted"
 
 
 def test_storage_locked_at_the_end_of_a_run(tmp_path: Path) -> None:
@@ -155,3 +167,56 @@ async def test_nothing_is_kept_per_finished_run() -> None:
     assert len(runtime._handles) == KEPT_HANDLES
     assert runtime.backend.live == {}
     assert await client.threads.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("run", "expected", "status"),
+    [
+        ({"input": {"some_text": "fresh"}}, "fresh", "interrupted"),
+        ({"command": {"resume": "corrected"}}, "corrected", "idle"),
+        ({"command": {"goto": "human_node"}}, "updated", "interrupted"),  # the later update won
+    ],
+)
+async def test_after_conflicting_writes_a_new_run_or_a_corrected_resume_proceeds(
+    run: dict[str, Any], expected: str, status: str
+) -> None:
+    client = get_client(graphs={"agent": seed_graph()})
+    tid = await _conflicting_writes(client)
+    result = await asyncio.wait_for(client.runs.wait(tid, "agent", **run), 10)
+    assert result["some_text"] == expected
+    assert (await client.threads.get(tid))["status"] == status
+    assert (await client.threads.get_state(tid))["values"] == {"some_text": expected}
+
+
+async def test_a_corrected_resume_by_interrupt_id_proceeds() -> None:
+    client = get_client(graphs={"agent": seed_graph()})
+    tid = await _conflicting_writes(client)
+    [pending] = (await client.threads.get(tid))["interrupts"].values()
+    answer = {pending[0]["id"]: "by id"}
+    assert await client.runs.wait(tid, "agent", command={"resume": answer}) == {
+        "some_text": "by id"
+    }
+
+
+async def test_only_the_callers_mistakes_are_4xx() -> None:
+    """An update LangGraph refuses is the caller's 400; a failing saver surfaces as itself
+    (it was a 400 "blamed on the caller" before)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    class FailingSaver(InMemorySaver):
+        failing = False
+
+        async def aput(self, *args: Any, **kwargs: Any) -> Any:
+            if self.failing:
+                raise RuntimeError("the disk is on fire")
+            return await super().aput(*args, **kwargs)
+
+    saver = FailingSaver()
+    client = get_client(graphs={"agent": seed_graph()}, checkpointer=saver)
+    tid = (await client.threads.create())["thread_id"]
+    await client.runs.wait(tid, "agent", input={"some_text": "x"})
+    with pytest.raises(BadRequestError, match=f"cannot update thread {tid}.*no_such_node"):
+        await client.threads.update_state(tid, {"some_text": "y"}, as_node="no_such_node")
+    saver.failing = True
+    with pytest.raises(RuntimeError, match="the disk is on fire"):
+        await client.threads.update_state(tid, {"some_text": "y"})

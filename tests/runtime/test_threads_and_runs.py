@@ -18,8 +18,7 @@ def _pending(client: Any, thread_id: str) -> list[dict[str, Any]]:
 
 def test_statuses_follow_the_run(sync_client: Any) -> None:
     tid = sync_client.threads.create()["thread_id"]
-    # Cancelled mid-step: the step is still to run, as the server says too.
-    assert sync_client.threads.get(tid)["status"] == "interrupted"
+    assert sync_client.threads.get(tid)["status"] == "idle"
     sync_client.runs.wait(tid, "seed", input={"some_text": "a"})
     thread = sync_client.threads.get(tid)
     assert thread["status"] == "interrupted"
@@ -29,8 +28,7 @@ def test_statuses_follow_the_run(sync_client: Any) -> None:
     assert state["tasks"][0]["id"] == task_id
     assert state["tasks"][0]["interrupts"] == [interrupt] == state["interrupts"]
     sync_client.runs.wait(tid, "seed", command={"resume": "b"})
-    # Cancelled mid-step: the step is still to run, as the server says too.
-    assert sync_client.threads.get(tid)["status"] == "interrupted"
+    assert sync_client.threads.get(tid)["status"] == "idle"
     assert sync_client.threads.get(tid)["values"] == {"some_text": "b"}
 
 
@@ -41,8 +39,7 @@ def test_busy_while_a_run_is_in_flight(sync_client: Any) -> None:
     assert sync_client.threads.get(tid)["status"] == "busy"
     assert sync_client.runs.join(tid, run["run_id"]) == {"delay": 0.5, "count": 1}
     assert sync_client.runs.get(tid, run["run_id"])["status"] == "success"
-    # Cancelled mid-step: the step is still to run, as the server says too.
-    assert sync_client.threads.get(tid)["status"] == "interrupted"
+    assert sync_client.threads.get(tid)["status"] == "idle"
 
 
 def test_error_status_and_a_retry_that_works(sync_client: Any) -> None:
@@ -57,8 +54,7 @@ def test_error_status_and_a_retry_that_works(sync_client: Any) -> None:
     # the bad one instead).
     assert len(_pending(sync_client, tid)) == 1
     assert sync_client.runs.wait(tid, "flaky", command={"resume": "fine"}) == {"some_text": "fine"}
-    # Cancelled mid-step: the step is still to run, as the server says too.
-    assert sync_client.threads.get(tid)["status"] == "interrupted"
+    assert sync_client.threads.get(tid)["status"] == "idle"
 
 
 def test_parallel_interrupts_full_and_partial_resume_maps(sync_client: Any) -> None:
@@ -81,8 +77,7 @@ def test_full_resume_map_answers_both_at_once(sync_client: Any) -> None:
     answers = {i["id"]: i["value"]["side"].upper() for i in result["__interrupt__"]}
     final = sync_client.runs.wait(tid, "parallel", command={"resume": answers})
     assert sorted(final["answers"]) == ["left:LEFT", "right:RIGHT"]
-    # Cancelled mid-step: the step is still to run, as the server says too.
-    assert sync_client.threads.get(tid)["status"] == "interrupted"
+    assert sync_client.threads.get(tid)["status"] == "idle"
 
 
 def test_two_interrupts_in_one_node(sync_client: Any) -> None:
