@@ -3,8 +3,9 @@
 Filters (graph, metadata, status) and the sort order on top, then the counts (pending /
 answered / failed), the page as a list to pick from, and the buttons: Open, Answer selected
 (one answer for many threads, see `bulk.py`), previous / next page. Opening a row shows its
-`ThreadView` below; once its question is over (accepted, failed or answered elsewhere) the
-inbox reloads and opens the next pending thread by itself.
+`ThreadView` below; once its question is over (accepted, or answered elsewhere) the inbox
+reloads and opens the next pending thread by itself (a run that failed after the answer
+stays open, its error shown).
 
 Like `ThreadView` it only talks to a client (in-kernel or `langgraph_sdk.get_client(url=...)`)
 and never blocks the kernel: every method returns at once; `await inbox.wait()` returns when
@@ -288,8 +289,11 @@ class Inbox(widgets.VBox):
         await view.wait()
 
     def _after_decision(self, decisions: list[Decision]) -> None:
-        if not decisions or decisions[0].outcome not in ("accepted", "failed", "stale"):
-            return  # not applied: the form stays for another try
+        outcome = decisions[0].outcome if decisions else None
+        if outcome == "failed":  # applied, then the graph raised: stay to show the error
+            self._runner.schedule("Loading the inbox", self._load)
+        if outcome not in ("accepted", "stale"):
+            return  # not applied (422, busy): the form stays for another try
         answered = self.view.thread_id if self.view is not None else None
         self._runner.schedule("Next pending thread", lambda: self._next_job(answered))
 

@@ -277,3 +277,18 @@ async def test_a_file_gone_is_said_and_answers_are_refused(tmp_path: Path,
     (tmp_path / "moved.sqlite").rename(path)
     [result] = await inbox.bulk([tid], "kept")
     assert result["ok"]
+
+
+async def test_a_failed_run_stays_open_with_its_error(client: Any, widget_comms: list) -> None:
+    ids = await _batch(client, 2, graph="flaky")
+    inbox = Inbox(client)
+    await inbox.wait()
+    inbox.open_thread(ids[0])
+    await inbox.wait()
+    assert inbox.view is not None
+    inbox.view.form.value = "boom"
+    inbox.view.submit()
+    await inbox.wait()
+    assert inbox.view.thread_id == ids[0] and inbox.view.status == "error"
+    assert inbox.view.errors.errors[-1].error_type == "ValueError"
+    assert inbox.counts == {"pending": 1, "answered": 0, "failed": 1}
