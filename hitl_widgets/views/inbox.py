@@ -15,6 +15,7 @@ what was asked for is shown. All text from threads, graphs and reviewers is esca
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -61,6 +62,11 @@ class Inbox(widgets.VBox):
                  metadata: Mapping[str, Any] | None = None, status: str | None = "interrupted",
                  sort: str = "oldest", page_size: int = 25, auto_next: bool = True,
                  load: bool = True, **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
+                                                   "search", None)):
+            raise TypeError(  # a sync client would block the kernel's loop on every page
+                "Inbox needs an async client: hitl_widgets.get_client(...) or "
+                "langgraph_sdk.get_client(url=...), not a sync client")
         self.client = client
         self.source = InboxSource(client)
         self.query = InboxQuery(graph_id=graph_id, metadata=dict(metadata or {}),
@@ -359,8 +365,10 @@ class Inbox(widgets.VBox):
     # --- showing things -------------------------------------------------------------------
 
     def _drop_view(self) -> None:
-        if self.view is not None:
-            self.view.close()
+        # Also reached from `Widget.__del__` of an inbox whose `__init__` failed half-way.
+        view: ThreadView | None = getattr(self, "view", None)
+        if view is not None:
+            view.close()
             self.view = None
         if hasattr(self, "view_box"):
             self.view_box.children = ()

@@ -292,3 +292,11 @@ async def test_a_failed_run_stays_open_with_its_error(client: Any, widget_comms:
     assert inbox.view.thread_id == ids[0] and inbox.view.status == "error"
     assert inbox.view.errors.errors[-1].error_type == "ValueError"
     assert inbox.counts == {"pending": 1, "answered": 0, "failed": 1}
+
+
+def test_a_sync_client_is_refused_with_the_fix() -> None:
+    from hitl_widgets import get_sync_client
+
+    with get_sync_client(graphs=SCENARIOS) as sync, pytest.raises(
+            TypeError, match="needs an async client"):
+        Inbox(sync)
