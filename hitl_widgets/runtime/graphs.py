@@ -115,6 +115,8 @@ class Graphs:
     ) -> None:
         self._graphs: dict[str, AnyGraph] = {}
         self.assistants: dict[str, dict[str, Any]] = {}
+        self._by_graph: dict[str, str] = {}
+        """Graph id → its default assistant's id."""
         for graph_id, spec in specs.items():
             # The runtime's saver is the graph's own or agrees with it (checkpointer_of).
             graph = load_graph(spec)
@@ -123,6 +125,7 @@ class Graphs:
                 update["name"] = graph_id
             self._graphs[graph_id] = graph.copy(update=update)
             assistant_id = str(uuid5(NAMESPACE_GRAPH, graph_id))
+            self._by_graph[graph_id] = assistant_id
             self.assistants[assistant_id] = {
                 "assistant_id": assistant_id,
                 "graph_id": graph_id,
@@ -142,10 +145,8 @@ class Graphs:
 
     def assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant for an assistant id or a graph id; 404 names the known ones."""
-        if assistant_id in self._graphs:
-            assistant_id = str(uuid5(NAMESPACE_GRAPH, assistant_id))
         try:
-            return self.assistants[assistant_id]
+            return self.assistants[self._by_graph.get(assistant_id, assistant_id)]
         except KeyError:
             known = ", ".join(sorted(self._graphs)) or "none"
             raise not_found(
