@@ -29,12 +29,7 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
-from hitl_widgets.runtime.decisions import (
-    DecisionLog,
-    MemoryDecisions,
-    PostgresDecisions,
-    SqliteDecisions,
-)
+from hitl_widgets.runtime.decisions import DecisionLog, MemoryDecisions
 from hitl_widgets.runtime.errors import StorageError
 from hitl_widgets.runtime.postgres import (
     is_postgres_url,
@@ -44,6 +39,7 @@ from hitl_widgets.runtime.postgres import (
 )
 from hitl_widgets.runtime.records import MemoryRecords, RecordStore
 from hitl_widgets.runtime.saver_bridge import usable_async
+from hitl_widgets.runtime.sql_decisions import PostgresDecisions, SqliteDecisions
 from hitl_widgets.runtime.sql_records import SqliteRecords
 
 if TYPE_CHECKING:

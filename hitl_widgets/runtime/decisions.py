@@ -5,12 +5,13 @@ that the interrupts are still pending, writes one decision row per interrupt, an
 thread ``busy``; a second reviewer (another kernel, another process on the same file) loses
 with a 409 that names the winner: "already answered by ana at 10:42:07". While a claim is
 live (``claimed``, then ``resumed``) no other claim on the same interrupt can be written: a
-unique index says so in SQLite, whatever any reader believed. A run that fails releases its
-claim (outcome ``error``), so the interrupt can be answered again.
+unique index says so in SQLite and PostgreSQL, whatever any reader believed. A run that
+fails releases its claim (outcome ``error``), so the interrupt can be answered again.
 
-Two stores share one contract (``DecisionLog``): ``MemoryDecisions`` beside ``MemoryRecords``
-and ``SqliteDecisions`` in the checkpoint file, on the saver's connection and lock, like
-``SqliteRecords``. A decision is a JSON-shaped dict::
+Every store keeps one contract (``DecisionLog``): ``MemoryDecisions`` here, beside
+``MemoryRecords``; in ``sql_decisions`` the SQLite and PostgreSQL stores, in the checkpoint
+database on the saver's connection and lock, like ``sql_records``. A decision is a
+JSON-shaped dict::
 
     {"decision_id", "thread_id", "interrupt_id", "run_id", "graph_id", "reviewer", "at",
      "value", "answer", "changes", "outcome", "error"}
@@ -22,19 +23,13 @@ checkpoint becomes ``resumed, then forked``.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import orjson
-
-from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
-from hitl_widgets.runtime.errors import StorageError, conflict, not_found
+from hitl_widgets.runtime.errors import conflict, not_found
 from hitl_widgets.runtime.records import RecordStore
 
 __all__ = [
@@ -42,11 +37,11 @@ __all__ = [
     "LIVE_OUTCOMES",
     "DecisionLog",
     "MemoryDecisions",
-    "PostgresDecisions",
-    "SqlDecisions",
-    "SqliteDecisions",
     "answer_changes",
+    "loser_error",
     "new_decision",
+    "pending_ids",
+    "refusal",
 ]
 
 LIVE_OUTCOMES = ("claimed", "resumed")
@@ -112,24 +107,24 @@ def new_decision(
     }
 
 
-def _pending_ids(thread: Mapping[str, Any]) -> set[str]:
+def pending_ids(thread: Mapping[str, Any]) -> set[str]:
     groups = thread.get("interrupts") or {}
     return {str(i["id"]) for items in groups.values() for i in items or ()}
 
 
-def _refusal(thread: Mapping[str, Any] | None, thread_id: str, ids: Sequence[str],
+def refusal(thread: Mapping[str, Any] | None, thread_id: str, ids: Sequence[str],
              check_pending: bool) -> str | None:
     """Why these interrupts cannot be claimed on this thread record now, or None."""
     if thread is None:
         return "missing"
     if thread.get("status") == "busy":
         return "busy"
-    if check_pending and not set(ids) <= _pending_ids(thread):
+    if check_pending and not set(ids) <= pending_ids(thread):
         return "not pending"
     return None
 
 
-def _loser(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
+def loser_error(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
            reason: str, thread: Mapping[str, Any] | None = None) -> Exception:
     """The 409 (or 404) a losing claim gets: who answered, and when."""
     if reason == "missing":
@@ -138,7 +133,7 @@ def _loser(thread_id: str, ids: Sequence[str], holder: Mapping[str, Any] | None,
     if holder is not None:
         at = str(holder.get("at") or "")
         clock = at[11:19] if len(at) >= 19 else at
-        pending = sorted(_pending_ids(thread)) if thread is not None else []
+        pending = sorted(pending_ids(thread)) if thread is not None else []
         return conflict(
             f"thread {thread_id}: interrupt(s) {holder['interrupt_id']} are not pending: "
             f"already answered by {holder['reviewer']} at {clock} UTC ({holder['outcome']}); "
@@ -199,12 +194,12 @@ class DecisionLog(ABC):
         pending or the thread is busy, and a live decision names them); else nothing."""
         if not ids:
             return
-        reason = _refusal(thread, str(thread["thread_id"]), ids, check_pending=True)
+        reason = refusal(thread, str(thread["thread_id"]), ids, check_pending=True)
         if reason is None:
             return
         holder = self.holder(str(thread["thread_id"]), ids)
         if holder is not None:
-            raise _loser(str(thread["thread_id"]), ids, holder, reason, thread)
+            raise loser_error(str(thread["thread_id"]), ids, holder, reason, thread)
 
 
 class MemoryDecisions(DecisionLog):
@@ -220,7 +215,7 @@ class MemoryDecisions(DecisionLog):
         ids = [d["interrupt_id"] for d in decisions]
         with self._lock:
             thread = self._records.get_thread(thread_id)
-            reason = _refusal(thread, thread_id, ids, check_pending)
+            reason = refusal(thread, thread_id, ids, check_pending)
             for d in self._rows:
                 if d["thread_id"] != thread_id or d["interrupt_id"] not in ids:
                     continue
@@ -231,7 +226,7 @@ class MemoryDecisions(DecisionLog):
                     d["outcome"] = FORKED  # a fork answers again on a new branch
             holder = self.holder(thread_id, ids)
             if reason is not None or holder is not None:
-                raise _loser(thread_id, ids, holder, reason or "claimed", thread)
+                raise loser_error(thread_id, ids, holder, reason or "claimed", thread)
             assert thread is not None  # _refusal said "missing" otherwise
             self._rows.extend(dict(d) for d in decisions)
             self._records.put_thread({**thread, "status": "busy"})
@@ -256,265 +251,3 @@ class MemoryDecisions(DecisionLog):
     def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
                since: str | None = None) -> list[dict[str, Any]]:
         return [dict(d) for d in self._rows if _matches(d, thread_id, reviewer, since)]
-
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS hitl_decisions (
-    decision_id TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL,
-    interrupt_id TEXT NOT NULL,
-    run_id TEXT,
-    reviewer TEXT NOT NULL,
-    at TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    record {{blob}} NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS hitl_decisions_once ON hitl_decisions (thread_id, interrupt_id)
-    WHERE outcome IN {LIVE_OUTCOMES!r};
-CREATE INDEX IF NOT EXISTS hitl_decisions_thread ON hitl_decisions (thread_id, at);
-CREATE INDEX IF NOT EXISTS hitl_decisions_run ON hitl_decisions (run_id);
-CREATE INDEX IF NOT EXISTS hitl_decisions_at ON hitl_decisions (at)
-"""
-
-_LIVE = f"outcome IN {LIVE_OUTCOMES!r}"
-
-
-def _load(blob: Any) -> dict[str, Any]:
-    record: dict[str, Any] = orjson.loads(bytes(blob))
-    return record
-
-
-class _Lost(Exception):
-    """Raised inside a claim's transaction to roll it back, carrying the loser's error."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class SqlDecisions(DecisionLog):
-    """The SQL both databases share (``hitl_decisions`` beside ``hitl_threads``).
-
-    The claim is one transaction that first takes the thread's row for writing (SQLite:
-    ``BEGIN IMMEDIATE``, the file's write lock; PostgreSQL: ``SELECT ... FOR UPDATE``), so
-    of two processes claiming the same interrupt the second reads what the first wrote and
-    loses; the unique index on live decisions backs that up whatever anyone read.
-    """
-
-    blob_type = "BLOB"
-    lock_row = ""
-    """What follows the claim's ``SELECT`` of the thread row to lock it."""
-
-    def __init__(self, lock: threading.Lock | threading.RLock) -> None:
-        self._lock = lock
-
-    @abstractmethod
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Execute one statement (``?`` placeholders) on the shared connection."""
-
-    @abstractmethod
-    def _claim_transaction(self) -> AbstractContextManager[None]:
-        """A transaction that holds the write lock it needs from its first statement."""
-
-    @abstractmethod
-    def _is_unique_violation(self, error: BaseException) -> bool:
-        """Whether a driver error is the unique index refusing a second live decision."""
-
-    @abstractmethod
-    def describe(self, error: BaseException) -> StorageError | None:
-        """A ``StorageError`` naming the database for a driver failure, or ``None``."""
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        with self._lock:
-            try:
-                yield
-            except Exception as error:
-                described = self.describe(error)
-                if described is None:
-                    raise
-                raise described from error
-
-    def _holder(self, thread_id: str, ids: Sequence[str]) -> dict[str, Any] | None:
-        marks = ", ".join("?" * len(ids))
-        rows = self._run(
-            f"SELECT record FROM hitl_decisions WHERE thread_id = ? AND interrupt_id IN "
-            f"({marks}) AND {_LIVE} ORDER BY at DESC LIMIT 1", (thread_id, *ids))
-        return _load(rows[0][0]) if rows else None
-
-    def _set_outcome(self, where: str, params: Sequence[Any], outcome: str,
-                     error: str | None) -> None:
-        for decision_id, blob in self._run(
-                f"SELECT decision_id, record FROM hitl_decisions WHERE {where}", params):
-            d = _load(blob)
-            d.update(outcome=outcome, error=error)
-            self._run("UPDATE hitl_decisions SET outcome = ?, record = ? WHERE decision_id = ?",
-                      (outcome, orjson.dumps(d), decision_id))
-
-    def _locked_claim(self, thread_id: str, decisions: Sequence[dict[str, Any]],
-                      check_pending: bool) -> None:
-        ids = [d["interrupt_id"] for d in decisions]
-        marks = ", ".join("?" * len(ids))
-        rows = self._run(f"SELECT record FROM hitl_threads WHERE thread_id = ? {self.lock_row}",
-                         (thread_id,))
-        thread = _load(rows[0][0]) if rows else None
-        reason = _refusal(thread, thread_id, ids, check_pending)
-        if thread is not None and thread.get("status") != "busy":
-            # A claim stands only while its run holds the thread: one left over (its run
-            # ended without recording the outcome) holds nothing.
-            self._set_outcome(f"thread_id = ? AND interrupt_id IN ({marks}) AND "
-                              "outcome = 'claimed'", (thread_id, *ids), "error",
-                              "its run ended without recording an outcome")
-        if not check_pending and reason is None:  # a fork answers again on a new branch
-            self._set_outcome(f"thread_id = ? AND interrupt_id IN ({marks}) AND {_LIVE}",
-                              (thread_id, *ids), FORKED, None)
-        holder = self._holder(thread_id, ids)
-        if reason is not None or holder is not None:
-            raise _Lost(_loser(thread_id, ids, holder, reason or "claimed", thread))
-        assert thread is not None  # _refusal said "missing" otherwise
-        for d in decisions:
-            self._run("INSERT INTO hitl_decisions (decision_id, thread_id, interrupt_id, run_id, "
-                      "reviewer, at, outcome, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (d["decision_id"], d["thread_id"], d["interrupt_id"], d["run_id"],
-                       d["reviewer"], d["at"], d["outcome"], orjson.dumps(d)))
-        thread["status"] = "busy"
-        self._run("UPDATE hitl_threads SET status = 'busy', record = ? WHERE thread_id = ?",
-                  (orjson.dumps(thread), thread_id))
-
-    def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
-              check_pending: bool = True) -> None:
-        ids = [d["interrupt_id"] for d in decisions]
-        with self._guard():
-            try:
-                with self._claim_transaction():
-                    self._locked_claim(thread_id, decisions, check_pending)
-            except _Lost as lost:
-                raise lost.error from None
-            except Exception as error:
-                if not self._is_unique_violation(error):
-                    raise
-                rows = self._run("SELECT record FROM hitl_threads WHERE thread_id = ?",
-                                 (thread_id,))
-                thread = _load(rows[0][0]) if rows else None
-                raise _loser(thread_id, ids, self._holder(thread_id, ids), "claimed",
-                             thread) from None
-
-    def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
-        ids = list(interrupt_ids)
-        if not ids:
-            return None
-        with self._guard():
-            found = self._holder(thread_id, ids)
-            if found is not None and found["outcome"] == "claimed":
-                rows = self._run("SELECT status FROM hitl_threads WHERE thread_id = ?",
-                                 (thread_id,))
-                if not rows or rows[0][0] != "busy":
-                    return None  # a claim left over by a run that ended: holds nothing
-            return found
-
-    def settle(self, run_id: str, outcome: str, error: str | None = None) -> None:
-        with self._guard(), self._claim_transaction():
-            self._set_outcome("run_id = ?", (run_id,), outcome, error)
-
-    def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
-               since: str | None = None) -> list[dict[str, Any]]:
-        clauses, params = [], []
-        for column, value, op in (("thread_id", thread_id, "="), ("reviewer", reviewer, "="),
-                                  ("at", since, ">=")):
-            if value is not None:
-                clauses.append(f"{column} {op} ?")
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._guard():
-            rows = self._run(f"SELECT record FROM hitl_decisions {where} ORDER BY at, "
-                             "decision_id", params)
-        return [_load(r[0]) for r in rows]
-
-
-class SqliteDecisions(SqlDecisions):
-    """Decisions in the SQLite checkpoint file, on the saver's connection and lock."""
-
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock,
-                 path: Path | None = None) -> None:
-        super().__init__(lock)
-        self._conn = conn
-        self._path = path or Path(":memory:")
-
-        def create() -> None:
-            try:
-                self._conn.executescript(_SCHEMA.format(blob=self.blob_type) + ";")
-                self._conn.commit()
-            except sqlite3.Error:
-                if self._conn.in_transaction:
-                    self._conn.rollback()
-                raise
-
-        with self._guard():
-            retry_while_locked(create)
-
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._conn.execute(sql, tuple(params)).fetchall()
-
-    @contextmanager
-    def _claim_transaction(self) -> Iterator[None]:
-        if self._conn.in_transaction:
-            self._conn.commit()
-        retry_while_locked(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-        try:
-            yield
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.rollback()  # nothing half-applied
-            raise
-        self._conn.commit()
-
-    def _is_unique_violation(self, error: BaseException) -> bool:
-        return isinstance(error, sqlite3.IntegrityError)
-
-    def describe(self, error: BaseException) -> StorageError | None:
-        if isinstance(error, sqlite3.Error):
-            return describe_sqlite_error(self._path, error)
-        return None
-
-
-class PostgresDecisions(SqlDecisions):
-    """Decisions in the PostgreSQL database of a ``PostgresSaver``, on its connection."""
-
-    blob_type = "BYTEA"
-    lock_row = "FOR UPDATE"
-
-    def __init__(self, conn: Any, lock: threading.Lock, where: str) -> None:
-        super().__init__(lock)
-        self._conn = conn
-        self._where = where
-        with self._guard(), self._conn.transaction():
-            # Two kernels creating the tables at once would race on PostgreSQL's catalog.
-            self._conn.execute("SELECT pg_advisory_xact_lock(4711043)")
-            for statement in _SCHEMA.format(blob=self.blob_type).split(";"):
-                self._conn.execute(statement)
-
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        from psycopg.rows import tuple_row
-
-        with self._conn.cursor(row_factory=tuple_row) as cursor:
-            cursor.execute(sql.replace("?", "%s"), tuple(params))
-            return cursor.fetchall() if cursor.description else []
-
-    def _claim_transaction(self) -> AbstractContextManager[None]:
-        transaction: AbstractContextManager[None] = self._conn.transaction()
-        return transaction
-
-    def _is_unique_violation(self, error: BaseException) -> bool:
-        from psycopg.errors import UniqueViolation
-
-        return isinstance(error, UniqueViolation)
-
-    def describe(self, error: BaseException) -> StorageError | None:
-        import psycopg
-
-        if isinstance(error, psycopg.Error):
-            return StorageError(
-                f"PostgreSQL database {self._where}: {type(error).__name__}: {error}; "
-                "check that the server is running and reachable, then retry"
-            )
-        return None
