@@ -7,21 +7,26 @@
 - ``review(...)`` / ``ThreadView``: one thread's live review loop;
 - ``serve(graphs)``: the same API over HTTP for the SDKs, curl and web pages (also
   ``python -m hitl_widgets serve langgraph.json`` and the Jupyter server extension).
+- ``Inbox``: the threads waiting for a human, bulk answers; ``decisions(client)``: the
+  audit log of who answered what.
 """
 
 from typing import Any
 
 from hitl_widgets.client import get_client, get_sync_client
+from hitl_widgets.client.audit import decisions
 from hitl_widgets.forms import InterruptForm, register_renderer
 from hitl_widgets.http import serve
 from hitl_widgets.runtime import GraphRunError, StorageError
-from hitl_widgets.views import ThreadView, review
+from hitl_widgets.views import Inbox, ThreadView, review
 
 __all__ = [
     "GraphRunError",
+    "Inbox",
     "InterruptForm",
     "StorageError",
     "ThreadView",
+    "decisions",
     "get_client",
     "get_sync_client",
     "register_renderer",

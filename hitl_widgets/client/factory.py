@@ -8,19 +8,28 @@ from typing import Any
 from hitl_widgets.client.local import LocalClient
 from hitl_widgets.client.sync import SyncLocalClient
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
+from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.graphs import GraphSpec
 from hitl_widgets.runtime.runtime import Runtime
 
 __all__ = ["get_client", "get_sync_client"]
 
 
-def _runtime(graphs: Mapping[str, GraphSpec] | None, checkpointer: CheckpointerSpec) -> Runtime:
+def _runtime(
+    graphs: Mapping[str, GraphSpec] | None, checkpointer: CheckpointerSpec, reviewer: str | None
+) -> Runtime:
     if not graphs:
         raise ValueError(
             "get_client needs graphs={'agent': graph} to run in the kernel, or url=... for a "
             "deployed LangGraph Server"
         )
-    return Runtime(graphs, checkpointer)
+    return Runtime(graphs, checkpointer, reviewer=reviewer)
+
+
+def _named(client: Any, reviewer: str | None) -> Any:
+    """A remote client that carries its reviewer's name (the SDK has no place for it)."""
+    client.hitl_reviewer = default_reviewer(reviewer)
+    return client
 
 
 def get_client(
@@ -28,6 +37,7 @@ def get_client(
     graphs: Mapping[str, GraphSpec] | None = None,
     checkpointer: CheckpointerSpec = None,
     url: str | None = None,
+    reviewer: str | None = None,
     **remote: Any,
 ) -> Any:
     """An async client with ``langgraph_sdk``'s API.
@@ -36,12 +46,15 @@ def get_client(
     them in this kernel; ``checkpointer`` is ``None``/``"memory"``, a SQLite file path or
     ``sqlite:///path``, or any ``BaseCheckpointSaver``. With ``url`` it is the official
     ``langgraph_sdk.get_client(url=..., **remote)``.
+
+    ``reviewer`` names who answers through this client in the decision log (default: the OS
+    user name); on a remote client it is kept as ``client.hitl_reviewer`` for the widgets.
     """
     if url is not None:
         from langgraph_sdk import get_client as remote_client
 
-        return remote_client(url=url, **remote)
-    return LocalClient(_runtime(graphs, checkpointer))
+        return _named(remote_client(url=url, **remote), reviewer)
+    return LocalClient(_runtime(graphs, checkpointer, reviewer))
 
 
 def get_sync_client(
@@ -49,11 +62,12 @@ def get_sync_client(
     graphs: Mapping[str, GraphSpec] | None = None,
     checkpointer: CheckpointerSpec = None,
     url: str | None = None,
+    reviewer: str | None = None,
     **remote: Any,
 ) -> Any:
     """The sync twin of :func:`get_client` (works inside a running Jupyter cell)."""
     if url is not None:
         from langgraph_sdk import get_sync_client as remote_sync_client
 
-        return remote_sync_client(url=url, **remote)
-    return SyncLocalClient(_runtime(graphs, checkpointer))
+        return _named(remote_sync_client(url=url, **remote), reviewer)
+    return SyncLocalClient(_runtime(graphs, checkpointer, reviewer))

@@ -29,10 +29,17 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
+from hitl_widgets.runtime.decisions import DecisionLog, MemoryDecisions
 from hitl_widgets.runtime.errors import StorageError
-from hitl_widgets.runtime.postgres import is_postgres_url, open_postgres, postgres_records
+from hitl_widgets.runtime.postgres import (
+    is_postgres_url,
+    open_postgres,
+    postgres_records,
+    redact,
+)
 from hitl_widgets.runtime.records import MemoryRecords, RecordStore
 from hitl_widgets.runtime.saver_bridge import usable_async
+from hitl_widgets.runtime.sql_decisions import PostgresDecisions, SqliteDecisions
 from hitl_widgets.runtime.sql_records import SqliteRecords
 
 if TYPE_CHECKING:
@@ -80,6 +87,18 @@ class Backend:
     live: dict[str, ThreadRuns] = field(default_factory=dict)
     unsaved_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Thread id → the error that ended its last run, when storage refused to record it."""
+    decisions: DecisionLog | None = None
+    """The decision log (issue 8): beside the records, in the same file or database."""
+
+    def __post_init__(self) -> None:
+        if self.decisions is None:  # issue 8: records in memory, decisions in memory too
+            self.decisions = MemoryDecisions(self.records)
+
+    @property
+    def decision_log(self) -> DecisionLog:
+        """The decision log (always set after ``__init__``)."""
+        assert self.decisions is not None
+        return self.decisions
 
     def thread_runs(self, thread_id: str) -> ThreadRuns:
         """The live-run slot of a thread, created on first use."""
@@ -166,6 +185,7 @@ def _sqlite_backend(path: Path) -> Backend:
         key=path,
         close_saver=saver.conn.close,
         file_id=_file_id(path),
+        decisions=SqliteDecisions(saver.conn, saver.lock, path),  # issue 8
     )
     _open[path] = backend
     return backend
@@ -173,7 +193,9 @@ def _sqlite_backend(path: Path) -> Backend:
 
 def _postgres_backend(url: str) -> Backend:
     saver, records = open_postgres(url)
-    return Backend(usable_async(saver), records, key=url, close_saver=saver.conn.close)
+    decisions = PostgresDecisions(saver.conn, saver.lock, redact(url))  # issue 8
+    return Backend(usable_async(saver), records, key=url, close_saver=saver.conn.close,
+                   decisions=decisions)
 
 
 def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
@@ -183,10 +205,13 @@ def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
 
     if isinstance(saver, SqliteSaver):
         records: RecordStore = SqliteRecords(saver.conn, saver.lock)
-        return Backend(usable_async(saver), records)
+        decisions: DecisionLog = SqliteDecisions(saver.conn, saver.lock)  # issue 8
+        return Backend(usable_async(saver), records, decisions=decisions)
     postgres = postgres_records(saver, "of the PostgresSaver given")
     if postgres is not None:
-        return Backend(usable_async(saver), postgres)
+        pg: Any = saver  # a PostgresSaver on one connection (postgres_records checked)
+        decisions = PostgresDecisions(pg.conn, pg.lock, "of the PostgresSaver given")  # issue 8
+        return Backend(usable_async(saver), postgres, decisions=decisions)
     if isinstance(saver, InMemorySaver):
         return Backend(saver, MemoryRecords())
     bridged = usable_async(saver)

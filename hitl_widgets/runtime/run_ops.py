@@ -21,6 +21,7 @@ from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import ThreadRuns
+from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
@@ -82,6 +83,7 @@ class RunOps(ThreadOps):
     """Creating and finishing runs. Needs ``graphs``, ``backend`` and ``_handles``."""
 
     _handles: OrderedDict[str, RunHandle]
+    reviewer: str
 
     async def _open_thread(
         self, thread_id: str | None, if_not_exists: str | None
@@ -250,7 +252,10 @@ class RunOps(ThreadOps):
             ]
             at = thread_config(tid)
             paused = thread["status"] == "interrupted"
+        refuse_answered(self.backend.decision_log, handle, thread, fork)  # issue 8
         handle.input = build_command(tid, handle.command, pending, paused)
+        # issue 8: the claim, in one transaction with "still pending?" (409 to the loser)
+        claim_resume(self.backend.decision_log, handle, pending, reviewer=self.reviewer, fork=fork)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
             return
@@ -335,6 +340,9 @@ class RunOps(ThreadOps):
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
+                # issue 8: the decisions' outcome, before the thread is freed (a reader never
+                # sees it free while its claim is unsettled)
+                settle_run(self.backend.decision_log, handle)
                 await self._record_end(handle)
             except Exception as error:  # noqa: BLE001 - becomes the run's (and thread's) error
                 if handle.error is None or isinstance(handle.error, asyncio.CancelledError):

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
+from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
@@ -52,8 +53,13 @@ class Runtime(RunOps):
     """Assistants, threads and runs for some graphs over one checkpointer."""
 
     def __init__(
-        self, graphs: Mapping[str, GraphSpec], checkpointer: CheckpointerSpec = None
+        self,
+        graphs: Mapping[str, GraphSpec],
+        checkpointer: CheckpointerSpec = None,
+        *,
+        reviewer: str | None = None,
     ) -> None:
+        self.reviewer = default_reviewer(reviewer)  # issue 8: who the decisions are by
         loaded = {graph_id: load_graph(spec) for graph_id, spec in graphs.items()}
         self.backend = open_backend(checkpointer_of(loaded, checkpointer))
         self.closed = False
@@ -97,6 +103,8 @@ class Runtime(RunOps):
                 continue
             run.update(status="error", updated_at=now())
             records.put_run(run)
+            # issue 8: a decision whose run died with its process released its interrupt
+            self.backend.decision_log.settle(run["run_id"], "error", f"run aborted (pid {pid})")
             if records.get_thread(run["thread_id"]) is not None:
                 await self._mend(
                     run["thread_id"],

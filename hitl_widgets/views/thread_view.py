@@ -15,6 +15,8 @@ from typing import Any
 import ipywidgets as widgets
 from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 
+from hitl_widgets.client.audit import CHANGES_KEY
+from hitl_widgets.views.decision_hooks import DecisionCallback, DecisionHooks, changes_by_interrupt
 from hitl_widgets.views.diff import Change, diff_values
 from hitl_widgets.views.editor import StateEditor
 from hitl_widgets.views.errors import (
@@ -85,6 +87,7 @@ class ThreadView(widgets.VBox):
         """The static record (decisions and state) shown next to the live view."""
         self._busy = False
         self._history_loaded = False
+        self._decision_hooks = DecisionHooks()  # issue 8: on_decision / decision()
         self._runner = JobRunner(self._report)
 
         self.header = widgets.HTML()
@@ -159,6 +162,19 @@ class ThreadView(widgets.VBox):
     def forms(self) -> dict[str, Any]:
         """The pending parts by interrupt id (`form.parts`; the whole form if it has none)."""
         return self.form_box.parts(self.pending)
+
+    # --- carrying on after the human (issue 8) ---------------------------------------------
+
+    def on_decision(self, callback: DecisionCallback) -> None:
+        """Call `callback(decisions)` after each submit whose fate is known: a list of
+        `Decision` (one per interrupt answered) with `outcome` `accepted`, `failed`, `stale`,
+        `rejected (422)` or `refused: thread busy`."""
+        self._decision_hooks.add(callback)
+
+    async def decision(self) -> list[Decision]:
+        """Wait for the next submit that ends the question (`accepted`, `failed` or
+        `stale`) and return its decisions, so a notebook can go on by itself."""
+        return await self._decision_hooks.next()
 
     # --- programmatic twins of the buttons ------------------------------------------------
 
@@ -255,6 +271,8 @@ class ThreadView(widgets.VBox):
         asked = {p.id: (p.label, p.interrupt.get("value")) for p in self.pending}
         sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer)
                 for iid, answer in resume.items()]
+        changes = changes_by_interrupt(form)
+        outcome, known = None, len(self.record.decisions)
         try:
             gone = await self.session.not_pending(list(resume))
             if gone:
@@ -263,7 +281,8 @@ class ThreadView(widgets.VBox):
                     "longer pending"))
                 return
             try:
-                outcome = await self._stream("Resuming", command={"resume": resume})
+                outcome = await self._stream("Resuming", command={"resume": resume},
+                                             metadata={CHANGES_KEY: changes})
             except UnprocessableEntityError as exc:
                 self._show_field_errors(form, exc, resume)
                 await self._refuse(sent, "rejected (422)", None, reload=False)
@@ -283,6 +302,11 @@ class ThreadView(widgets.VBox):
                 self._show_run_error(outcome)
         finally:
             self._set_busy(False)
+            settled = self.record.decisions[known:]
+            if settled:  # issue 8: tell listeners (and a remote server's audit log)
+                await self._decision_hooks.fire(
+                    self.client, self.thread_id, self.assistant_id, settled, changes,
+                    outcome.run_id if outcome is not None else None, self._report)
 
     async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,
                       reload: bool = True) -> None:

@@ -1,0 +1,194 @@
+"""``decisions(client, ...)``: the audit log of who answered what, on any client.
+
+In the kernel the runtime records every decision itself, beside the checkpoints (the same
+SQLite file), whichever door the answer came through: a view, the inbox, a bulk answer or
+the client's own ``runs.wait(command=...)``. A deployed LangGraph Server keeps no such log,
+so the widgets keep it on the server, in each thread's metadata (``hitl_decisions``, with
+``hitl_reviewed: true`` to find those threads), where every reviewer sees it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hitl_widgets.runtime.claims import CHANGES_KEY, default_reviewer
+from hitl_widgets.runtime.clock import now
+from hitl_widgets.runtime.decisions import new_decision
+
+__all__ = [
+    "CHANGES_KEY",
+    "DECISIONS_KEY",
+    "DecisionTable",
+    "decisions",
+    "is_local",
+    "record_remote_decisions",
+    "reviewer_of",
+    "storage_problem",
+]
+
+DECISIONS_KEY = "hitl_decisions"
+"""Thread metadata key holding a remote thread's decisions (a list of decision dicts)."""
+
+REVIEWED_KEY = "hitl_reviewed"
+"""Thread metadata flag set on remote threads that have decisions (searchable)."""
+
+COLUMNS = ("at", "reviewer", "thread_id", "interrupt_id", "graph_id", "outcome", "value",
+           "answer", "changes", "error", "run_id", "decision_id")
+"""The columns of ``to_csv`` and ``to_dataframe``, in order."""
+
+
+class DecisionTable(list[dict[str, Any]]):
+    """A list of decision dicts (oldest first) that also writes CSV and makes a DataFrame."""
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """The decisions as CSV (JSON in the value, answer and changes cells); also written
+        to ``path`` when given."""
+        import json
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for d in self:
+            writer.writerow([
+                json.dumps(d.get(c), ensure_ascii=False) if c in ("value", "answer", "changes")
+                else ("" if d.get(c) is None else d.get(c)) for c in COLUMNS
+            ])
+        text = out.getvalue()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_dataframe(self) -> Any:
+        """A ``pandas.DataFrame`` with one row per decision (needs pandas installed)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError("to_dataframe() needs pandas: pip install pandas "
+                              "(or use to_csv())") from error
+        frame = pd.DataFrame([{c: d.get(c) for c in COLUMNS} for d in self],
+                             columns=list(COLUMNS))
+        frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
+        return frame
+
+
+def is_local(client: Any) -> bool:
+    """Whether ``client`` is an in-kernel client (its runtime records decisions itself)."""
+    return getattr(client, "runtime", None) is not None and hasattr(client.runtime, "backend")
+
+
+def storage_problem(client: Any) -> Exception | None:
+    """Why an in-kernel client's storage can no longer keep decisions (its SQLite file was
+    deleted or moved while open), or None."""
+    if not is_local(client):
+        return None
+    try:
+        client.runtime.backend.check_writable()
+    except Exception as problem:  # noqa: BLE001 - the problem is the answer
+        return problem
+    return None
+
+
+def reviewer_of(client: Any) -> str:
+    """The reviewer a client answers as (``get_client(..., reviewer=...)``)."""
+    if is_local(client):
+        return str(client.runtime.reviewer)
+    return default_reviewer(getattr(client, "hitl_reviewer", None))
+
+
+def _since(since: str | datetime | None) -> str | None:
+    if since is None or isinstance(since, str):
+        return since
+    stamp = since if since.tzinfo else since.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).isoformat()
+
+
+def _filtered(rows: Sequence[Mapping[str, Any]], thread_id: str | None, reviewer: str | None,
+              since: str | None) -> DecisionTable:
+    kept = [dict(d) for d in rows
+            if (thread_id is None or d.get("thread_id") == thread_id)
+            and (reviewer is None or d.get("reviewer") == reviewer)
+            and (since is None or str(d.get("at", "")) >= since)]
+    kept.sort(key=lambda d: str(d.get("at", "")))
+    return DecisionTable(kept)
+
+
+def _sync_remote(client: Any) -> Any:
+    """A sync SDK client on the same server as an async one (for a sync ``decisions()``)."""
+    threads = getattr(client, "threads", None)
+    if threads is None or not hasattr(client, "http"):
+        raise TypeError(f"decisions() needs a hitl_widgets or langgraph_sdk client, not "
+                        f"{type(client).__name__}")
+    import inspect
+
+    if not inspect.iscoroutinefunction(threads.get):
+        return client
+    from langgraph_sdk import get_sync_client
+
+    http = client.http.client
+    return get_sync_client(url=str(http.base_url), headers=dict(http.headers))
+
+
+def decisions(client: Any, thread_id: str | None = None, reviewer: str | None = None,
+              since: str | datetime | None = None) -> DecisionTable:
+    """Every decision recorded through ``client``'s storage, oldest first.
+
+    Each is a dict: ``thread_id``, ``interrupt_id``, ``reviewer``, ``at`` (ISO, UTC),
+    ``value`` (what the interrupt asked), ``answer``, ``changes`` (against the proposal),
+    ``outcome`` (``resumed``, ``error``, ...), ``error``, ``run_id``, ``graph_id``. Filter by
+    thread, reviewer, or ``since`` (a datetime or ISO string, inclusive). The result is a
+    list with ``to_csv()`` and ``to_dataframe()``.
+    """
+    stamp = _since(since)
+    if is_local(client):
+        log = client.runtime.backend.decision_log
+        return DecisionTable(log.search(thread_id=thread_id, reviewer=reviewer, since=stamp))
+    sync = _sync_remote(client)
+    try:
+        if thread_id is not None:
+            threads = [sync.threads.get(thread_id)]
+        else:
+            threads, offset = [], 0
+            while True:
+                page = sync.threads.search(metadata={REVIEWED_KEY: True}, limit=100,
+                                           offset=offset)
+                threads.extend(page)
+                if len(page) < 100:
+                    break
+                offset += 100
+    finally:
+        if sync is not client:
+            sync.close()
+    rows = [d for t in threads for d in (t.get("metadata") or {}).get(DECISIONS_KEY) or ()
+            if isinstance(d, Mapping)]
+    return _filtered(rows, thread_id, reviewer, stamp)
+
+
+async def record_remote_decisions(
+    client: Any, thread_id: str, answers: Mapping[str, Any], asked: Mapping[str, Any],
+    outcome: str, *, run_id: str | None = None, graph_id: str | None = None,
+    error: str | None = None, changes: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Append decisions to a remote thread's metadata (nothing for an in-kernel client,
+    whose runtime records them). ``asked`` maps interrupt id → the interrupt's value."""
+    if is_local(client):
+        return []
+    reviewer = reviewer_of(client)
+    stamp = now()
+    rows = []
+    for interrupt_id, answer in answers.items():
+        row = new_decision(thread_id=thread_id, interrupt_id=interrupt_id, run_id=run_id,
+                           graph_id=graph_id, reviewer=reviewer, at=stamp,
+                           value=asked.get(interrupt_id), answer=answer,
+                           changes=(changes or {}).get(interrupt_id))
+        row.update(outcome=outcome, error=error)
+        rows.append(row)
+    thread = await client.threads.get(thread_id)
+    kept = list((thread.get("metadata") or {}).get(DECISIONS_KEY) or [])
+    await client.threads.update(thread_id, metadata={DECISIONS_KEY: [*kept, *rows],
+                                                     REVIEWED_KEY: True})
+    return rows
