@@ -7,8 +7,9 @@
 const FIELD = /(?:^|\s)hitl-field-(\d+)(?:\s|$)/;
 const INPUT = "input, textarea, select";
 let nextId = 0;
-// The view whose form was just submitted, and when: its next form takes the focus.
-const SUBMITTED = { view: null, at: 0 };
+// The view whose form was just submitted, and when: its next form takes the focus. Shared
+// by every copy of this module (anywidget may load one per widget).
+const SUBMITTED = (globalThis.__hitlSubmitted ??= { view: null, at: 0 });
 
 function snapshot(form) {
   const fields = {};
@@ -30,7 +31,9 @@ function snapshot(form) {
 function linkLabels(form) {
   for (const label of form.querySelectorAll(".hitl-label")) {
     const html = label.closest(".widget-html");
-    const control = html && html.nextElementSibling;
+    let control = html && html.nextElementSibling;
+    // The input itself, or a box that starts with it (a decision's selector).
+    if (control && !FIELD.test(control.className)) control = control.firstElementChild;
     if (!control || !FIELD.test(control.className)) continue;
     const input = control.querySelector(INPUT);
     if (!input) continue;
