@@ -84,6 +84,7 @@ function render({ model, el }) {
   // The form is in the page only after this view is attached: wait for it.
   let form = null;
   let observer = null;
+  let timer = null;
   const onKey = (event) => {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
     // Ours, not the notebook's "run cell" (which would start the review again).
@@ -102,6 +103,9 @@ function render({ model, el }) {
     linkLabels(form);
     observer = new MutationObserver(() => linkLabels(form));
     observer.observe(form, { childList: true, subtree: true });
+    // Fields shown later (an edit's arguments) are not always seen by the observer in
+    // every host: look again now and then (a few dozen nodes; cheap).
+    timer = setInterval(() => linkLabels(form), 400);
     const view = form.closest(".hw-thread-view");
     if (view && view === SUBMITTED.view && Date.now() - SUBMITTED.at < 60000) {
       SUBMITTED.view = null;
@@ -121,6 +125,7 @@ function render({ model, el }) {
     model.off("change:disabled", sync);
     if (form) form.removeEventListener("keydown", onKey, true);
     if (observer) observer.disconnect();
+    if (timer) clearInterval(timer);
   };
 }
 

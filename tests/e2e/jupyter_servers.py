@@ -184,3 +184,25 @@ def voila_app(jupyter_env: dict[str, str], request: pytest.FixtureRequest,
         yield Server(base, token, root, proc, log)
     finally:
         stop_group(proc, 15)
+
+
+@pytest.fixture(scope="session")
+def voila_tree(jupyter_env: dict[str, str],
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One Voila serving a folder (`/voila/render/<name>.ipynb`); tests copy notebooks into
+    `root_dir`. Each page load runs its notebook in a fresh kernel."""
+    root = tmp_path_factory.mktemp("voila_tree")
+    port, token = free_port(), secrets.token_hex(16)
+    log = root.parent / f"voila-tree-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1",
+             f"--Voila.port={port}", "--Voila.port_retries=0", f"--Voila.token={token}"],
+            cwd=root, env=jupyter_env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, f"{base}/voila/static/voila.js", log)
+        yield Server(base, token, root, proc, log)
+    finally:
+        stop_group(proc, 15)

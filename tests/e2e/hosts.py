@@ -1,0 +1,83 @@
+"""Opening a project notebook in a host — JupyterLab, Notebook 7 or Voila — and running it.
+
+Lab and Notebook 7 are the same Jupyter server (`/lab/tree/...`, `/notebooks/...`); Voila
+runs the notebook itself on page load. Every test gets its own copy of the notebook, so its
+kernel starts clean; Lab and Notebook 7 kernels are shut down afterwards (they outlive the
+page). External hosts are blocked (BROWSER_TESTS.md, pitfall 13).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.e2e.jupyter_servers import Server, _delete_sessions
+
+NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+HOSTS = ("lab", "notebook7", "voila")
+LONG = 90_000  # Lab's JavaScript takes 6-9 s to load on 2 busy cores
+
+
+def local_only(page: Page) -> None:
+    """Abort every request that is not to 127.0.0.1 (Voila asks a CDN for fonts)."""
+    def route(r: Route) -> None:
+        if re.match(r"https?://127\.0\.0\.1[:/]", r.request.url):
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+
+
+@dataclass
+class Opened:
+    """A notebook open in a host, its cells run."""
+
+    host: str
+    url: str
+    name: str
+
+
+def _run_all(page: Page, host: str) -> None:
+    if host == "lab":
+        expect(page.locator("#jp-main-statusbar")).to_contain_text(
+            "Python 3 (ipykernel) | Idle", timeout=LONG)
+        menu = page.locator("#jp-menu-panel")
+    else:
+        expect(page.locator(".jp-NotebookKernelStatus, #jp-title, .jp-Notebook").first
+               ).to_be_visible(timeout=LONG)
+        expect(page.get_by_title(re.compile(r"Kernel (status|Idle)|Idle", re.I)).or_(
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).first
+               ).to_be_attached(timeout=LONG)
+        menu = page.locator("#menu-panel, #jp-menu-panel").first
+    menu.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def open_notebook(page: Page, host: str, notebook: str, server: Server) -> Iterator[Opened]:
+    """Copy `notebooks/<notebook>` into the server, open it in `host`, run it; yields the
+    page's notebook, then stops its kernel."""
+    local_only(page)
+    name = f"{Path(notebook).stem}-{uuid.uuid4().hex[:8]}.ipynb"
+    shutil.copy(NOTEBOOKS / notebook, server.root_dir / name)
+    try:
+        if host == "voila":
+            url = f"{server.base_url}/voila/render/{name}?token={server.token}"
+            page.goto(url)
+        else:
+            path = "lab/tree" if host == "lab" else "notebooks"
+            url = f"{server.base_url}/{path}/{name}?reset&token={server.token}"
+            page.goto(url)
+            _run_all(page, host)
+        yield Opened(host, url, name)
+        assert page.locator(".jp-Dialog").count() == 0
+    finally:
+        if host != "voila":
+            _delete_sessions(server, name)
+        (server.root_dir / name).unlink(missing_ok=True)
