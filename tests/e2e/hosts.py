@@ -8,8 +8,11 @@ page). External hosts are blocked (BROWSER_TESTS.md, pitfall 13).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,18 +47,30 @@ class Opened:
     name: str
 
 
-def _run_all(page: Page, host: str) -> None:
+def _wait_kernel_idle(server: Server, name: str) -> None:
+    """Until the notebook's kernel (its session, through the REST API) says idle: a Run All
+    sent before the kernel is ready is lost."""
+    deadline = time.monotonic() + LONG / 1000
+    request = urllib.request.Request(f"{server.base_url}/api/sessions",
+                                     headers={"Authorization": f"token {server.token}"})
+    while True:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            sessions = json.load(response)
+        if any(s.get("path", "").endswith(name)
+               and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions):
+            return
+        assert time.monotonic() < deadline, f"no idle kernel for {name}: {sessions}"
+        time.sleep(0.25)
+
+
+def _run_all(page: Page, host: str, server: Server, name: str) -> None:
     if host == "lab":
         expect(page.locator("#jp-main-statusbar")).to_contain_text(
             "Python 3 (ipykernel) | Idle", timeout=LONG)
         menu = page.locator("#jp-menu-panel")
     else:
-        expect(page.locator(".jp-NotebookKernelStatus, #jp-title, .jp-Notebook").first
-               ).to_be_visible(timeout=LONG)
-        expect(page.get_by_title(re.compile(r"Kernel (status|Idle)|Idle", re.I)).or_(
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).first
-               ).to_be_attached(timeout=LONG)
         menu = page.locator("#menu-panel, #jp-menu-panel").first
+    _wait_kernel_idle(server, name)
     menu.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
@@ -74,7 +89,7 @@ def open_notebook(page: Page, host: str, notebook: str, server: Server) -> Itera
             path = "lab/tree" if host == "lab" else "notebooks"
             url = f"{server.base_url}/{path}/{name}?reset&token={server.token}"
             page.goto(url)
-            _run_all(page, host)
+            _run_all(page, host, server, name)
         yield Opened(host, url, name)
         assert page.locator(".jp-Dialog").count() == 0
     finally:

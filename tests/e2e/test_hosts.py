@@ -116,3 +116,39 @@ def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
     expect(view).to_contain_text("Done. Here is what happened", timeout=30_000)
     expect(view).to_contain_text("email sent to team@example.com")
     _record_agrees(view, "accepted", "We ship on Monday.")
+
+
+CONTRAST = """els => els.map(el => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = el, bg = null;
+  while (node && !bg) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) bg = c;
+    node = node.parentElement;
+  }
+  const fg = rgb(getComputedStyle(el).color);
+  const [a, b] = [lum(fg), lum(bg || [255, 255, 255])].sort((x, y) => y - x);
+  return [el.className, el.textContent.slice(0, 30), (a + 0.05) / (b + 0.05)];
+})"""
+
+
+def test_views_read_well_in_the_dark_theme(page: Page, request: pytest.FixtureRequest) -> None:
+    server: Server = request.getfixturevalue("jupyter_lab")
+    for _opened in open_notebook(page, "lab", "quickstart.ipynb", server):
+        view = page.locator(".hw-thread-view").first
+        expect(view).to_contain_text("interrupted", timeout=90_000)
+        page.locator("#jp-menu-panel").get_by_role("menuitem", name="Settings",
+                                                   exact=True).click()
+        page.get_by_role("menuitem", name="Theme", exact=True).click()
+        page.get_by_role("menuitem", name="JupyterLab Dark", exact=True).click()
+        expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false",
+                                                       timeout=30_000)
+        texts = view.locator(".hitl-label, .hw-key, .hw-str, .hw-live-record b, .hw-json, "
+                             ".widget-html-content b")
+        expect(texts.first).to_be_visible()
+        ratios = texts.evaluate_all(CONTRAST)
+        poor = [(cls, text, round(r, 2)) for cls, text, r in ratios if r < 4.5]
+        assert ratios and not poor, poor
