@@ -47,9 +47,10 @@ class Opened:
     name: str
 
 
-def _wait_kernel_idle(server: Server, name: str) -> None:
+def _wait_kernel_idle(page: Page, server: Server, name: str) -> None:
     """Until the notebook's kernel (its session, through the REST API) says idle: a Run All
-    sent before the kernel is ready is lost."""
+    sent before the kernel is ready is lost. Waits with the page's clock, never
+    `time.sleep`: the route handler of `local_only` runs in this thread."""
     deadline = time.monotonic() + LONG / 1000
     request = urllib.request.Request(f"{server.base_url}/api/sessions",
                                      headers={"Authorization": f"token {server.token}"})
@@ -60,7 +61,7 @@ def _wait_kernel_idle(server: Server, name: str) -> None:
                and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions):
             return
         assert time.monotonic() < deadline, f"no idle kernel for {name}: {sessions}"
-        time.sleep(0.25)
+        page.wait_for_timeout(250)
 
 
 def _run_all(page: Page, host: str, server: Server, name: str) -> None:
@@ -70,7 +71,7 @@ def _run_all(page: Page, host: str, server: Server, name: str) -> None:
         menu = page.locator("#jp-menu-panel")
     else:
         menu = page.locator("#menu-panel, #jp-menu-panel").first
-    _wait_kernel_idle(server, name)
+    _wait_kernel_idle(page, server, name)
     menu.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 

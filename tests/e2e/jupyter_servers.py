@@ -123,7 +123,9 @@ def jupyter_lab(jupyter_env: dict[str, str],
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.allow_root=True",
              "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
              "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={root}", "--FileContentsManager.delete_to_trash=False"],
+             f"--ServerApp.root_dir={root}", "--FileContentsManager.delete_to_trash=False",
+             # `window.jupyterapp`: tests run Lab commands (the theme) without menus.
+             "--LabApp.expose_app_in_browser=True"],
             env=jupyter_env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -140,15 +140,18 @@ def test_views_read_well_in_the_dark_theme(page: Page, request: pytest.FixtureRe
     for _opened in open_notebook(page, "lab", "quickstart.ipynb", server):
         view = page.locator(".hw-thread-view").first
         expect(view).to_contain_text("interrupted", timeout=90_000)
-        page.locator("#jp-menu-panel").get_by_role("menuitem", name="Settings",
-                                                   exact=True).click()
-        page.get_by_role("menuitem", name="Theme", exact=True).click()
-        page.get_by_role("menuitem", name="JupyterLab Dark", exact=True).click()
-        expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false",
-                                                       timeout=30_000)
-        texts = view.locator(".hitl-label, .hw-key, .hw-str, .hw-live-record b, .hw-json, "
-                             ".widget-html-content b")
-        expect(texts.first).to_be_visible()
-        ratios = texts.evaluate_all(CONTRAST)
+        theme = "window.jupyterapp.commands.execute('apputils:change-theme', {theme: '%s'})"
+        page.evaluate(theme % "JupyterLab Dark")
+        try:
+            expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false",
+                                                           timeout=30_000)
+            texts = view.locator(".hitl-label, .hw-key, .hw-str, .hw-live-record b, "
+                                 ".hw-json, .widget-html-content b")
+            expect(texts.first).to_be_visible()
+            ratios = texts.evaluate_all(CONTRAST)
+        finally:  # the setting outlives the page: the other tests run in the light theme
+            page.evaluate(theme % "JupyterLab Light")
+            expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "true",
+                                                           timeout=30_000)
         poor = [(cls, text, round(r, 2)) for cls, text, r in ratios if r < 4.5]
         assert ratios and not poor, poor
