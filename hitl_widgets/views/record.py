@@ -109,7 +109,8 @@ class ReviewRecord:
                   '<div class="hw-live-record"' if live
                   else f'<div class="hw-static-record hw-record-{self.display_id}"')
         return (
-            f'{marker} style="border:1px solid var(--jp-border-color1,#ccc);padding:4px 8px;font-size:12px">'
+            f'{marker} style="border:1px solid var(--jp-border-color1,#ccc);'
+            'padding:4px 8px;font-size:12px">'
             f"<p><b>Review record</b> · thread <code>{esc(self.thread_id)}</code> · "
             f"assistant <code>{esc(self.assistant_id)}</code> · status "
             f"<b>{esc(self.status)}</b></p>{decisions}{error}"
