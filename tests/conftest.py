@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +17,7 @@ from ipywidgets import Widget
 
 # The real LangGraph Server (`langgraph dev`): reference_url, reference_client; and the
 # differential suite's sides: side, side_client, local_client (tests/runtime/differential.py).
-pytest_plugins = ["tests.reference_server", "tests.runtime.differential"]
+pytest_plugins = ["tests.reference_server", "tests.runtime.differential", "tests.postgres"]
 
 
 class RecordingComm(comm.base_comm.BaseComm):
@@ -59,6 +62,42 @@ def widget_comms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[RecordingComm
 def _close_widgets() -> Iterator[None]:
     yield
     Widget.close_all()
+
+
+class _LostErrors(logging.Handler):
+    """asyncio's reports of a task whose exception nobody retrieved (or of any error its
+    loops could not hand to anyone)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def _no_lost_errors() -> Iterator[None]:
+    """Fail any test during which a background task's exception went unretrieved or an
+    exception was unraisable: such an error is one nobody would ever see."""
+    lost = _LostErrors()
+    unraisable: list[str] = []
+    asyncio_log = logging.getLogger("asyncio")
+    asyncio_log.addHandler(lost)
+    previous_hook = sys.unraisablehook
+
+    def hook(info: Any) -> None:
+        unraisable.append(f"{info.exc_type.__name__}: {info.exc_value} ({info.object!r})")
+
+    sys.unraisablehook = hook
+    try:
+        yield
+        gc.collect()  # a dropped task reports its exception when collected
+    finally:
+        sys.unraisablehook = previous_hook
+        asyncio_log.removeHandler(lost)
+    problems = lost.seen + unraisable
+    assert not problems, "errors nobody retrieved:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -33,9 +33,11 @@ class _Sub:
         self._rt = runtime
 
     async def _call(self, op: str, /, *args: Any, **kwargs: Any) -> Any:
+        self._rt.check_open()
         return await self._rt.runner.acall(getattr(self._rt, op)(*args, **kwargs))
 
     async def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
+        self._rt.check_open()
         async for event, data in self._rt.runner.aiterate(getattr(self._rt, op)(*args, **kwargs)):
             yield StreamPart(event, data)
 
@@ -502,7 +504,10 @@ class LocalClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        return None
+        await self.aclose()
 
     async def aclose(self) -> None:
-        """Nothing to close: the runtime lives as long as the kernel."""
+        """Let go of the storage: the last client on a SQLite file or PostgreSQL database
+        closes its connection. Runs in flight keep going; later calls raise
+        ``StorageError``."""
+        self.runtime.close()

@@ -95,7 +95,8 @@ class SyncLocalClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        self.close()
 
     def close(self) -> None:
-        """Nothing to close: the runtime lives as long as the kernel."""
+        """See ``LocalClient.aclose``."""
+        self.runtime.close()

@@ -1,8 +1,13 @@
 """Storage shared by every runtime on the same checkpointer: saver, records, live runs.
 
-Two clients opened on the same SQLite file in one kernel (say the sync and the async one)
-share one ``Backend``: one connection, one record store, and one registry of the runs in
-flight, so each sees the other's busy threads and queued runs.
+Two clients opened on the same SQLite file or PostgreSQL database in one kernel (say the
+sync and the async one) share one ``Backend``: one connection, one record store, and one
+registry of the runs in flight, so each sees the other's busy threads and queued runs.
+
+A backend we opened (from a path or a URL) is counted: each runtime holds it once and
+``release`` closes the connection when the last one lets go. A file deleted or replaced
+under its path is noticed: the next ``get_client`` opens the file as it is now, and a
+runtime still holding the old one refuses to write into it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 from hitl_widgets.runtime.checkpointers import (
     CheckpointerSpec,
@@ -23,12 +29,16 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
-from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
+from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.postgres import is_postgres_url, open_postgres, postgres_records
+from hitl_widgets.runtime.records import MemoryRecords, RecordStore
+from hitl_widgets.runtime.saver_bridge import usable_async
+from hitl_widgets.runtime.sql_records import SqliteRecords
 
 if TYPE_CHECKING:
     from hitl_widgets.runtime.runs import RunHandle
 
-__all__ = ["Backend", "ThreadRuns", "open_backend"]
+__all__ = ["Backend", "ThreadRuns", "open_backend", "release_backend"]
 
 
 @dataclass
@@ -39,18 +49,60 @@ class ThreadRuns:
     queue: deque[RunHandle] = field(default_factory=deque)
 
 
-@dataclass
+FileId = tuple[int, int]
+
+
+def _file_id(path: Path) -> FileId | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+@dataclass(eq=False)
 class Backend:
     """A checkpoint saver, the records beside it, and the runs in flight on it."""
 
     saver: BaseCheckpointSaver[Any]
     records: RecordStore
     path: Path | None = None
+    """The SQLite file, when the backend is one."""
+    key: object = None
+    """Where ``open_backend`` keeps it; ``None`` for backends nobody shares."""
+    rebuild: bool = False
+    """Records are in memory beside a saver that outlives the process: rebuild them from
+    its checkpoints when opened."""
+    close_saver: Any = None
+    """Closes the connection we opened for the saver (``None``: the caller owns it)."""
+    file_id: FileId | None = None
+    users: int = 0
     live: dict[str, ThreadRuns] = field(default_factory=dict)
+    unsaved_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Thread id → the error that ended its last run, when storage refused to record it."""
 
     def thread_runs(self, thread_id: str) -> ThreadRuns:
         """The live-run slot of a thread, created on first use."""
         return self.live.setdefault(thread_id, ThreadRuns())
+
+    def file_replaced(self) -> bool:
+        """True when the SQLite file at ``path`` is gone or is another file now."""
+        return self.path is not None and _file_id(self.path) != self.file_id
+
+    def check_writable(self) -> None:
+        """Refuse to write into a SQLite file that was deleted or replaced under its path."""
+        if self.file_replaced():
+            raise StorageError(
+                f"checkpoint file {str(self.path)!r} was deleted or replaced after this client "
+                "opened it; new threads would be lost. Open it again with "
+                "get_client(..., checkpointer=...) to use the file that is there now"
+            )
+
+    def close(self) -> None:
+        """Close the connection we opened (a saver passed in stays the caller's)."""
+        if self.close_saver is not None:
+            self.close_saver()
+            self.close_saver = None
 
 
 _open: dict[object, Backend] = {}
@@ -61,21 +113,82 @@ _lock = threading.Lock()
 
 
 def open_backend(spec: CheckpointerSpec) -> Backend:
-    """The backend for a checkpointer spec; one per SQLite file or saver object per process."""
+    """The backend for a checkpointer spec, counted once more as in use.
+
+    One per SQLite file, PostgreSQL URL or saver object per process; a fresh one for
+    memory. Pair with ``release_backend``.
+    """
     if spec is None or spec == "memory":
-        return Backend(memory_saver(), MemoryRecords())
+        backend = Backend(memory_saver(), MemoryRecords())
+        backend.users += 1
+        return backend
     with _lock:
         if isinstance(spec, BaseCheckpointSaver):
-            if spec not in _by_saver:
-                _by_saver[spec] = Backend(spec, MemoryRecords())
-            return _by_saver[spec]
-        if isinstance(spec, (str, os.PathLike)):
-            path = sqlite_path(spec).resolve()
-            if path not in _open:
-                saver = open_sqlite(path)
-                _open[path] = Backend(saver, SqliteRecords(saver.conn, saver.lock, path), path)
-            return _open[path]
-    raise TypeError(
-        f"checkpointer must be None, 'memory', a SQLite file path or a BaseCheckpointSaver, "
-        f"not {type(spec).__name__}"
+            backend = _by_saver.get(spec) or _saver_backend(spec)
+            _by_saver[spec] = backend
+        elif isinstance(spec, str) and is_postgres_url(spec):
+            backend = _open.get(spec) or _postgres_backend(spec)
+            _open[spec] = backend
+        elif isinstance(spec, (str, os.PathLike)):
+            backend = _sqlite_backend(sqlite_path(spec).resolve())
+        else:
+            raise TypeError(
+                "checkpointer must be None, 'memory', a SQLite file path, a postgresql:// URL "
+                f"or a BaseCheckpointSaver, not {type(spec).__name__}"
+            )
+        backend.users += 1
+        return backend
+
+
+def release_backend(backend: Backend) -> None:
+    """One user fewer; the last one closes what ``open_backend`` opened."""
+    with _lock:
+        backend.users -= 1
+        if backend.users > 0:
+            return
+        if backend.key is not None and _open.get(backend.key) is backend:
+            del _open[backend.key]
+        backend.close()
+
+
+def _sqlite_backend(path: Path) -> Backend:
+    cached = _open.get(path)
+    if cached is not None and not cached.file_replaced():
+        return cached
+    # A file deleted or replaced since: the cached backend stays with the runtimes that
+    # hold it (they refuse to write), and this path opens what is there now.
+    _open.pop(path, None)
+    saver = open_sqlite(path)
+    backend = Backend(
+        saver,
+        SqliteRecords(saver.conn, saver.lock, path),
+        path=path,
+        key=path,
+        close_saver=saver.conn.close,
+        file_id=_file_id(path),
     )
+    _open[path] = backend
+    return backend
+
+
+def _postgres_backend(url: str) -> Backend:
+    saver, records = open_postgres(url)
+    return Backend(usable_async(saver), records, key=url, close_saver=saver.conn.close)
+
+
+def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
+    """Records beside a saver we were handed: in its database when we know it, else in
+    memory, rebuilt from its checkpoints."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    if isinstance(saver, SqliteSaver):
+        records: RecordStore = SqliteRecords(saver.conn, saver.lock)
+        return Backend(usable_async(saver), records)
+    postgres = postgres_records(saver, "of the PostgresSaver given")
+    if postgres is not None:
+        return Backend(usable_async(saver), postgres)
+    if isinstance(saver, InMemorySaver):
+        return Backend(saver, MemoryRecords())
+    bridged = usable_async(saver)
+    return Backend(bridged, MemoryRecords(), rebuild=True)
+

@@ -25,7 +25,7 @@ from pydantic import TypeAdapter, create_model
 from hitl_widgets.runtime.errors import not_found
 from hitl_widgets.runtime.jsonable import to_json
 
-__all__ = ["NAMESPACE_GRAPH", "GraphSpec", "Graphs", "load_graph"]
+__all__ = ["NAMESPACE_GRAPH", "GraphSpec", "Graphs", "checkpointer_of", "load_graph"]
 
 NAMESPACE_GRAPH = UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
 """The namespace the LangGraph Server derives default assistant ids from."""
@@ -78,6 +78,32 @@ def _import_path(path: str) -> Any:
         ) from None
 
 
+def checkpointer_of(graphs: Mapping[str, AnyGraph], checkpointer: Any) -> Any:
+    """The checkpointer the runtime uses: ``checkpointer=`` if given, else the saver the
+    graphs were compiled with; never two different ones silently."""
+    own: dict[int, tuple[str, BaseCheckpointSaver[Any]]] = {}
+    for graph_id, graph in graphs.items():
+        if isinstance(graph.checkpointer, BaseCheckpointSaver):
+            own.setdefault(id(graph.checkpointer), (graph_id, graph.checkpointer))
+    if checkpointer is None:
+        if len(own) > 1:
+            names = ", ".join(repr(graph_id) for graph_id, _ in own.values())
+            raise ValueError(
+                f"graphs {names} were compiled with different checkpointers; compile them "
+                "with one, or pass checkpointer=... to get_client for all of them"
+            )
+        return next(iter(own.values()))[1] if own else None
+    for graph_id, saver in own.values():
+        if saver is not checkpointer:
+            raise ValueError(
+                f"graph {graph_id!r} was compiled with its own checkpointer "
+                f"({type(saver).__name__}) and get_client was given checkpointer="
+                f"{checkpointer!r}; drop one of them (compile the graph without a "
+                "checkpointer, or leave checkpointer= out to use the graph's)"
+            )
+    return checkpointer
+
+
 class Graphs:
     """The runtime's graphs, each bound to the runtime's checkpointer, and their assistants."""
 
@@ -89,14 +115,17 @@ class Graphs:
     ) -> None:
         self._graphs: dict[str, AnyGraph] = {}
         self.assistants: dict[str, dict[str, Any]] = {}
+        self._by_graph: dict[str, str] = {}
+        """Graph id → its default assistant's id."""
         for graph_id, spec in specs.items():
-            # Our saver replaces whatever the graph was compiled with, as the server does.
+            # The runtime's saver is the graph's own or agrees with it (checkpointer_of).
             graph = load_graph(spec)
             update: dict[str, Any] = {"checkpointer": checkpointer}
             if graph.name == "LangGraph":  # unnamed: named after its id, as the server does
                 update["name"] = graph_id
             self._graphs[graph_id] = graph.copy(update=update)
             assistant_id = str(uuid5(NAMESPACE_GRAPH, graph_id))
+            self._by_graph[graph_id] = assistant_id
             self.assistants[assistant_id] = {
                 "assistant_id": assistant_id,
                 "graph_id": graph_id,
@@ -110,12 +139,14 @@ class Graphs:
                 "description": None,
             }
 
+    def knows(self, graph_id: str) -> bool:
+        """True for a graph id this runtime serves."""
+        return graph_id in self._graphs
+
     def assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant for an assistant id or a graph id; 404 names the known ones."""
-        if assistant_id in self._graphs:
-            assistant_id = str(uuid5(NAMESPACE_GRAPH, assistant_id))
         try:
-            return self.assistants[assistant_id]
+            return self.assistants[self._by_graph.get(assistant_id, assistant_id)]
         except KeyError:
             known = ", ".join(sorted(self._graphs)) or "none"
             raise not_found(

@@ -2,27 +2,33 @@
 
 Checkpoints belong to LangGraph's saver. A runtime adds only the server's bookkeeping:
 one record per thread (status, metadata, latest values and pending interrupts, for
-``threads.get`` and ``threads.search``) and one per run. Two stores share one contract
-(``RecordStore``) and one conformance suite: ``MemoryRecords`` and ``SqliteRecords``; the
-SQLite one lives in the checkpoint file itself, on the saver's own connection and lock, so
-a record and the checkpoint it describes are written by the same hand.
+``threads.get`` and ``threads.search``) and one per run. Every store keeps one contract
+(``RecordStore``) and passes one conformance suite: ``MemoryRecords`` here, and in
+``sql_records`` the SQLite and PostgreSQL stores that live beside the checkpoints, on the
+saver's own connection and lock, so a record and the checkpoint it describes are written
+by the same hand.
+
+Records go in and come out as copies: a dict a caller holds never changes under it.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
 
-from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
+from hitl_widgets.runtime.errors import StorageError
 
-__all__ = ["MemoryRecords", "RecordStore", "SqliteRecords", "contains"]
+__all__ = [
+    "THREAD_SORT_KEYS",
+    "MemoryRecords",
+    "RecordStore",
+    "contains",
+    "sort_key",
+    "thread_matches",
+]
 
 THREAD_SORT_KEYS = ("thread_id", "created_at", "updated_at", "status")
 
@@ -42,7 +48,7 @@ def contains(superset: Any, subset: Mapping[str, Any]) -> bool:
     return True
 
 
-def _thread_matches(
+def thread_matches(
     thread: Mapping[str, Any],
     *,
     ids: set[str] | None,
@@ -58,16 +64,33 @@ def _thread_matches(
     )
 
 
-def _sort_key(sort_by: str | None) -> str:
+def sort_key(sort_by: str | None) -> str:
+    """The record field threads are sorted by (``updated_at`` unless a known one is asked)."""
     return sort_by if sort_by in THREAD_SORT_KEYS else "updated_at"
 
 
 class RecordStore(ABC):
-    """Where thread and run records live. Records are JSON-shaped dicts."""
+    """Where thread and run records live. Records are JSON-shaped dicts, stored and
+    returned as copies."""
 
     @abstractmethod
+    def put(
+        self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Insert or replace a thread record and run records, all or none."""
+
     def put_thread(self, thread: dict[str, Any]) -> None:
         """Insert or replace a thread record."""
+        self.put(thread=thread)
+
+    def put_run(self, run: dict[str, Any]) -> None:
+        """Insert or replace a run record."""
+        self.put(runs=[run])
+
+    def describe(self, error: BaseException) -> StorageError | None:
+        """A ``StorageError`` naming the database, for a failure of this store's database
+        driver (raised by our records or by the saver beside them); else ``None``."""
+        return None
 
     @abstractmethod
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
@@ -103,10 +126,6 @@ class RecordStore(ABC):
         """How many threads match."""
 
     @abstractmethod
-    def put_run(self, run: dict[str, Any]) -> None:
-        """Insert or replace a run record."""
-
-    @abstractmethod
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         """The run record, or ``None``."""
 
@@ -124,19 +143,39 @@ class RecordStore(ABC):
     def unfinished_runs(self) -> list[dict[str, Any]]:
         """Runs recorded as ``pending`` or ``running`` (after a crash, none of them is)."""
 
+    def busy_threads(self) -> list[dict[str, Any]]:
+        """Threads recorded as ``busy``."""
+        return self.search_threads(status="busy", limit=1_000_000)
+
+
+def _copy(record: Mapping[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = orjson.loads(orjson.dumps(record))
+    return copied
+
 
 class MemoryRecords(RecordStore):
-    """Records in dicts, for ``InMemorySaver`` runtimes."""
+    """Records in dicts, for ``InMemorySaver`` runtimes and savers we cannot write beside.
+
+    Each record is copied in and out (through JSON, as a database would), so a thread dict
+    handed to a caller never changes when the thread moves on.
+    """
 
     def __init__(self) -> None:
         self._threads: dict[str, dict[str, Any]] = {}
         self._runs: dict[str, dict[str, Any]] = {}
 
-    def put_thread(self, thread: dict[str, Any]) -> None:
-        self._threads[thread["thread_id"]] = thread
+    def put(
+        self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        # Every copy made (and every key read) before anything is stored: all or none.
+        threads = {thread["thread_id"]: _copy(thread)} if thread is not None else {}
+        copies = {run["run_id"]: _copy(run) for run in runs}
+        self._threads.update(threads)
+        self._runs.update(copies)
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
-        return self._threads.get(thread_id)
+        thread = self._threads.get(thread_id)
+        return None if thread is None else _copy(thread)
 
     def delete_thread(self, thread_id: str) -> None:
         self._threads.pop(thread_id, None)
@@ -159,11 +198,11 @@ class MemoryRecords(RecordStore):
         found = [
             t
             for t in self._threads.values()
-            if _thread_matches(t, ids=wanted, metadata=metadata, values=values, status=status)
+            if thread_matches(t, ids=wanted, metadata=metadata, values=values, status=status)
         ]
-        key = _sort_key(sort_by)
+        key = sort_key(sort_by)
         found.sort(key=lambda t: t[key], reverse=(sort_order or "desc").lower() != "asc")
-        return found[offset : offset + limit]
+        return [_copy(t) for t in found[offset : offset + limit]]
 
     def count_threads(
         self,
@@ -173,15 +212,13 @@ class MemoryRecords(RecordStore):
         status: str | None = None,
     ) -> int:
         return sum(
-            _thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
+            thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
             for t in self._threads.values()
         )
 
-    def put_run(self, run: dict[str, Any]) -> None:
-        self._runs[run["run_id"]] = run
-
     def get_run(self, run_id: str) -> dict[str, Any] | None:
-        return self._runs.get(run_id)
+        run = self._runs.get(run_id)
+        return None if run is None else _copy(run)
 
     def list_runs(
         self, thread_id: str, *, status: str | None = None, limit: int = 10, offset: int = 0
@@ -192,185 +229,12 @@ class MemoryRecords(RecordStore):
             if r["thread_id"] == thread_id and (status is None or r["status"] == status)
         ]
         runs.sort(key=lambda r: r["created_at"], reverse=True)
-        return runs[offset : offset + limit]
+        return [_copy(r) for r in runs[offset : offset + limit]]
 
     def delete_run(self, run_id: str) -> None:
         self._runs.pop(run_id, None)
 
     def unfinished_runs(self) -> list[dict[str, Any]]:
-        return [r for r in self._runs.values() if r["status"] in ("pending", "running")]
+        return [_copy(r) for r in self._runs.values() if r["status"] in ("pending", "running")]
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS hitl_threads (
-    thread_id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    record BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS hitl_threads_status ON hitl_threads (status, updated_at);
-CREATE INDEX IF NOT EXISTS hitl_threads_updated ON hitl_threads (updated_at);
-CREATE TABLE IF NOT EXISTS hitl_runs (
-    run_id TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    record BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at);
-"""
-
-
-class SqliteRecords(RecordStore):
-    """Records in the checkpoint file, beside LangGraph's own tables.
-
-    Uses the saver's connection and lock: one connection per file per process means one
-    writer, so our records never wait on LangGraph's checkpoints or the other way round.
-    Each write commits at once (WAL), so a killed kernel loses nothing acknowledged.
-    """
-
-    def __init__(
-        self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None
-    ) -> None:
-        self._conn = conn
-        self._lock = lock
-        self._path = path or Path(":memory:")
-
-        def create() -> None:
-            self._conn.executescript(_SCHEMA)
-            self._conn.commit()
-
-        with self._guard():
-            retry_while_locked(create)
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """The saver's lock, and sqlite3 failures turned into errors that name the file."""
-        with self._lock:
-            try:
-                yield
-            except sqlite3.Error as error:
-                if self._conn.in_transaction:
-                    self._conn.rollback()  # nothing half-applied
-                raise describe_sqlite_error(self._path, error) from error
-
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        with self._guard():
-            self._conn.execute(sql, params)
-            self._conn.commit()
-
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._guard():
-            return self._conn.execute(sql, params).fetchall()
-
-    def put_thread(self, thread: dict[str, Any]) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO hitl_threads VALUES (?, ?, ?, ?, ?)",
-            (
-                thread["thread_id"],
-                thread["created_at"],
-                thread["updated_at"],
-                thread["status"],
-                orjson.dumps(thread),
-            ),
-        )
-
-    def get_thread(self, thread_id: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT record FROM hitl_threads WHERE thread_id = ?", (thread_id,))
-        return orjson.loads(rows[0][0]) if rows else None
-
-    def delete_thread(self, thread_id: str) -> None:
-        with self._guard():
-            self._conn.execute("DELETE FROM hitl_threads WHERE thread_id = ?", (thread_id,))
-            self._conn.execute("DELETE FROM hitl_runs WHERE thread_id = ?", (thread_id,))
-            self._conn.commit()
-
-    def search_threads(
-        self,
-        *,
-        ids: Iterable[str] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        values: Mapping[str, Any] | None = None,
-        status: str | None = None,
-        limit: int = 10,
-        offset: int = 0,
-        sort_by: str | None = None,
-        sort_order: str | None = None,
-    ) -> list[dict[str, Any]]:
-        key = _sort_key(sort_by)
-        order = "ASC" if (sort_order or "desc").lower() == "asc" else "DESC"
-        where, params = self._where(ids=ids, status=status)
-        sql = f"SELECT record FROM hitl_threads {where} ORDER BY {key} {order}"
-        if not metadata and not values:
-            # Everything is in SQL: the index on (status, updated_at) answers the common
-            # "interrupted, newest first, one page" query without reading other rows.
-            rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))
-            return [orjson.loads(r[0]) for r in rows]
-        matched = []
-        for (blob,) in self._read(sql, params):
-            thread = orjson.loads(blob)
-            if _thread_matches(thread, ids=None, metadata=metadata, values=values, status=None):
-                matched.append(thread)
-                if len(matched) >= offset + limit:
-                    break
-        return matched[offset : offset + limit]
-
-    def count_threads(
-        self,
-        *,
-        metadata: Mapping[str, Any] | None = None,
-        values: Mapping[str, Any] | None = None,
-        status: str | None = None,
-    ) -> int:
-        where, params = self._where(ids=None, status=status)
-        if not metadata and not values:
-            return int(self._read(f"SELECT count(*) FROM hitl_threads {where}", params)[0][0])
-        return sum(
-            _thread_matches(
-                orjson.loads(blob), ids=None, metadata=metadata, values=values, status=None
-            )
-            for (blob,) in self._read(f"SELECT record FROM hitl_threads {where}", params)
-        )
-
-    @staticmethod
-    def _where(*, ids: Iterable[str] | None, status: str | None) -> tuple[str, tuple[Any, ...]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if status is not None:
-            clauses.append("status = ?")
-            params.append(status)
-        if ids:
-            id_list = list(ids)
-            clauses.append(f"thread_id IN ({', '.join('?' * len(id_list))})")
-            params.extend(id_list)
-        return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
-
-    def put_run(self, run: dict[str, Any]) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO hitl_runs VALUES (?, ?, ?, ?, ?)",
-            (run["run_id"], run["thread_id"], run["created_at"], run["status"], orjson.dumps(run)),
-        )
-
-    def get_run(self, run_id: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT record FROM hitl_runs WHERE run_id = ?", (run_id,))
-        return orjson.loads(rows[0][0]) if rows else None
-
-    def list_runs(
-        self, thread_id: str, *, status: str | None = None, limit: int = 10, offset: int = 0
-    ) -> list[dict[str, Any]]:
-        status_clause = "AND status = ?" if status else ""
-        params: tuple[Any, ...] = (thread_id, status) if status else (thread_id,)
-        rows = self._read(
-            f"SELECT record FROM hitl_runs WHERE thread_id = ? {status_clause} "
-            "ORDER BY created_at DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        return [orjson.loads(r[0]) for r in rows]
-
-    def delete_run(self, run_id: str) -> None:
-        self._write("DELETE FROM hitl_runs WHERE run_id = ?", (run_id,))
-
-    def unfinished_runs(self) -> list[dict[str, Any]]:
-        rows = self._read("SELECT record FROM hitl_runs WHERE status IN ('pending', 'running')")
-        return [orjson.loads(r[0]) for r in rows]

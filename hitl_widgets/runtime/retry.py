@@ -30,7 +30,7 @@ from langgraph.checkpoint.base.id import uuid6
 
 from hitl_widgets.runtime.graphs import AnyGraph
 
-__all__ = ["needs_stored_answers", "store_answers"]
+__all__ = ["drop_conflicting_writes", "needs_stored_answers", "store_answers"]
 
 # LangGraph's reserved channel and task names (langgraph._internal._constants).
 RESUME = "__resume__"
@@ -113,3 +113,35 @@ async def _copy_without(graph: AnyGraph, tup: Any, asked: set[str]) -> RunnableC
     for task_id, writes in kept.items():
         await saver.aput_writes(config, writes, task_id)
     return config
+
+
+async def drop_conflicting_writes(
+    saver: BaseCheckpointSaver[Any], config: RunnableConfig
+) -> bool:
+    """Make an errored thread runnable again when commands piled conflicting writes on it.
+
+    Commands sent to a paused thread (``update``, ``goto``, a resume) are stored as writes of
+    LangGraph's null task on the head checkpoint. Two updates of one channel there make the
+    head unreadable ("Can receive only one value per step") and every later run fails the
+    same way. This copies the head to a new child keeping, for the null task, only the last
+    write of each channel (the later update wins) and no stored answer, and no other task's
+    writes: the paused nodes run again and ask again. Returns False when nothing conflicts.
+    """
+    head = await saver.aget_tuple(_root(config))
+    if head is None:
+        return False
+    last: dict[str, Any] = {}
+    conflicting = False
+    for task_id, channel, value in head.pending_writes or []:
+        if task_id != NULL_TASK_ID or channel == RESUME:
+            continue
+        conflicting = conflicting or channel in last
+        last[channel] = value
+    if not conflicting:
+        return False
+    checkpoint = copy_checkpoint(head.checkpoint)
+    checkpoint["id"] = str(uuid6())
+    metadata = cast(CheckpointMetadata, {**(head.metadata or {}), "source": "fork"})
+    child = await saver.aput(_root(head.config), checkpoint, metadata, {})
+    await saver.aput_writes(child, list(last.items()), NULL_TASK_ID)
+    return True

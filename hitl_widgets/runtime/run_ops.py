@@ -8,6 +8,7 @@ what is pending, the run's task on the runner loop, and the thread record when i
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections import OrderedDict
@@ -19,19 +20,47 @@ from langgraph.types import Interrupt
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime.backend import ThreadRuns
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.jsonable import to_json
-from hitl_widgets.runtime.retry import needs_stored_answers, store_answers
+from hitl_widgets.runtime.retry import (
+    drop_conflicting_writes,
+    needs_stored_answers,
+    store_answers,
+)
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json, interrupt_json
 from hitl_widgets.runtime.threads import ThreadOps, stamp_run_end, thread_config
 
 __all__ = ["RunOps", "stream_modes"]
 
-KEPT_HANDLES = 1000
-"""Finished runs whose events stay joinable (``runs.join_stream``) in this process."""
+log = logging.getLogger(__name__)
+
+KEPT_HANDLES = 100
+"""Finished runs whose events stay joinable (``runs.join_stream``) in this process; older
+ones are forgotten, so memory stays flat however many runs a kernel makes (their records,
+and the thread's state, remain)."""
+
+
+def _uncancel() -> None:
+    """Count a caught cancellation as handled, so the run can still be ended."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
+
+def _refuse_if_busy(slot: ThreadRuns, strategy: str, thread_id: str) -> None:
+    """The 409 of ``multitask_strategy="reject"`` on a thread with a run in flight."""
+    if slot.active is not None and strategy == "reject":
+        raise conflict(
+            f"thread {thread_id} is busy with run {slot.active.run_id}; wait for it "
+            f"(runs.join({thread_id!r}, {slot.active.run_id!r})) "
+            "or choose another multitask_strategy",
+            thread_id=thread_id,
+            run_id=slot.active.run_id,
+        )
 
 
 def stream_modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -88,6 +117,7 @@ class RunOps(ThreadOps):
         **_: Any,
     ) -> RunHandle:
         """Create a run and start it (or queue it behind the thread's current run)."""
+        self.backend.check_writable()
         assistant = self.graphs.assistant(assistant_id)
         modes = stream_modes(stream_mode)
         if input is not None and command is not None:
@@ -97,15 +127,7 @@ class RunOps(ThreadOps):
             raise bad_request(f"unknown multitask_strategy {strategy!r}")
         thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
-        slot = self.backend.thread_runs(tid)
-        if slot.active is not None and strategy == "reject":
-            raise conflict(
-                f"thread {tid} is busy with run {slot.active.run_id}; wait for it "
-                f"(runs.join({tid!r}, {slot.active.run_id!r})) "
-                "or choose another multitask_strategy",
-                thread_id=tid,
-                run_id=slot.active.run_id,
-            )
+        _refuse_if_busy(self.backend.thread_runs(tid), strategy, tid)
         run_id = str(uuid.uuid4())
         stamp = now()
         run = {
@@ -121,6 +143,7 @@ class RunOps(ThreadOps):
                 "assistant_id": assistant["assistant_id"],
             },
             "multitask_strategy": strategy,
+            "langsmith_session_name": None,  # no tracing in the kernel (the server's key)
             "kwargs": {
                 "input": input,
                 "command": dict(command) if command is not None else None,
@@ -170,25 +193,31 @@ class RunOps(ThreadOps):
                 "graph_id": assistant["graph_id"],
                 "assistant_id": assistant["assistant_id"],
             }
-        if slot.active is None:
+        previous = self.backend.thread_runs(tid).active
+        if previous is None:
             await self._check_command(handle)  # fail fast: nothing recorded for a bad answer
+        start = None
+        if previous is not None and strategy == "rollback" and not checkpoint_id:
+            start = await self._start_of(previous)  # where the run to roll back started
+        # No await from here on: the thread's runs are read again (one may have ended
+        # meanwhile) and the run is recorded, queued or launched in one go.
+        slot = self.backend.thread_runs(tid)
+        _refuse_if_busy(slot, strategy, tid)
+        # Recorded first, in one write: if storage fails, no run was queued or cancelled.
+        thread["status"] = "busy"
+        thread["updated_at"] = stamp
+        self.backend.records.put(thread=thread, runs=[run])
         if slot.active is not None and strategy in ("interrupt", "rollback"):
             previous = slot.active
             previous.cancel_reason = strategy
-            if strategy == "rollback":
+            if strategy == "rollback" and start is not None:
                 # Start from where the rolled-back run started, as if it never ran.
-                start = previous.start_checkpoint_id
-                if start and not checkpoint_id:
-                    handle.config["configurable"]["checkpoint_id"] = start
+                handle.config["configurable"]["checkpoint_id"] = start
             slot.queue.appendleft(handle)
-            if previous.task is not None:
+            if previous.task is not None and not previous.finishing:
                 previous.task.cancel()
         elif slot.active is not None:
             slot.queue.append(handle)
-        thread["status"] = "busy"
-        thread["updated_at"] = stamp
-        self.backend.records.put_thread(thread)
-        self.backend.records.put_run(run)
         self._remember(handle)
         if slot.active is None:
             self._launch(handle)
@@ -199,12 +228,20 @@ class RunOps(ThreadOps):
     async def _check_command(self, handle: RunHandle) -> None:
         """Check the command against the interrupts pending where the run starts."""
         handle.checked = True
-        if handle.command is None:
-            return
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
         thread = self._thread(tid)
+        if thread["status"] == "error" and not fork:
+            if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
+                # The paused nodes ask again, under new interrupt ids: an answer given for
+                # the one question that was pending answers the question asked again.
+                if handle.command is not None and is_resume_map(handle.command.get("resume")):
+                    given = list(handle.command["resume"].values())
+                    if len(given) == 1:
+                        handle.command = {**handle.command, "resume": given[0]}
+        if handle.command is None:
+            return
         if fork:
             state = await handle.graph.aget_state(
                 thread_config(tid, checkpoint_id=configurable["checkpoint_id"])
@@ -235,6 +272,20 @@ class RunOps(ThreadOps):
         rest = {k: v for k, v in handle.command.items() if k != "resume" and v is not None}
         handle.input = build_command(tid, rest, pending) if rest else None
 
+    async def _start_of(self, handle: RunHandle) -> str | None:
+        """The checkpoint a run started from: the parent of the first one it wrote (found
+        when a rollback needs it, so no run pays for it up front); ``None`` when it wrote
+        none yet, and the thread's head is still where it started."""
+        first = None
+        async for item in self.backend.saver.alist(
+            thread_config(handle.run["thread_id"]), filter={"run_id": handle.run_id}
+        ):
+            first = item  # newest first: the last one listed is the run's first
+        if first is None or first.parent_config is None:
+            return None
+        parent: str = first.parent_config["configurable"]["checkpoint_id"]
+        return parent
+
     def _remember(self, handle: RunHandle) -> None:
         self._handles[handle.run_id] = handle
         while len(self._handles) > KEPT_HANDLES:
@@ -249,32 +300,61 @@ class RunOps(ThreadOps):
         handle.task = asyncio.get_running_loop().create_task(self._run(handle))
 
     async def _run(self, handle: RunHandle) -> None:
+        """The run's task. Never raises: whatever happens, the run ends (``_end``)."""
         tid = handle.run["thread_id"]
         try:
             if not handle.checked:
-                await self._check_command(handle)  # queued: the thread may have moved on meanwhile
-            head = await self.backend.saver.aget_tuple(thread_config(tid))
-            handle.start_checkpoint_id = (
-                head.config["configurable"]["checkpoint_id"] if head else None
-            )
-        except Exception as error:  # noqa: BLE001 - a queued answer that went stale ends its run
-            handle.error = error
+                # Queued: checked against where the thread is now, then it is busy again.
+                await self._check_command(handle)
+                thread = self._thread(tid)
+                thread["status"] = "busy"
+                self.backend.records.put(thread=thread, runs=[handle.run])
+            self._set_run(handle, "running")
+        except asyncio.CancelledError as cancelled:
+            handle.error = cancelled
+            _uncancel()
+        except Exception as error:  # noqa: BLE001 - e.g. a queued answer that went stale
             handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
-            handle.emit("error", error_json(error))
-            await self._finish(handle)
-            handle.finish()
-            return
-        self._set_run(handle, "running")
-        await execute(handle, self._finish)
-
-    def _set_run(self, handle: RunHandle, status: str) -> None:
-        handle.run.update(status=status, updated_at=now())
-        if handle.cancel_reason == "rollback" and status == "interrupted":
-            self.backend.records.delete_run(handle.run_id)
+            handle.fail(error)
         else:
-            self.backend.records.put_run(handle.run)
+            await execute(handle)
+        handle.finishing = True
+        await self._end(handle)
 
-    async def _finish(self, handle: RunHandle) -> None:
+    def end_unstarted(self, handle: RunHandle, status: str) -> None:
+        """End a queued run that never started (cancelled, or its thread went away)."""
+        try:
+            self._set_run(handle, status)
+        finally:
+            handle.finish()
+
+    async def _end(self, handle: RunHandle) -> None:
+        """Record how the run ended, free its thread for the next run, wake every waiter.
+
+        Every step after the graph can fail too (reading the state it left, the storage, a
+        cancel): the thread then ends in ``error`` with that failure recorded, never
+        ``busy``, and the failure is the run's result.
+        """
+        tid = handle.run["thread_id"]
+        # The database failing under the graph (locked, full, gone) is a storage failure,
+        # named as such; the graph's own misuse of a driver stays the graph's error.
+        if handle.error is not None and type(handle.error).__name__ == "OperationalError":
+            handle.error = self.backend.records.describe(handle.error) or handle.error
+        try:
+            try:
+                await self._record_end(handle)
+            except Exception as error:  # noqa: BLE001 - becomes the run's (and thread's) error
+                if handle.error is None or isinstance(handle.error, asyncio.CancelledError):
+                    handle.fail(error)
+                self._record_failed_end(handle, error)
+            next_run = self._release(handle)
+            if next_run is None and handle.stateless:
+                await self._drop_stateless(tid)
+        finally:
+            handle.finish()
+
+    async def _record_end(self, handle: RunHandle) -> None:
+        """The run's and its thread's records as the run left them."""
         tid = handle.run["thread_id"]
         error = handle.error
         invalid_resume = isinstance(error, ValidationError) and is_invalid_resume(error)
@@ -294,18 +374,53 @@ class RunOps(ThreadOps):
             self._set_run(handle, "success")
             if not await self._refresh_from_stream(handle):
                 await self.refresh_thread(tid)
-        slot = self.backend.thread_runs(tid)
+
+    def _record_failed_end(self, handle: RunHandle, error: Exception) -> None:
+        """Mark the run and its thread ``error`` after ``_record_end`` failed.
+
+        If even that cannot be written (the storage is what failed), the thread's record is
+        mended when it is next read (``heal_thread``) or when the storage is next opened.
+        """
+        shaped = error_json(error)
+        self.backend.unsaved_errors[handle.run["thread_id"]] = shaped
+        try:
+            handle.run.update(status="error", updated_at=now())
+            thread = self.backend.records.get_thread(handle.run["thread_id"])
+            if thread is not None:
+                thread["status"] = "error"
+                self.backend.records.put(thread=stamp_run_end(thread, shaped), runs=[handle.run])
+            else:
+                self.backend.records.put(runs=[handle.run])
+        except Exception:  # noqa: BLE001 - kept in unsaved_errors, mended on the next read
+            return
+        del self.backend.unsaved_errors[handle.run["thread_id"]]
+
+    def _release(self, handle: RunHandle) -> RunHandle | None:
+        """Free the thread's slot and start the run queued behind, if any."""
+        slot = self.backend.thread_runs(handle.run["thread_id"])
         if slot.active is handle:
             slot.active = None
-        if slot.queue:
-            nxt = slot.queue.popleft()
-            self._set_run(nxt, "pending")
-            thread = self._thread(tid)
-            thread["status"] = "busy"
-            self.backend.records.put_thread(thread)
-            self._launch(nxt)
-        elif handle.stateless:
-            await self.threads_delete(tid)
+        if not slot.queue:
+            if slot.active is None:
+                self.backend.live.pop(handle.run["thread_id"], None)  # kept only while used
+            return None
+        next_run = slot.queue.popleft()
+        self._launch(next_run)
+        return next_run
+
+    async def _drop_stateless(self, thread_id: str) -> None:
+        """A run created without a thread leaves nothing behind."""
+        try:
+            await self.threads_delete(thread_id)
+        except Exception:
+            log.warning("could not delete temporary thread %s", thread_id, exc_info=True)
+
+    def _set_run(self, handle: RunHandle, status: str) -> None:
+        handle.run.update(status=status, updated_at=now())
+        if handle.cancel_reason == "rollback" and status == "interrupted":
+            self.backend.records.delete_run(handle.run_id)
+        else:
+            self.backend.records.put_run(handle.run)
 
     async def _refresh_from_stream(self, handle: RunHandle) -> bool:
         """Update the thread record from what the run streamed, when that says it all.

@@ -61,14 +61,33 @@ class Runner:
         return self.submit(coro).result()
 
     async def acall(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Await ``coro`` on the runner loop without blocking the caller's loop."""
+        """Await ``coro`` on the runner loop without blocking the caller's loop.
+
+        One wake-up each way and nothing else: the task is started by a plain callback and
+        its outcome handed straight to a future of the caller's loop (no
+        ``concurrent.futures.Future`` and its lock in between, as ``run_coroutine_threadsafe``
+        and ``wrap_future`` would add).
+        """
         if self.in_runner():
             return await coro
-        future = self.submit(coro)
+        caller = asyncio.get_running_loop()
+        outcome: asyncio.Future[T] = caller.create_future()
+        started: list[asyncio.Task[T]] = []
+
+        def hand_over(task: asyncio.Task[T]) -> None:
+            caller.call_soon_threadsafe(_settle, outcome, task)
+
+        def start() -> None:
+            task = self.loop.create_task(coro)
+            task.add_done_callback(hand_over)
+            started.append(task)
+
+        self.loop.call_soon_threadsafe(start)
         try:
-            return await asyncio.wrap_future(future)
+            return await outcome
         except asyncio.CancelledError:
-            future.cancel()
+            # The caller gave up: stop the work too (as run_coroutine_threadsafe's cancel).
+            self.loop.call_soon_threadsafe(lambda: [t.cancel() for t in started])
             raise
 
     async def aiterate(self, agen: AsyncIterator[T]) -> AsyncIterator[T]:
@@ -135,6 +154,20 @@ async def _pump(agen: AsyncIterator[Any], send: Callable[[tuple[bool, Any]], obj
         send((False, error))
     else:
         send((True, _DONE))
+
+
+def _settle(outcome: asyncio.Future[Any], task: asyncio.Task[Any]) -> None:
+    """Give the caller's future what the runner's task ended with (on the caller's loop)."""
+    if outcome.cancelled():
+        if not task.cancelled():
+            task.exception()  # retrieved: the caller no longer wants it
+        return
+    if task.cancelled():
+        outcome.cancel()
+    elif task.exception() is not None:
+        outcome.set_exception(task.exception())  # type: ignore[arg-type]
+    else:
+        outcome.set_result(task.result())
 
 
 def _unwrap(entry: tuple[bool, Any]) -> Any:

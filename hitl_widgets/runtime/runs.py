@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -53,8 +53,6 @@ class RunHandle:
     """The command was checked against the thread (at creation, or when a queued run starts)."""
     stateless: bool = False
     """Created without a thread: the temporary thread goes when the run ends."""
-    start_checkpoint_id: str | None = None
-    """The thread's head when the run started (where a rollback returns to)."""
     events: list[tuple[str, Any]] = field(default_factory=list)
     listeners: list[asyncio.Queue[Any]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -62,6 +60,8 @@ class RunHandle:
     error: BaseException | None = None
     cancel_reason: str | None = None
     traceback: str | None = None
+    finishing: bool = False
+    """The graph is done and the run's end is being recorded: a cancel no longer applies."""
     _values: Any = None
     _interrupt_chunks: list[Any] = field(default_factory=list)
 
@@ -74,6 +74,13 @@ class RunHandle:
         self.events.append((event, data))
         for inbox in self.listeners:
             inbox.put_nowait((event, data))
+
+    def fail(self, error: BaseException) -> None:
+        """Record ``error`` as the run's result and stream it as the server's ``error`` event."""
+        self.error = error
+        self.traceback = "".join(traceback.format_exception(error))
+        # Beyond the server's {error, message}: in a kernel, the reader wrote the graph.
+        self.emit("error", {**error_json(error), "traceback": self.traceback})
 
     def finish(self) -> None:
         self.done.set()
@@ -183,8 +190,9 @@ def _event_name(mode: str, ns: tuple[str, ...]) -> str:
     return f"{mode}|{'|'.join(ns)}" if ns else mode
 
 
-async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> None:
-    """Run the graph for ``handle`` to its end, emitting events; then call ``on_done``."""
+async def execute(handle: RunHandle) -> None:
+    """Run the graph for ``handle`` to its end, emitting events. Never raises: a failure or
+    a cancellation is recorded in ``handle.error`` for whoever ends the run."""
     requested = {m for m in handle.stream_mode if m not in ("messages", "messages-tuple")}
     tuples = "messages-tuple" in handle.stream_mode
     messages = MessageAccumulator() if "messages" in handle.stream_mode else None
@@ -223,12 +231,10 @@ async def execute(handle: RunHandle, on_done: Callable[[RunHandle], Any]) -> Non
                 handle.emit(_event_name(mode, ns), data)
     except asyncio.CancelledError as cancelled:
         handle.error = cancelled
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()  # the cancel stopped the graph; ending the run must still await
     except Exception as error:  # noqa: BLE001 - any graph failure is the run's result
-        handle.error = error
-        handle.traceback = traceback.format_exc()
-        # Beyond the server's {error, message}: in a kernel, the reader wrote the graph.
-        handle.emit("error", {**error_json(error), "traceback": handle.traceback})
-    try:
-        await on_done(handle)
+        handle.fail(error)
     finally:
-        handle.finish()
+        handle.finishing = True  # from here on a cancel would cut the run's end short

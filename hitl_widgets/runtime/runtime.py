@@ -15,15 +15,18 @@ from langgraph.errors import is_invalid_resume
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
-from hitl_widgets.runtime.backend import open_backend
+from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.clock import now
-from hitl_widgets.runtime.errors import conflict, not_found, unprocessable
-from hitl_widgets.runtime.graphs import Graphs, GraphSpec
+from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
+from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
+from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import get_runner
 from hitl_widgets.runtime.runs import RunHandle
+from hitl_widgets.runtime.state import error_json
+from hitl_widgets.runtime.threads import stamp_run_end
 
 __all__ = ["GraphRunError", "Runtime"]
 
@@ -50,30 +53,74 @@ class Runtime(RunOps):
     def __init__(
         self, graphs: Mapping[str, GraphSpec], checkpointer: CheckpointerSpec = None
     ) -> None:
-        self.backend = open_backend(checkpointer)
-        self.graphs = Graphs(graphs, self.backend.saver, now())
-        self.runner = get_runner()
-        self._handles: OrderedDict[str, RunHandle] = OrderedDict()
-        self.runner.call(self._recover())
+        loaded = {graph_id: load_graph(spec) for graph_id, spec in graphs.items()}
+        self.backend = open_backend(checkpointer_of(loaded, checkpointer))
+        self.closed = False
+        try:
+            self.graphs = Graphs(loaded, self.backend.saver, now())
+            self.runner = get_runner()
+            self._handles: OrderedDict[str, RunHandle] = OrderedDict()
+            self.runner.call(self._recover())
+        except BaseException:
+            release_backend(self.backend)
+            raise
+
+    def close(self) -> None:
+        """Let go of the storage (the last runtime on a file or database closes it).
+        Idempotent; a closed runtime's calls fail with ``StorageError``."""
+        if not self.closed:
+            self.closed = True
+            release_backend(self.backend)
+
+    def check_open(self) -> None:
+        """Refuse calls on a closed runtime with a message that says what to do."""
+        if self.closed:
+            raise StorageError(
+                "this client was closed (aclose / close / the end of its with block); "
+                "open a new one with get_client(...)"
+            )
 
     async def _recover(self) -> None:
-        """Runs left ``pending``/``running`` by a process that no longer exists did not finish."""
-        for run in self.backend.records.unfinished_runs():
+        """Mend what a process that stopped mid-run left behind.
+
+        Runs left ``pending``/``running`` by a process that no longer exists did not
+        finish; threads left ``busy`` with no run alive anywhere are told what they are.
+        Records kept in memory beside a saver that outlives the process are rebuilt.
+        """
+        if self.backend.rebuild:
+            await rebuild_records(self.backend, self.graphs)
+        records = self.backend.records
+        for run in records.unfinished_runs():
             pid = run.get("kwargs", {}).get("owner_pid")
             if pid == os.getpid() or (pid is not None and _alive(pid)):
                 continue
             run.update(status="error", updated_at=now())
-            self.backend.records.put_run(run)
-            if self.backend.records.get_thread(run["thread_id"]) is not None:
-                await self.refresh_thread(
+            records.put_run(run)
+            if records.get_thread(run["thread_id"]) is not None:
+                await self._mend(
                     run["thread_id"],
-                    error={
+                    {
                         "error": "RunAborted",
                         "message": f"run {run['run_id']} stopped with the process running it "
                         f"(pid {pid}); its committed steps are kept: run again with "
                         "input=None to continue from the last checkpoint",
                     },
                 )
+        alive = {r["thread_id"] for r in records.unfinished_runs()}
+        for thread in records.busy_threads():
+            if thread["thread_id"] not in alive and not self.backend.live.get(
+                thread["thread_id"]
+            ):
+                await self._mend(thread["thread_id"], None)
+
+    async def _mend(self, thread_id: str, error: dict[str, Any] | None) -> None:
+        """Recompute a thread's record after a run that did not end properly."""
+        try:
+            await self.refresh_thread(thread_id, error=error)
+        except Exception as failure:  # noqa: BLE001 - its state cannot be read: say so
+            thread = self._thread(thread_id)
+            thread["status"] = "error"
+            self.backend.records.put_thread(stamp_run_end(thread, error or error_json(failure)))
 
     # -- assistants ------------------------------------------------------------------------
 
@@ -132,7 +179,7 @@ class Runtime(RunOps):
         """The body of a finished run, raising what the caller should see."""
         error = handle.error
         tid = handle.run["thread_id"]
-        if isinstance(error, APIStatusError):
+        if isinstance(error, (APIStatusError, StorageError)):
             raise error
         if isinstance(error, ValidationError) and is_invalid_resume(error):
             raise unprocessable(
@@ -173,17 +220,27 @@ class Runtime(RunOps):
         return dict((await self.start_run(thread_id, assistant_id, **params)).run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
+        """Wait for the run, then the thread's values as it left them (the server's and the
+        SDK's ``join``: the thread's final state, not the run's own output)."""
         handle = await self._handle(thread_id, run_id)
-        if handle is None:  # finished before this process knew it: the thread holds the result
-            return await self._thread_body(str(thread_id))
-        await handle.done.wait()
-        return self.result_of(handle, raise_error=False)
-
-    async def _thread_body(self, thread_id: str) -> Any:
-        thread = self._thread(thread_id)
+        if handle is not None:
+            await handle.done.wait()
+        thread = self._thread(str(thread_id))
+        run = await self._run_record(thread_id, run_id)
+        if run["status"] == "error":  # the run's failure, as the server's join answers it
+            failure = handle.body() if handle is not None else None
+            if isinstance(failure, dict) and "__error__" in failure:
+                return failure
+            if thread.get("error"):
+                return {"__error__": thread["error"]}
+        body = dict(thread.get("values") or {})
         if thread["status"] == "interrupted" and thread.get("interrupts"):
-            return {"__interrupt__": [i for items in thread["interrupts"].values() for i in items]}
-        return thread["values"] or {}
+            body["__interrupt__"] = [
+                {**i, "response_schema": i.get("response_schema")}
+                for items in thread["interrupts"].values()
+                for i in items
+            ]
+        return body
 
     async def runs_join_stream(
         self, thread_id: str, run_id: str, stream_mode: Any = None
@@ -226,10 +283,9 @@ class Runtime(RunOps):
         slot = self.backend.thread_runs(str(thread_id))
         if handle in slot.queue:
             slot.queue.remove(handle)
-            self._set_run(handle, "interrupted")
-            handle.finish()
+            self.end_unstarted(handle, "interrupted")
             return
-        if handle.task is not None:
+        if handle.task is not None and not handle.finishing:
             handle.task.cancel()
         if wait:
             await handle.done.wait()

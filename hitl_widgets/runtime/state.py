@@ -33,6 +33,12 @@ def error_json(error: BaseException) -> dict[str, Any]:
     return {"error": type(error).__name__, "message": str(error)}
 
 
+def _task_error(error: Any) -> str | None:
+    if error is None or isinstance(error, str):
+        return error
+    return repr(error)
+
+
 def checkpoint_of(config: Any) -> dict[str, Any] | None:
     """The ``Checkpoint`` dict named by a runnable config, or ``None``."""
     configurable = (config or {}).get("configurable") or {}
@@ -58,7 +64,8 @@ def snapshot_json(state: StateSnapshot) -> dict[str, Any]:
                 "id": task.id,
                 "name": task.name,
                 "path": task.path,
-                "error": error_json(task.error) if task.error is not None else None,
+                # The server's (and langgraph_sdk.schema's) task error: the exception's repr.
+                "error": _task_error(task.error),
                 "interrupts": [interrupt_json(i) for i in task.interrupts],
                 "checkpoint": sub["configurable"]
                 if sub is not None and not isinstance(sub, StateSnapshot)

@@ -8,11 +8,12 @@ from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import CheckpointMetadata
+from langgraph.errors import EmptyChannelError, InvalidUpdateError
 from langgraph.types import StateSnapshot, StateUpdate
 
 from hitl_widgets.runtime.backend import Backend
 from hitl_widgets.runtime.clock import now
-from hitl_widgets.runtime.errors import bad_request, conflict, not_found
+from hitl_widgets.runtime.errors import StorageError, bad_request, conflict, not_found
 from hitl_widgets.runtime.graphs import AnyGraph, Graphs
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import (
@@ -79,6 +80,23 @@ class ThreadOps:
                 "if_not_exists='create' to the run",
                 thread_id=str(thread_id),
             )
+        if str(thread_id) in self.backend.unsaved_errors:
+            return self._heal(thread)
+        return thread
+
+    def _heal(self, thread: dict[str, Any]) -> dict[str, Any]:
+        """A thread whose last run ended while the storage refused to record it: ``error``
+        with that run's failure, written back as soon as the storage takes it."""
+        runs = self.backend.live.get(thread["thread_id"])
+        if runs is not None and runs.active is not None:
+            return thread  # a newer run is on it; its end will write the record
+        error = self.backend.unsaved_errors[thread["thread_id"]]
+        thread = stamp_run_end({**thread, "status": "error"}, error)
+        try:
+            self.backend.records.put_thread(thread)
+        except StorageError:
+            return thread
+        self.backend.unsaved_errors.pop(thread["thread_id"], None)
         return thread
 
     def _graph_of(self, thread: Mapping[str, Any]) -> AnyGraph | None:
@@ -111,6 +129,7 @@ class ThreadOps:
         graph_id: str | None = None,
         ttl: Any = None,
     ) -> dict[str, Any]:
+        self.backend.check_writable()
         thread_id = str(thread_id or uuid.uuid4())
         existing = self.backend.records.get_thread(thread_id)
         if existing is not None:
@@ -241,7 +260,16 @@ class ThreadOps:
         if graph is None:
             return None
         config = thread_config(str(thread_id), checkpoint, checkpoint_id)
-        state = await graph.aget_state(config, subgraphs=subgraphs)
+        try:
+            state = await graph.aget_state(config, subgraphs=subgraphs)
+        except (InvalidUpdateError, EmptyChannelError, ValueError, TypeError) as error:
+            # The checkpoint's pending writes cannot be applied (the server answers 400 too).
+            raise bad_request(
+                f"cannot read the state of thread {thread_id}: {type(error).__name__}: "
+                f"{error}. Its last run left writes that conflict; run it again with new "
+                "input, or resume with a corrected command",
+                thread_id=str(thread_id),
+            ) from error
         if (checkpoint or checkpoint_id) and state.created_at is None:
             raise not_found(
                 f"checkpoint {checkpoint_id or dict(checkpoint or {}).get('checkpoint_id')} "
@@ -294,7 +322,9 @@ class ThreadOps:
         config["metadata"] = {"graph_id": thread["metadata"]["graph_id"]}
         try:
             new_config = await graph.aupdate_state(config, values, as_node=as_node)
-        except Exception as error:  # LangGraph's InvalidUpdateError and friends: the caller's input
+        except (InvalidUpdateError, EmptyChannelError, ValueError, TypeError, KeyError) as error:
+            # What LangGraph says of the update it was given: the caller's input. Storage
+            # failures and our own bugs surface as themselves.
             raise bad_request(
                 f"cannot update thread {thread_id}: {type(error).__name__}: {error}"
             ) from error

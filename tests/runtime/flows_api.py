@@ -123,7 +123,28 @@ async def thread_lifecycle(client: Any) -> Transcript:
     return t
 
 
+async def run_shapes(client: Any) -> Transcript:
+    """What the runtime answered differently before issue 7: ``runs.join`` gives the thread's
+    final state (values, and ``__interrupt__`` while paused), a failed task's ``error`` is a
+    string, and a run record carries ``langsmith_session_name``."""
+    t = Transcript()
+    thread_id = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(thread_id, "flaky", input={"some_text": "a"})
+    joined = t.record("join interrupted", await client.runs.join(thread_id, run["run_id"]))
+    assert joined["some_text"] == "a" and len(joined["__interrupt__"]) == 1
+    record = await client.runs.get(thread_id, run["run_id"])
+    assert "langsmith_session_name" in t.record("run keys", sorted(record))
+    failed = await client.runs.create(thread_id, "flaky", command={"resume": "boom"})
+    t.record("join failed", await client.runs.join(thread_id, failed["run_id"]))
+    state = await client.threads.get_state(thread_id)
+    [task] = state["tasks"]
+    assert isinstance(task["error"], str) and task["error"].startswith("ValueError(")
+    t.record("task error", task["error"])
+    return t
+
+
 FLOWS = {
+    "run_shapes": run_shapes,
     "assistants": assistants,
     "update_state": update_state,
     "run_options": run_options,

@@ -9,17 +9,54 @@ from pathlib import Path
 
 import pytest
 
-from hitl_widgets.runtime.records import MemoryRecords, RecordStore, SqliteRecords
+from hitl_widgets.runtime.records import MemoryRecords, RecordStore
+from hitl_widgets.runtime.sql_records import PostgresRecords, SqliteRecords
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
     if request.param == "memory":
         yield MemoryRecords()
         return
+    if request.param == "postgres":
+        import psycopg
+
+        url = request.getfixturevalue("postgres_db")
+        pg = psycopg.connect(url, autocommit=True)
+        yield PostgresRecords(pg, threading.Lock(), url)
+        pg.close()
+        return
     conn = sqlite3.connect(tmp_path / "r.sqlite", check_same_thread=False)
     yield SqliteRecords(conn, threading.Lock())
     conn.close()
+
+
+def test_records_are_copies(store: RecordStore) -> None:
+    """What goes in and what comes out are copies: a caller's dict never changes under it."""
+    thread = _thread(1)
+    store.put_thread(thread)
+    thread["status"] = "busy"
+    got = store.get_thread("t01")
+    assert got is not None and got["status"] == "idle"
+    got["values"]["n"] = 99
+    assert store.get_thread("t01")["values"]["n"] == 1  # type: ignore[index]
+    listed = store.search_threads()
+    listed[0]["metadata"]["x"] = 1
+    assert store.search_threads()[0]["metadata"] == {}
+
+
+def test_put_thread_and_runs_is_all_or_none(store: RecordStore) -> None:
+    store.put(thread=_thread(1), runs=[{"run_id": "r1", "thread_id": "t01", "created_at": "1",
+                                        "status": "running"}])
+    assert store.get_run("r1") is not None
+    with pytest.raises(KeyError):
+        # The second run lacks its id: nothing of this write lands, not even the thread.
+        store.put(thread={**_thread(1), "status": "busy"},
+                  runs=[{"run_id": "r2", "thread_id": "t01", "created_at": "2",
+                         "status": "pending"}, {"thread_id": "t01"}])
+    assert store.get_thread("t01")["status"] == "idle"  # type: ignore[index]
+    assert store.get_run("r2") is None
+    assert [t["thread_id"] for t in store.busy_threads()] == []
 
 
 def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, object]:

@@ -241,14 +241,14 @@ def test_multitask_reject_enqueue_interrupt_rollback(sync_client: Any) -> None:
     assert sync_client.runs.get(tid, first["run_id"])["status"] == "success"
 
     busy = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, busy["run_id"])
     newer = sync_client.runs.create(tid, "slow", input={"delay": 0}, multitask_strategy="interrupt")
     sync_client.runs.join(tid, newer["run_id"])
     assert sync_client.runs.get(tid, busy["run_id"])["status"] == "interrupted"
     assert sync_client.runs.get(tid, newer["run_id"])["status"] == "success"
 
     doomed = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, doomed["run_id"])
     after = sync_client.runs.create(tid, "slow", input={"delay": 0}, multitask_strategy="rollback")
     sync_client.runs.join(tid, after["run_id"])
     with pytest.raises(NotFoundError):
@@ -258,10 +258,11 @@ def test_multitask_reject_enqueue_interrupt_rollback(sync_client: Any) -> None:
 def test_cancel_a_running_run(sync_client: Any) -> None:
     tid = sync_client.threads.create()["thread_id"]
     run = sync_client.runs.create(tid, "slow", input={"delay": 2})
-    time.sleep(0.2)
+    _until_running(sync_client, tid, run["run_id"])
     sync_client.runs.cancel(tid, run["run_id"], wait=True)
     assert sync_client.runs.get(tid, run["run_id"])["status"] == "interrupted"
-    assert sync_client.threads.get(tid)["status"] != "busy"
+    # Cancelled mid-step: the step is still to run, as the server says too.
+    assert sync_client.threads.get(tid)["status"] == "interrupted"
 
 
 def test_assistants(sync_client: Any) -> None:
@@ -350,3 +351,11 @@ def test_a_graph_error_streams_its_traceback(sync_client: Any) -> None:
     [error] = [p.data for p in parts if p.event == "error"]
     assert error["error"] == "ValueError" and "boom" in error["message"]
     assert "Traceback" in error["traceback"] and "fragile" in error["traceback"]
+
+
+def _until_running(sync_client: Any, tid: str, run_id: str, timeout: float = 10.0) -> None:
+    """Wait on the run's own status (not a sleep): it is running when this returns."""
+    deadline = time.monotonic() + timeout
+    while sync_client.runs.get(tid, run_id)["status"] != "running":
+        assert time.monotonic() < deadline, f"run {run_id} never started"
+        time.sleep(0.005)

@@ -1,0 +1,315 @@
+"""Thread and run records in the checkpoint database itself: one SQLite file or PostgreSQL.
+
+Both stores use the saver's own connection and lock: one connection per database per
+process means one writer, so our records never wait on LangGraph's checkpoints or the other
+way round. Each write commits at once (SQLite in WAL mode), so a killed kernel loses nothing
+acknowledged. The SQL is written once; the two dialects differ only in placeholders, the
+binary column type, how a transaction is opened and how a failure is described.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from abc import abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
+from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.records import RecordStore, sort_key, thread_matches
+
+__all__ = ["PostgresRecords", "SqlRecords", "SqliteRecords"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hitl_threads (
+    thread_id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    record {blob} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_threads_status ON hitl_threads (status, updated_at);
+CREATE INDEX IF NOT EXISTS hitl_threads_updated ON hitl_threads (updated_at);
+CREATE TABLE IF NOT EXISTS hitl_runs (
+    run_id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    record {blob} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at)
+"""
+
+# ON CONFLICT ... DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
+_PUT_THREAD = (
+    "INSERT INTO hitl_threads (thread_id, created_at, updated_at, status, record) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO UPDATE SET "
+    "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+    "status = excluded.status, record = excluded.record"
+)
+_PUT_RUN = (
+    "INSERT INTO hitl_runs (run_id, thread_id, created_at, status, record) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET "
+    "thread_id = excluded.thread_id, created_at = excluded.created_at, "
+    "status = excluded.status, record = excluded.record"
+)
+
+
+def _load(blob: Any) -> dict[str, Any]:
+    record: dict[str, Any] = orjson.loads(bytes(blob))
+    return record
+
+
+class SqlRecords(RecordStore):
+    """The SQL both databases share; subclasses say how to talk to theirs."""
+
+    blob_type = "BLOB"
+
+    def __init__(self, lock: threading.Lock | threading.RLock) -> None:
+        self._lock = lock
+
+    # -- what a dialect provides ---------------------------------------------------------
+
+    @abstractmethod
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Execute one statement on the shared connection; the rows it returned."""
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[None]:
+        """Group the statements run inside into one commit (or none)."""
+
+    @abstractmethod
+    def describe(self, error: BaseException) -> StorageError | None:
+        """A ``StorageError`` naming the database for a driver failure, or ``None``."""
+
+    # -- the contract --------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The saver's lock, and driver failures turned into errors that name the database."""
+        with self._lock:
+            try:
+                yield
+            except Exception as error:
+                described = self.describe(error)
+                if described is None:
+                    raise
+                raise described from error
+
+    def _write(self, *statements: tuple[str, Sequence[Any]]) -> None:
+        with self._guard(), self._transaction():
+            for sql, params in statements:
+                self._run(sql, params)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._guard():
+            return self._run(sql, params)
+
+    def put(
+        self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        statements: list[tuple[str, Sequence[Any]]] = []
+        if thread is not None:
+            statements.append(
+                (
+                    _PUT_THREAD,
+                    (
+                        thread["thread_id"],
+                        thread["created_at"],
+                        thread["updated_at"],
+                        thread["status"],
+                        orjson.dumps(thread),
+                    ),
+                )
+            )
+        for run in runs:
+            statements.append(
+                (
+                    _PUT_RUN,
+                    (
+                        run["run_id"],
+                        run["thread_id"],
+                        run["created_at"],
+                        run["status"],
+                        orjson.dumps(run),
+                    ),
+                )
+            )
+        self._write(*statements)
+
+    def get_thread(self, thread_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT record FROM hitl_threads WHERE thread_id = ?", (thread_id,))
+        return _load(rows[0][0]) if rows else None
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._write(
+            ("DELETE FROM hitl_threads WHERE thread_id = ?", (thread_id,)),
+            ("DELETE FROM hitl_runs WHERE thread_id = ?", (thread_id,)),
+        )
+
+    def search_threads(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+    ) -> list[dict[str, Any]]:
+        key = sort_key(sort_by)
+        order = "ASC" if (sort_order or "desc").lower() == "asc" else "DESC"
+        where, params = _where(ids=ids, status=status)
+        sql = f"SELECT record FROM hitl_threads {where} ORDER BY {key} {order}"
+        if not metadata and not values:
+            # Everything is in SQL: the index on (status, updated_at) answers the common
+            # "interrupted, newest first, one page" query without reading other rows.
+            rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))
+            return [_load(r[0]) for r in rows]
+        matched = []
+        for (blob,) in self._read(sql, params):
+            thread = _load(blob)
+            if thread_matches(thread, ids=None, metadata=metadata, values=values, status=None):
+                matched.append(thread)
+                if len(matched) >= offset + limit:
+                    break
+        return matched[offset : offset + limit]
+
+    def count_threads(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str | None = None,
+    ) -> int:
+        where, params = _where(ids=None, status=status)
+        if not metadata and not values:
+            return int(self._read(f"SELECT count(*) FROM hitl_threads {where}", params)[0][0])
+        return sum(
+            thread_matches(_load(blob), ids=None, metadata=metadata, values=values, status=None)
+            for (blob,) in self._read(f"SELECT record FROM hitl_threads {where}", params)
+        )
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT record FROM hitl_runs WHERE run_id = ?", (run_id,))
+        return _load(rows[0][0]) if rows else None
+
+    def list_runs(
+        self, thread_id: str, *, status: str | None = None, limit: int = 10, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        status_clause = "AND status = ?" if status else ""
+        params: tuple[Any, ...] = (thread_id, status) if status else (thread_id,)
+        rows = self._read(
+            f"SELECT record FROM hitl_runs WHERE thread_id = ? {status_clause} "
+            "ORDER BY created_at DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_load(r[0]) for r in rows]
+
+    def delete_run(self, run_id: str) -> None:
+        self._write(("DELETE FROM hitl_runs WHERE run_id = ?", (run_id,)))
+
+    def unfinished_runs(self) -> list[dict[str, Any]]:
+        rows = self._read("SELECT record FROM hitl_runs WHERE status IN ('pending', 'running')")
+        return [_load(r[0]) for r in rows]
+
+    def busy_threads(self) -> list[dict[str, Any]]:
+        rows = self._read("SELECT record FROM hitl_threads WHERE status = 'busy'")
+        return [_load(r[0]) for r in rows]
+
+
+def _where(*, ids: Iterable[str] | None, status: str | None) -> tuple[str, tuple[Any, ...]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        clauses.append("status = ?")
+        params.append(status)
+    if ids:
+        id_list = list(ids)
+        clauses.append(f"thread_id IN ({', '.join('?' * len(id_list))})")
+        params.extend(id_list)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+class SqliteRecords(SqlRecords):
+    """Records in the SQLite checkpoint file, beside LangGraph's own tables."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None
+    ) -> None:
+        super().__init__(lock)
+        self._conn = conn
+        self._path = path or Path(":memory:")
+        with self._guard():
+            retry_while_locked(self._create)
+
+    def _create(self) -> None:
+        try:
+            self._conn.executescript(_SCHEMA.format(blob=self.blob_type) + ";")
+            self._conn.commit()
+        except sqlite3.Error:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.rollback()  # nothing half-applied
+            raise
+        self._conn.commit()
+
+    def describe(self, error: BaseException) -> StorageError | None:
+        if isinstance(error, sqlite3.Error):
+            return describe_sqlite_error(self._path, error)
+        return None
+
+
+class PostgresRecords(SqlRecords):
+    """Records in the PostgreSQL database of a ``PostgresSaver``, on its connection."""
+
+    blob_type = "BYTEA"
+
+    def __init__(self, conn: Any, lock: threading.Lock, where: str) -> None:
+        super().__init__(lock)
+        self._conn = conn
+        self._where = where
+        with self._guard(), self._conn.transaction():
+            # Two kernels creating the tables at once would race on PostgreSQL's catalog.
+            self._conn.execute("SELECT pg_advisory_xact_lock(4711042)")
+            for statement in _SCHEMA.format(blob=self.blob_type).split(";"):
+                self._conn.execute(statement)
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        from psycopg.rows import tuple_row
+
+        with self._conn.cursor(row_factory=tuple_row) as cursor:
+            cursor.execute(sql.replace("?", "%s"), tuple(params))
+            return cursor.fetchall() if cursor.description else []
+
+    def _transaction(self) -> AbstractContextManager[None]:
+        transaction: AbstractContextManager[None] = self._conn.transaction()
+        return transaction
+
+    def describe(self, error: BaseException) -> StorageError | None:
+        import psycopg
+
+        if isinstance(error, psycopg.Error):
+            return StorageError(
+                f"PostgreSQL database {self._where}: {type(error).__name__}: {error}; "
+                "check that the server is running and reachable, then retry"
+            )
+        return None
