@@ -354,26 +354,30 @@ class RunOps(ThreadOps):
             handle.finish()
 
     async def _record_end(self, handle: RunHandle) -> None:
-        """The run's and its thread's records as the run left them."""
+        """The run's and its thread's records as the run left them, in one write."""
         tid = handle.run["thread_id"]
         error = handle.error
-        invalid_resume = isinstance(error, ValidationError) and is_invalid_resume(error)
-        if isinstance(error, asyncio.CancelledError):
-            self._set_run(handle, "interrupted")
-            await self.refresh_thread(tid)
+        cancelled = isinstance(error, asyncio.CancelledError)
+        status = "interrupted" if cancelled else "error" if error is not None else "success"
+        handle.run.update(status=status, updated_at=now())
+        ended = [handle.run]
+        if cancelled and handle.cancel_reason == "rollback":
+            self.backend.records.delete_run(handle.run_id)  # as if it never ran
+            ended = []
+        if cancelled:
+            await self.refresh_thread(tid, runs=ended)
         elif error is not None:
-            self._set_run(handle, "error")
             # An answer LangGraph rejected saved nothing: the thread is still interrupted.
+            invalid_resume = isinstance(error, ValidationError) and is_invalid_resume(error)
             await self.refresh_thread(
                 tid,
                 error=None
                 if invalid_resume or isinstance(error, APIStatusError)
                 else error_json(error),
+                runs=ended,
             )
-        else:
-            self._set_run(handle, "success")
-            if not await self._refresh_from_stream(handle):
-                await self.refresh_thread(tid)
+        elif not await self._refresh_from_stream(handle):
+            await self.refresh_thread(tid, runs=ended)
 
     def _record_failed_end(self, handle: RunHandle, error: Exception) -> None:
         """Mark the run and its thread ``error`` after ``_record_end`` failed.
@@ -460,5 +464,5 @@ class RunOps(ThreadOps):
             interrupts=to_json(interrupts),
             status="interrupted" if interrupts else "idle",
         )
-        self.backend.records.put_thread(stamp_run_end(thread))
+        self.backend.records.put(thread=stamp_run_end(thread), runs=[handle.run])
         return True

@@ -106,9 +106,15 @@ class ThreadOps:
         return self.graphs.graph(graph_id)
 
     async def refresh_thread(
-        self, thread_id: str, *, status: str | None = None, error: Any = None
+        self,
+        thread_id: str,
+        *,
+        status: str | None = None,
+        error: Any = None,
+        runs: Sequence[dict[str, Any]] = (),
     ) -> dict[str, Any]:
-        """Recompute a thread's values, interrupts and status from its checkpoints."""
+        """Recompute a thread's values, interrupts and status from its checkpoints (and
+        write ``runs`` with it, in one go)."""
         thread = self._thread(thread_id)
         graph = self._graph_of(thread)
         state = await graph.aget_state(thread_config(thread_id)) if graph is not None else None
@@ -116,7 +122,7 @@ class ThreadOps:
             thread["values"] = to_json(state.values)
             thread["interrupts"] = interrupts_by_task(state)
         thread["status"] = status or thread_status(state, errored=error is not None)
-        self.backend.records.put_thread(stamp_run_end(thread, error))
+        self.backend.records.put(thread=stamp_run_end(thread, error), runs=runs)
         return thread
 
     async def threads_create(
