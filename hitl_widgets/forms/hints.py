@@ -6,7 +6,7 @@ from typing import Any
 
 FORMAT_HINTS = {
     "date": "YYYY-MM-DD",
-    "date-time": "YYYY-MM-DDTHH:MM:SS+00:00",
+    "date-time": "YYYY-MM-DDTHH:MM:SS, +00:00 optional",
     "time": "HH:MM:SS",
     "email": "name@example.com",
     "uri": "https://example.com/…",

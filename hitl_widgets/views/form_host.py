@@ -15,10 +15,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from hitl_widgets.views.errors import ErrorReporter, guarded
-from hitl_widgets.views.pending import PendingInterrupt
+from hitl_widgets.views.pending import PendingInterrupt, tool_calls
 from hitl_widgets.views.render import esc
 
-__all__ = ["FormFactory", "FormHost"]
+__all__ = ["FormFactory", "FormHost", "heading_html"]
 
 #: Parallel questions side by side: the form's parts (`.hitl-part`) wrap in a row, its
 #: status line and Submit button take a full row below. CSS only, so a front end that
@@ -42,6 +42,19 @@ def _build(factory: FormFactory, interrupts: list[dict[str, Any]],
     if any(p.name == "labels" or p.kind is p.VAR_KEYWORD for p in params):
         return factory(interrupts, labels=labels)
     return factory(interrupts)  # the heading above the form still names the nodes
+
+
+def heading_html(pending: Sequence[PendingInterrupt]) -> str:
+    """"2 questions pending · from `a`, `b`", or for tool calls "Review 2 tool calls ·
+    `send_email(to=…)`, `delete_file(path=…)`" (all escaped)."""
+    calls = [c for p in pending for c in tool_calls(p.interrupt.get("value"))]
+    if calls and all(tool_calls(p.interrupt.get("value")) for p in pending):
+        what = ", ".join(f"<code>{esc(p.title)}</code>" for p in pending)
+        n = len(calls)
+        return f"<b>Review {n} tool call{'s' if n > 1 else ''}</b> · {what}"
+    nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
+    n = len(pending)
+    return f"<b>{n} question{'s' if n > 1 else ''} pending</b> · from {nodes}"
 
 
 class FormHost(widgets.VBox):
@@ -80,15 +93,15 @@ class FormHost(widgets.VBox):
             from hitl_widgets.forms import InterruptForm  # built lazily
 
             factory = InterruptForm
-        labels = {p.id: p.label for p in pending}
+        # A tool-call review is headed by the calls it would run, not by the middleware's
+        # node (`HumanInTheLoopMiddleware.after_model` says nothing to a reviewer).
+        labels = {p.id: p.title for p in pending}
         form = _build(factory, [dict(p.interrupt) for p in pending], labels)
         form.on_submit(guarded(self._report, "Submit", self._on_submit))
         self.form, self.interrupt_ids = form, ids
-        nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
-        count = len(ids)
-        self._heading.value = (f"<b>{count} question{'s' if count > 1 else ''} pending</b> "
-                               f"· from {nodes}" + (SIDE_BY_SIDE_CSS if count > 1 else ""))
-        if count > 1:
+        self._heading.value = heading_html(pending) + (SIDE_BY_SIDE_CSS if len(ids) > 1
+                                                       else "")
+        if len(ids) > 1:
             self.add_class("hw-side-by-side")
         else:
             self.remove_class("hw-side-by-side")

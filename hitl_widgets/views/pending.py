@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PendingInterrupt", "pending_interrupts"]
+__all__ = ["PendingInterrupt", "pending_interrupts", "tool_calls"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,41 @@ class PendingInterrupt:
         return " › ".join(self.path) or "?"
 
     @property
+    def title(self) -> str:
+        """What is asked, for people: the tool call(s) a tool-call review would run
+        (`send_email(to='a@b.c', …)`), else the node path (`label`)."""
+        calls = tool_calls(self.interrupt.get("value"))
+        if not calls:
+            return self.label
+        return ", ".join(f"{name}({_short_args(args)})" for name, args in calls)
+
+    @property
     def graph_ids(self) -> tuple[str, ...]:
         """The ids this node may have in `get_graph(xray=True)`: `parent:child` and `parent`."""
         if not self.path:
             return ()
         return (":".join(self.path), self.path[0])
+
+
+def tool_calls(value: Any) -> list[tuple[str, Any]]:
+    """`(tool name, args)` of each call a LangChain `HumanInTheLoopMiddleware` interrupt
+    asks about (batched `HITLRequest` or per-call `tool_approval`); `[]` for anything else."""
+    if not isinstance(value, Mapping):
+        return []
+    if value.get("type") == "tool_approval" and isinstance(value.get("name"), str):
+        return [(value["name"], value.get("args"))]
+    requests = value.get("action_requests")
+    if isinstance(requests, Sequence) and isinstance(value.get("review_configs"), Sequence):
+        return [(str(r.get("name", "?")), r.get("args")) for r in requests
+                if isinstance(r, Mapping)]
+    return []
+
+
+def _short_args(args: Any, limit: int = 60) -> str:
+    if not isinstance(args, Mapping):
+        return "" if args is None else "…"
+    text = ", ".join(f"{k}={v!r}" for k, v in args.items())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _walk(tasks: Any, prefix: tuple[str, ...],

@@ -21,12 +21,27 @@ TICK_SECONDS = 0.25
 FIRST_DRAW_SECONDS = 0.05
 
 
+#: How much of the model's latest text the line shows (its tail, as it streams).
+TOKENS_SHOWN = 160
+
+
+def _text(content: Any) -> str:
+    """The text of a message's `content` (a string, or a list of content blocks)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b if isinstance(b, str) else str(b.get("text", ""))
+                       for b in content if isinstance(b, str | Mapping))
+    return ""
+
+
 class Progress(widgets.HTML):
-    """One line: the action, the node(s) running now, the nodes done, the elapsed time.
+    """One line: the action, the node(s) running now, the nodes done, the elapsed time —
+    and, for agents, the model's text as its tokens arrive and the tools it calls.
 
     Fed with `start()`, every stream part (`feed()`), and `finish()`; between them a loop
     timer redraws the elapsed time (`tick()`).
-    `running` and `done` are readable from Python.
+    `running`, `done`, `tokens` and `tool_calls` are readable from Python.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -35,6 +50,11 @@ class Progress(widgets.HTML):
         self.running: dict[str, str] = {}  # task id → node name
         self.done: list[str] = []
         self.asking: list[str] = []
+        self.tokens = ""
+        """The text of the model message streaming now (or the last one of the run)."""
+        self.tool_calls: list[str] = []
+        """The tools the model called in this run, by name, in order."""
+        self._message_id: str | None = None
         self.started_at: float | None = None
         self.elapsed: float = 0.0
         self._rendered_at = 0.0
@@ -46,6 +66,7 @@ class Progress(widgets.HTML):
         self.running = {}
         self.done = []
         self.asking = []
+        self.tokens, self.tool_calls, self._message_id = "", [], None
         self.started_at = self._rendered_at = time.perf_counter()
         self.elapsed = 0.0
         # The first redraw waits a moment: most resumes end before it, and then only their
@@ -81,10 +102,37 @@ class Progress(widgets.HTML):
             for node in data:
                 if not str(node).startswith("__") and node not in self.running.values():
                     self.done.append(str(node))
-        if base == "tasks" and self._since_render() >= REDRAW_SECONDS:
+        elif base == "messages" and isinstance(data, list | tuple) and data:
+            self._feed_message(data[0])
+        if base in ("tasks", "messages") and self._since_render() >= REDRAW_SECONDS:
             # A node started or ended: worth a redraw, unless one was just made (a fast run
             # would spend more time drawing its progress than running).
             self.tick()
+
+    def _feed_message(self, chunk: Any) -> None:
+        """One `messages-tuple` part: a model token (chunk) or a whole message."""
+        if not isinstance(chunk, Mapping):
+            return
+        kind = str(chunk.get("type", ""))
+        if kind == "tool" and chunk.get("name"):  # a tool ran and answered
+            self.tool_calls.append(str(chunk["name"]))
+            return
+        if kind not in ("AIMessageChunk", "ai"):
+            return
+        message_id = str(chunk.get("id")) if chunk.get("id") else None
+        if message_id != self._message_id:
+            # A new model message: its text replaces the last one's.
+            self._message_id, self.tokens = message_id, ""
+        text = _text(chunk.get("content"))
+        if kind == "ai":  # a whole message, from a model that does not stream
+            self.tokens, calls = text, chunk.get("tool_calls") or ()
+        else:
+            self.tokens, calls = self.tokens + text, chunk.get("tool_call_chunks") or ()
+        for call in calls:
+            # A streamed call names its tool in its first chunk only.
+            name = call.get("name") if isinstance(call, Mapping) else None
+            if name:
+                self.tool_calls.append(str(name))
 
     def _since_render(self) -> float:
         return time.perf_counter() - self._rendered_at
@@ -118,5 +166,15 @@ class Progress(widgets.HTML):
         if self.asking:
             parts.append("waiting at " + ", ".join(f"<code>{esc(n)}</code>"
                                                    for n in dict.fromkeys(self.asking)))
+        if self.tool_calls:
+            parts.append("called " + ", ".join(f"<code>{esc(n)}</code>"
+                                               for n in dict.fromkeys(self.tool_calls)))
         parts.append(f"{self.elapsed:.1f} s")
-        self.value = " · ".join(parts)
+        line = " · ".join(parts)
+        if self.tokens.strip():
+            tail = self.tokens.strip()
+            if len(tail) > TOKENS_SHOWN:
+                tail = "…" + tail[-TOKENS_SHOWN:]
+            line += (f'<div class="hw-tokens" style="opacity:.8;white-space:pre-wrap">'
+                     f"✎ {esc(tail)}</div>")
+        self.value = line

@@ -4,6 +4,11 @@ A widget's output only shows while its kernel lives (a saved notebook reopened, 
 GitHub show "model not found" or nothing). So next to the live view the cell also holds a
 plain HTML display of this record, updated in place after every decision through a
 display id; it reads without a kernel.
+
+Not every front end applies a display update sent after its cell finished (Voila does not),
+so the live view also carries the record as a widget (`to_html(live=True)`), which is updated
+in place like any widget; its inline `<style>` hides the static copy of the same record
+wherever the live view renders, so a page never shows a stale record beside a fresh one.
 """
 
 from __future__ import annotations
@@ -79,9 +84,14 @@ class ReviewRecord:
         if self.displayed:
             update_record(self, self.display_id)
 
-    def to_html(self) -> str:
-        """Plain HTML with inline styles only (no classes, scripts or widget state), so that
-        sanitising renderers (JupyterLab for untrusted notebooks, GitHub) keep it."""
+    def to_html(self, *, live: bool = False) -> str:
+        """Plain HTML with inline styles only (no scripts or widget state, and only our
+        `hw-` marker classes), so that sanitising renderers (JupyterLab for untrusted
+        notebooks, GitHub) keep it.
+
+        `live=True` is the copy inside the live view: it hides the static copy of this same
+        record (by its display id), which a front end may have left stale.
+        """
         rows = []
         for d in self.decisions or []:
             rows.append(
@@ -95,8 +105,12 @@ class ReviewRecord:
             else "<p><i>No decision made yet.</i></p>"
         )
         error = f"<p><b>Last error:</b> {esc(self.error)}</p>" if self.error else ""
+        marker = (f'<style>.hw-record-{self.display_id}{{display:none!important}}</style>'
+                  '<div class="hw-live-record"' if live
+                  else f'<div class="hw-static-record hw-record-{self.display_id}"')
         return (
-            '<div style="border:1px solid #ccc;padding:4px 8px;font-size:12px">'
+            f'{marker} style="border:1px solid var(--jp-border-color1,#ccc);'
+            'padding:4px 8px;font-size:12px">'
             f"<p><b>Review record</b> · thread <code>{esc(self.thread_id)}</code> · "
             f"assistant <code>{esc(self.assistant_id)}</code> · status "
             f"<b>{esc(self.status)}</b></p>{decisions}{error}"

@@ -28,22 +28,30 @@ OPEN_DEPTH = 2
 #: One stylesheet for every view piece; classes are prefixed `hw-` so that nothing leaks
 #: into the notebook's own styles (an HTML widget's `<style>` applies page-wide).
 STYLE = """<style>
-.hw-root{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;line-height:1.4}
+.hw-root{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;line-height:1.4;
+color:var(--jp-ui-font-color1,inherit)}
 .hw-root table.hw-kv{border-collapse:collapse;margin:2px 0}
-.hw-root table.hw-kv td{vertical-align:top;padding:1px 6px;border-bottom:1px solid #eee}
-.hw-root td.hw-key{font-weight:600;white-space:nowrap;color:#444}
-.hw-root details>summary{cursor:pointer;color:#555}
+.hw-root table.hw-kv td{vertical-align:top;padding:1px 6px;
+border-bottom:1px solid var(--jp-border-color2,#eee)}
+.hw-root td.hw-key{font-weight:600;white-space:nowrap;color:var(--jp-ui-font-color1,#444)}
+.hw-root details>summary{cursor:pointer;color:var(--jp-ui-font-color2,#555)}
 .hw-root .hw-str{white-space:pre-wrap;word-break:break-word}
-.hw-root .hw-num{color:#1a5fb4}.hw-root .hw-bool{color:#a51d2d}.hw-root .hw-null{color:#888}
-.hw-root .hw-muted{color:#888;font-style:italic}
-.hw-root pre.hw-json{margin:0;max-height:480px;overflow:auto;background:#f7f7f7;padding:6px}
-.hw-root .hw-msg{border-left:3px solid #ccc;margin:3px 0;padding:2px 8px;background:#fafafa}
+.hw-root .hw-num{color:var(--jp-mirror-editor-number-color,#1a5fb4)}
+.hw-root .hw-bool{color:var(--jp-mirror-editor-keyword-color,#a51d2d)}
+.hw-root .hw-null{color:var(--jp-ui-font-color3,#888)}
+.hw-root .hw-muted{color:var(--jp-ui-font-color3,#888);font-style:italic}
+.hw-root pre.hw-json{margin:0;max-height:480px;overflow:auto;padding:6px;
+background:var(--jp-layout-color2,#f7f7f7);color:var(--jp-content-font-color1,inherit)}
+.hw-root .hw-msg{border-left:3px solid var(--jp-border-color1,#ccc);margin:3px 0;
+padding:2px 8px;background:var(--jp-layout-color2,#fafafa)}
 .hw-root .hw-msg-human{border-color:#3584e4}.hw-root .hw-msg-ai{border-color:#2ec27e}
 .hw-root .hw-msg-tool{border-color:#e5a50a}.hw-root .hw-msg-system{border-color:#9141ac}
-.hw-root .hw-role{font-weight:600;font-size:11px;color:#555;text-transform:uppercase}
-.hw-root .hw-tool-call{margin:2px 0 2px 12px;padding:1px 6px;background:#fff6e0}
-.hw-root .hw-add{background:#e6ffed}.hw-root .hw-del{background:#ffeef0}
-.hw-root .hw-err{border:1px solid #e01b24;background:#fff0f0;padding:4px 8px;margin:3px 0}
+.hw-root .hw-role{font-weight:600;font-size:11px;color:var(--jp-ui-font-color2,#555);
+text-transform:uppercase}
+.hw-root .hw-tool-call{margin:2px 0 2px 12px;padding:1px 6px;background:rgba(229,165,10,.15)}
+.hw-root .hw-add{background:rgba(46,194,126,.18)}.hw-root .hw-del{background:rgba(224,27,36,.14)}
+.hw-root .hw-err{border:1px solid #e01b24;background:rgba(224,27,36,.10);padding:4px 8px;
+margin:3px 0}
 </style>"""
 
 

@@ -15,9 +15,10 @@ from typing import Any
 
 __all__ = ["RunOutcome", "ThreadSession"]
 
-#: `tasks` tells which node starts and ends (progress); `updates` what each node wrote;
-#: `values` the state after each step, so a run that ends cleanly needs no `get_state`.
-STREAM_MODES: tuple[str, ...] = ("tasks", "values")
+#: `tasks` tells which node starts and ends (progress); `values` the state after each step,
+#: so a run that ends cleanly needs no `get_state`; `messages-tuple` the LLM tokens as they
+#: come and the tool calls by name (the progress line shows both).
+STREAM_MODES: tuple[str, ...] = ("tasks", "values", "messages-tuple")
 
 
 @dataclass

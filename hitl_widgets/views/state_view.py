@@ -71,7 +71,8 @@ class StateView(widgets.VBox):
             diff = render_diff(diff_values(self._previous, self._values))
             self.changes.value = (
                 f'{STYLE}<div class="hw-root"><b>Changed by the last step</b>{diff}'
-                '<hr style="border:0;border-top:1px solid #ddd"></div>' if diff
+                '<hr style="border:0;border-top:1px solid var(--jp-border-color2,#ddd)">'
+                '</div>' if diff
                 else f'{STYLE}<div class="hw-root hw-muted">No change in the state.</div>'
             )
         else:

@@ -105,9 +105,12 @@ class ThreadView(widgets.VBox):
         self.tabs = widgets.Tab(children=[self.state_view, self.timeline, self.picture,
                                           self.editor])
         self.tabs.titles = ("State", "History", "Graph", "Edit state")
+        self.record_view = widgets.HTML()
+        """The review record inside the live view, updated in place (front ends such as
+        Voila do not apply later updates to the static record displayed beside it)."""
         super().__init__(children=[widgets.HBox([self.header, self.refresh_button]),
                                    self.progress, self.notice, self.errors, self.form_box,
-                                   self.tabs], **kwargs)
+                                   self.tabs, self.record_view], **kwargs)
         self.add_class("hw-thread-view")
         self.timeline.report = self.editor.report = self._report
         self.refresh_button.on_click(
@@ -118,6 +121,7 @@ class ThreadView(widgets.VBox):
         self.tabs.observe(guarded(self._report, "Opening a tab", self._on_tab),
                           names="selected_index")
         self._render_header()
+        self._update_record()
         if load and thread_id is not None:
             self.refresh()
 
@@ -422,6 +426,9 @@ class ThreadView(widgets.VBox):
 
     def _update_record(self) -> None:
         self.record.refresh(status=self.status, values=self.values, thread_id=self.thread_id)
+        live = self.record.to_html(live=True)
+        if self.record_view.value != live:  # every trait set is a message to the browser
+            self.record_view.value = live
 
     def _set_busy(self, busy: bool) -> None:
         # Only the form is disabled: a second answer must not be sent. Edit, Continue and

@@ -1,4 +1,4 @@
-"""Browser-test fixtures (JupyterLab, Voila, chromium): see `jupyter_servers`."""
+"""Browser-test fixtures (JupyterLab, Notebook 7, Voila, chromium): see `jupyter_servers`."""
 
 from tests.e2e.jupyter_servers import (  # noqa: F401 - fixtures, found by pytest by name
     browser_context_args,
@@ -7,4 +7,5 @@ from tests.e2e.jupyter_servers import (  # noqa: F401 - fixtures, found by pytes
     jupyter_lab,
     lab_notebook,
     voila_app,
+    voila_tree,
 )

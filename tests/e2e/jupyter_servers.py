@@ -59,11 +59,21 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
         time.sleep(0.2)
 
 
+def require(path: Path, how: str) -> None:
+    """Skip when `path` (a browser, a server) is missing — but fail under `CI=true`, so CI
+    can never go green without the browser tests."""
+    if path.exists():
+        return
+    missing = f"{path} is not installed ({how})"
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"{missing}; under CI=true a browser test fails instead of skipping")
+    pytest.skip(missing)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Debian's chromium with the flags that keep it offline and quiet."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (tests/run.sh installs it)")
+    require(CHROMIUM, "tests/run.sh installs it")
     xdg = tmp_path_factory.mktemp("xdg")
     env = {**os.environ, "XDG_CONFIG_HOME": str(xdg / "config"),
            "XDG_CACHE_HOME": str(xdg / "cache")}
@@ -113,7 +123,9 @@ def jupyter_lab(jupyter_env: dict[str, str],
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.allow_root=True",
              "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
              "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={root}", "--FileContentsManager.delete_to_trash=False"],
+             f"--ServerApp.root_dir={root}", "--FileContentsManager.delete_to_trash=False",
+             # `window.jupyterapp`: tests run Lab commands (the theme) without menus.
+             "--LabApp.expose_app_in_browser=True"],
             env=jupyter_env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -165,6 +177,28 @@ def voila_app(jupyter_env: dict[str, str], request: pytest.FixtureRequest,
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "voila", source.name, "--no-browser", "--Voila.ip=127.0.0.1",
+             f"--Voila.port={port}", "--Voila.port_retries=0", f"--Voila.token={token}"],
+            cwd=root, env=jupyter_env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, f"{base}/voila/static/voila.js", log)
+        yield Server(base, token, root, proc, log)
+    finally:
+        stop_group(proc, 15)
+
+
+@pytest.fixture(scope="session")
+def voila_tree(jupyter_env: dict[str, str],
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One Voila serving a folder (`/voila/render/<name>.ipynb`); tests copy notebooks into
+    `root_dir`. Each page load runs its notebook in a fresh kernel."""
+    root = tmp_path_factory.mktemp("voila_tree")
+    port, token = free_port(), secrets.token_hex(16)
+    log = root.parent / f"voila-tree-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1",
              f"--Voila.port={port}", "--Voila.port_retries=0", f"--Voila.token={token}"],
             cwd=root, env=jupyter_env, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)

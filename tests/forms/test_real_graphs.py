@@ -132,12 +132,16 @@ def test_pydantic_local_validation_catches_what_pydantic_would() -> None:
     assert form.submit() is None
 
 
-def test_untouched_pydantic_form_is_accepted_by_the_graph() -> None:
+def test_pydantic_form_with_only_the_required_number_filled_is_accepted_by_the_graph() -> None:
     graph = rg.schema_graph(Review)
     form, config = _ask(graph)
+    # `score` is required and has no default: it starts empty, not at a 0 that looks chosen.
+    assert "score" not in form.value
+    assert [(e["loc"], e["msg"]) for e in form.errors] == [(("score",), "Required.")]
+    form.value = {**form.value, "score": 7}
     assert form.errors == []
     out = graph.invoke(Command(resume=form.resume), config)
-    assert out["answer"].pet == Cat()
+    assert out["answer"].pet == Cat() and out["answer"].score == 7
 
 
 def test_pydantic_type_zoo_round_trip() -> None:

@@ -65,10 +65,12 @@ def test_click_with_invalid_dom_values_sends_nothing_and_says_why(
     form.on_submit(sent.append)
     form.value = {"text": "x", "count": 1, "ratio": 0.5, "ok": False, "mode": "a"}
     ids = _ids(form)
-    _click(form, widget_comms, {ids["text"]: {"value": ""}, ids["count"]: {"value": ""}})
+    _click(form, widget_comms, {ids["text"]: {"value": ""}, ids["count"]: {"value": "1.5"}})
     assert sent == []
     fields = form.parts[0].field.fields
     assert "Enter a whole number" in error_texts(fields["count"])
+    _click(form, widget_comms, {ids["count"]: {"value": ""}})
+    assert "Required." in error_texts(fields["count"])  # emptied: no answer given
     _click(form, widget_comms, {ids["count"]: {"value": "-3"}})
     assert sent == []
     assert "must not be empty" in error_texts(fields["text"])

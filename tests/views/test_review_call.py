@@ -52,6 +52,18 @@ async def test_review_a_graph_shows_the_view_and_a_record(widget_comms: list,
     assert "Edited text" in final["text/html"] and "accepted" in final["text/html"]
     assert WIDGET_MIME not in final and "<script" not in final["text/html"]
     assert "status idle" in final["text/plain"]
+    # The live view carries the same record as a widget, updated in place (Voila does not
+    # apply display updates sent after the cell ended), and hides the static copy it
+    # supersedes by that copy's own marker class.
+    live = view.record_view.value
+    assert "Edited text" in live and "accepted" in live and view.thread_id in live
+    marker = f"hw-record-{kwargs['display_id']}"
+    assert marker in final["text/html"] and f".{marker}{{display:none" in live
+    assert marker not in live.split("</style>", 1)[1]
+    sent = [m["data"]["state"]["value"] for c in widget_comms
+            if c.comm_id == view.record_view.model_id for m in c.messages
+            if m["data"] and "value" in m["data"].get("state", {})]
+    assert "accepted" in sent[-1]  # what reached the browser
 
 
 async def test_review_opens_an_existing_thread_on_a_client(client: Any,

@@ -38,15 +38,32 @@ class _Container(Field):
     """A fieldset: a heading (title, help) over the children's widgets."""
 
     _row_buttons: list[W.Button]
+    _row_boxes: list[W.Box]
+    _retired: list[W.Widget]
 
     def _drop_row_buttons(self) -> None:
-        # Rows are rebuilt on every change; their old buttons must not pile up.
+        # Rows are rebuilt on every change; their old buttons and boxes must not pile up,
+        # and no live box may keep a closed button: a front end that loads every model of
+        # the kernel at once (Voila) waits forever for the missing one.
+        # Closed by `_close_retired` once the new rows replaced them on screen.
         old, self._row_buttons = self._row_buttons, []
+        self._retired = [*self._row_boxes, *old]
+        self._row_boxes = []
         self.ctx.forget(old)
         gone = {id(b) for b in old}
         self._owned = [w for w in self._owned if id(w) not in gone]
-        for b in old:
-            b.close()
+
+    def _close_retired(self) -> None:
+        retired, self._retired = getattr(self, "_retired", []), []
+        for widget in retired:
+            widget.close()
+
+    def _row(self, before: list[W.Widget], item: W.Widget, after: list[W.Widget]) -> W.HBox:
+        """One row: `before`, the item (growing), `after`; closed at the next rebuild."""
+        wrapper = W.VBox([item], layout=self.ctx.grow)
+        row = W.HBox([*before, wrapper, *after], layout=self.ctx.full)
+        self._row_boxes += [wrapper, row]
+        return row
 
     def _make_frame(self) -> W.VBox:
         parts: list[W.Widget] = []
@@ -157,6 +174,7 @@ class ArrayField(_Container):
         self.max_items = self.schema.get("maxItems")
         self.items: list[Field] = []
         self._row_buttons: list[W.Button] = []
+        self._row_boxes: list[W.Box] = []
         self._rows = W.VBox(layout=ctx.full)
         self._add = self.button("+ Add", self.add, tooltip="Add an item")
         self._box = W.VBox([self._rows, self._add], layout=ctx.full)
@@ -232,9 +250,9 @@ class ArrayField(_Container):
                 self._row_button("✕", f"Remove item {i + 1}", partial(self.remove, i),
                                  can_remove),
             ]
-            rows.append(W.HBox([W.VBox([item.widget], layout=self.ctx.grow),
-                                *buttons], layout=self.ctx.full))
+            rows.append(self._row([], item.widget, buttons))
         self._rows.children = rows
+        self._close_retired()
         full = self.max_items is not None and len(self.items) >= int(self.max_items)
         self._add.disabled = self.ctx.disabled or full or self.items_schema is None
 
@@ -275,6 +293,7 @@ class MappingField(_Container):
         self.value_schema = value_schema
         self.entries: list[tuple[W.Text, Field]] = []
         self._row_buttons: list[W.Button] = []
+        self._row_boxes: list[W.Box] = []
         self._rows = W.VBox(layout=ctx.full)
         # Column labels for the key and value inputs of every row.
         self._columns = W.HTML('<div class="hitl-label" style="display:flex;font-weight:600">'
@@ -324,9 +343,9 @@ class MappingField(_Container):
         for i, (key_input, f) in enumerate(self.entries):
             rm = self.button("✕", partial(self.remove, i), tooltip=f"Remove entry {i + 1}")
             self._row_buttons.append(rm)
-            rows.append(W.HBox([key_input, W.VBox([f.widget], layout=self.ctx.grow),
-                                rm], layout=self.ctx.full))
+            rows.append(self._row([key_input], f.widget, [rm]))
         self._rows.children = [self._columns, *rows] if rows else []
+        self._close_retired()
 
     def get(self) -> dict[str, Any]:
         out = {}

@@ -88,19 +88,24 @@ class IntegerField(Field):
 
     def __init__(self, ctx: FormContext, loc: Loc, *, default: Any = MISSING, **kw: Any) -> None:
         super().__init__(ctx, loc, **kw)
+        self.input: W.IntText | W.Text
         if isinstance(default, int) and not isinstance(default, bool):
-            initial = default
+            self.input = ctx.make(W.IntText, value=default)
+        elif self.required:
+            # Nothing proposed: the box starts empty (a 0 would look like an answer).
+            self.input = ctx.make(W.Text, value="", placeholder="a whole number")
         else:
-            initial = _lowest_integer(self.schema)
-        self.input = ctx.make(W.IntText, value=initial)
+            self.input = ctx.make(W.IntText, value=_lowest_integer(self.schema))
         self._bad_input: str | None = None
         self.leaf(self.input, self._apply)
 
     def control_widget(self) -> W.Widget:
         return self.input
 
-    def get(self) -> int:
-        return int(self.input.value)
+    def get(self) -> Any:
+        if isinstance(self.input, W.IntText):
+            return int(self.input.value)
+        return _parse(self.input.value, whole=True)
 
     def set(self, value: Any) -> None:
         if isinstance(value, float) and value.is_integer():
@@ -108,9 +113,13 @@ class IntegerField(Field):
         if not isinstance(value, int) or isinstance(value, bool):
             raise _type_error(self.loc, "an integer", value)
         self._bad_input = None
-        self.input.value = value
+        self.input.value = value if isinstance(self.input, W.IntText) else str(value)
 
     def _apply(self, dom: dict[str, Any]) -> None:
+        if not isinstance(self.input, W.IntText):
+            if "value" in dom and str(dom["value"]) != self.input.value:
+                self.input.value = str(dom["value"])
+            return
         text = str(dom.get("value", "")).strip()
         try:
             number = float(text)
@@ -121,14 +130,14 @@ class IntegerField(Field):
             return
         self._bad_input = None
         shown = int(text) if text.lstrip("+-").isdigit() else int(number)
-        current = int(self.input.value)
+        current = int(self.input.value)  # an IntText here
         # Beyond 2**53 the browser shows the nearest double; that rounding is not an edit.
         if abs(current) > 2**53 and float(shown) == float(current):
             return
         self.input.value = shown
 
     def local_errors(self) -> list[tuple[Loc, str]]:
-        return [(self.loc, self._bad_input)] if self._bad_input else []
+        return _text_errors(self.loc, self.input, self._bad_input, whole=True)
 
 
 class NumberField(Field):
@@ -138,16 +147,24 @@ class NumberField(Field):
 
     def __init__(self, ctx: FormContext, loc: Loc, *, default: Any = MISSING, **kw: Any) -> None:
         super().__init__(ctx, loc, **kw)
-        number = default if _is_number(default) else _lowest_integer(self.schema)
-        self._int_like = isinstance(number, int)
-        self.input = ctx.make(W.FloatText, value=float(number))
+        self.input: W.FloatText | W.Text
+        if not _is_number(default) and self.required:
+            # Nothing proposed: the box starts empty (a 0 would look like an answer).
+            self._int_like = False
+            self.input = ctx.make(W.Text, value="", placeholder="a number")
+        else:
+            number = default if _is_number(default) else _lowest_integer(self.schema)
+            self._int_like = isinstance(number, int)
+            self.input = ctx.make(W.FloatText, value=float(number))
         self._bad_input: str | None = None
         self.leaf(self.input, self._apply)
 
     def control_widget(self) -> W.Widget:
         return self.input
 
-    def get(self) -> float | int:
+    def get(self) -> Any:
+        if not isinstance(self.input, W.FloatText):
+            return _parse(self.input.value, whole=False)
         v = float(self.input.value)
         # `{"type": "number"}` accepts 3; sending back 3.0 for a proposed 3 would be a change.
         return int(v) if self._int_like and v.is_integer() else v
@@ -157,9 +174,16 @@ class NumberField(Field):
             raise _type_error(self.loc, "a number", value)
         self._bad_input = None
         self._int_like = isinstance(value, int)
-        self.input.value = float(value)
+        if isinstance(self.input, W.FloatText):
+            self.input.value = float(value)
+        else:
+            self.input.value = str(value)
 
     def _apply(self, dom: dict[str, Any]) -> None:
+        if not isinstance(self.input, W.FloatText):
+            if "value" in dom and str(dom["value"]) != self.input.value:
+                self.input.value = str(dom["value"])
+            return
         text = str(dom.get("value", "")).strip()
         try:
             number = float(text)
@@ -175,7 +199,7 @@ class NumberField(Field):
             self.input.value = number
 
     def local_errors(self) -> list[tuple[Loc, str]]:
-        return [(self.loc, self._bad_input)] if self._bad_input else []
+        return _text_errors(self.loc, self.input, self._bad_input, whole=False)
 
 
 class BooleanField(Field):
@@ -276,6 +300,35 @@ class ConstField(Field):
 def _browser_text(text: str) -> str:
     """`text` as a browser's text box reports it (line breaks as "\n")."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse(text: str, *, whole: bool) -> Any:
+    """A number typed in an empty-started box: an int (or float), MISSING while blank or
+    not a number (reported by `_text_errors`)."""
+    text = text.strip()
+    if not text:
+        return MISSING
+    try:
+        number = float(text)
+    except ValueError:
+        return MISSING
+    if not math.isfinite(number):
+        return MISSING
+    if text.lstrip("+-").isdigit():
+        return int(text)
+    if whole:
+        return int(number) if number.is_integer() else MISSING
+    return number
+
+
+def _text_errors(loc: Loc, box: W.Widget, bad: str | None, *,
+                 whole: bool) -> list[tuple[Loc, str]]:
+    if bad:
+        return [(loc, bad)]
+    if isinstance(box, W.Text) and box.value.strip() and _parse(box.value, whole=whole) is MISSING:
+        kind = "a whole number" if whole else "a number"
+        return [(loc, f"Enter {kind} (the box shows {box.value.strip()!r}).")]
+    return []
 
 
 def _is_number(value: Any) -> bool:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from hitl_widgets.forms.fields.base import Field, Loc
 
@@ -28,18 +30,28 @@ def _date(v: object) -> bool:
     return not isinstance(v, str) or (bool(date.fromisoformat(v)) and len(v) == 10)
 
 
-def _date_time(v: object) -> bool:
+# `date-time` and `time` accept what the graph's own validator accepts: pydantic emits a naive
+# `datetime` as "2026-11-26T10:00:00" and takes it back, so a form must not refuse it.
+_DATE_TIME = TypeAdapter(datetime)
+_TIME = TypeAdapter(time)
+
+
+def _pydantic_accepts(adapter: TypeAdapter[Any], v: object) -> bool:
     if not isinstance(v, str):
         return True
-    # RFC 3339 wants a time zone; fromisoformat alone would take a naive or date-only value.
-    parsed = datetime.fromisoformat(v.replace("z", "Z"))
-    return "T" in v.upper() and parsed.tzinfo is not None
+    try:
+        adapter.validate_python(v)
+    except PydanticValidationError as exc:
+        raise ValueError(str(exc)) from None
+    return True
+
+
+def _date_time(v: object) -> bool:
+    return _pydantic_accepts(_DATE_TIME, v)
 
 
 def _time(v: object) -> bool:
-    if isinstance(v, str):
-        time.fromisoformat(v)
-    return True
+    return _pydantic_accepts(_TIME, v)
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

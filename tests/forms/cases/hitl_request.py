@@ -28,6 +28,8 @@ CASE = {
     "invalid": [
         ({"decisions": [{"type": "approve"}, {"type": "respond", "message": ""}]},
          ("decisions", 1, "message"), "must not be empty"),
+    ],
+    "refused": [
         ({"decisions": [{"type": "approve"}, {"type": "edit", "edited_action": {
             "name": "delete_file", "args": {}}}]}, ("decisions", 1), "not allowed"),
         ({"decisions": [{"type": "approve"}]}, (), "2 decision(s)"),

@@ -20,6 +20,6 @@ CASE = {
     ],
     "invalid": [
         ([{"type": "response", "args": ""}], (0, "args"), "must not be empty"),
-        ([{"type": "ignore", "args": None}], (0,), "not allowed"),
     ],
+    "refused": [([{"type": "ignore", "args": None}], (0,), "not allowed")],
 }

@@ -10,6 +10,6 @@ CASE = {
     "kinds": {(0,): "decision"},
     "untouched": [{"type": "accept", "args": None}],
     "valid": [[{"type": "ignore", "args": None}]],
-    "invalid": [([{"type": "edit", "args": {"action": "ping", "args": {"n": 2}}}], (0,),
+    "refused": [([{"type": "edit", "args": {"action": "ping", "args": {"n": 2}}}], (0,),
                  "not allowed")],
 }

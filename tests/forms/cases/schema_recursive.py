@@ -19,6 +19,6 @@ CASE = {
     "kinds": {(): "object", ("name",): "text", ("children",): "array", ("next",): "nullable"},
     "untouched": {"name": "", "children": [], "next": None},
     "valid": [DEEP],
-    "invalid": [({"name": "a", "children": [{"children": [], "next": None, "name": 5}],
+    "refused": [({"name": "a", "children": [{"children": [], "next": None, "name": 5}],
                   "next": None}, ("children", 0, "name"), "expects a string")],
 }

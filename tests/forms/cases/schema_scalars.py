@@ -22,8 +22,9 @@ CASE = {
     "kinds": {("name",): "text", ("code",): "text", ("age",): "integer",
               ("ratio",): "number", ("step",): "integer", ("active",): "boolean",
               ("note",): "optional"},
-    "untouched": {"name": "", "code": "", "age": 0, "ratio": 0.5, "step": 10, "active": True},
-    "valid_untouched": False,  # name and code are required and start empty
+    # A required number without a default starts empty (not at 0): left out until filled.
+    "untouched": {"name": "", "code": "", "ratio": 0.5, "step": 10, "active": True},
+    "valid_untouched": False,  # name, code and age are required and start empty
     "valid": [
         {"name": "Ada", "code": "ABC", "age": 36, "ratio": 0.5, "step": 15, "active": False},
         {"name": "Bob", "code": "XYZ", "age": 0, "ratio": 0.999, "step": 0, "active": True,

@@ -1,0 +1,157 @@
+"""Every host a user has — JupyterLab, Notebook 7 and Voila — in a real browser.
+
+In each: the quickstart run and answered by typing key by key and clicking at once (what
+reaches the kernel is what the screen showed); a typed form refusing an answer on its field,
+fixed and submitted; a tool-call review edited and approved. After each decision the review
+record on the page agrees with it (Voila ignores display updates sent after a cell ended).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.hosts import HOSTS, Opened, open_notebook
+from tests.e2e.jupyter_servers import Server
+
+pytestmark = pytest.mark.e2e
+DOCS = Path(__file__).parents[2] / "docs"
+ANSWER = "Edited in the browser <b>not bold</b>"
+
+
+@pytest.fixture(params=HOSTS)
+def host(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _server(request: pytest.FixtureRequest, host: str) -> Server:
+    name = "voila_tree" if host == "voila" else "jupyter_lab"
+    server: Server = request.getfixturevalue(name)
+    return server
+
+
+@pytest.fixture
+def quickstart(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Opened]:
+    yield from open_notebook(page, host, "quickstart.ipynb", _server(request, host))
+
+
+@pytest.fixture
+def typed(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Opened]:
+    yield from open_notebook(page, host, "typed_answers.ipynb", _server(request, host))
+
+
+@pytest.fixture
+def tools(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Opened]:
+    yield from open_notebook(page, host, "tool_call_review.ipynb", _server(request, host))
+
+
+def _record_agrees(view: object, *texts: str) -> None:
+    """The record the page shows (inside the live view) says what happened; its static
+    copy, which a host may have left stale, is hidden."""
+    live = view.locator(".hw-live-record")  # type: ignore[attr-defined]
+    for text in texts:
+        expect(live).to_contain_text(text, timeout=30_000)
+    expect(live).not_to_contain_text("No decision made yet")
+    page = view.page  # type: ignore[attr-defined]
+    for static in page.locator(".hw-static-record").all():
+        expect(static).to_be_hidden()
+
+
+def test_quickstart_typed_key_by_key_and_clicked_at_once(page: Page, quickstart: Opened) -> None:
+    view = page.locator(".hw-thread-view").first
+    expect(view).to_contain_text("interrupted", timeout=90_000)
+    form = view.locator(".hitl-form")
+    field = form.locator("textarea, input[type='text']").first
+    expect(field).to_have_value("original text", timeout=90_000)
+    field.fill("")
+    field.press_sequentially(ANSWER, delay=0)
+    form.locator("button.hitl-submit").click()  # at once: the click carries the screen
+    expect(view.locator(".hw-root").filter(has_text=ANSWER).first).to_be_visible(
+        timeout=30_000)
+    expect(view.locator(".widget-html").filter(has_text="status").first).to_contain_text(
+        "idle", timeout=30_000)
+    _record_agrees(view, "accepted", "status idle", ANSWER)
+    if quickstart.host == "lab" and os.environ.get("HITL_UPDATE_SCREENSHOT"):
+        view.screenshot(path=str(DOCS / "quickstart.png"))
+
+
+def test_typed_form_refuses_on_the_field_then_submits(page: Page, typed: Opened) -> None:
+    view = page.locator(".hw-thread-view").first
+    expect(view).to_contain_text("interrupted", timeout=90_000)
+    # Every field has a real label: found by role and name.
+    name = page.get_by_role("textbox", name="Name").first
+    guests = page.get_by_role("textbox", name="Guests").first  # required, no default: empty
+    expect(name).to_be_visible(timeout=30_000)
+    name.fill("Ada")
+    guests.fill("20")
+    page.get_by_label("Day").first.fill("2026-11-27")
+    view.locator("button.hitl-submit").first.click()
+    expect(view.locator(".hitl-error").first).to_contain_text("at most 12", timeout=30_000)
+    guests.fill("4")
+    if typed.host == "lab":
+        guests.press("Control+Enter")  # the keyboard submits (and does not re-run the cell)
+    else:
+        view.locator("button.hitl-submit").first.click()
+    # The next question (the starter, a TypedDict) is asked, and takes the focus.
+    dish = page.get_by_role("textbox", name="Name").first
+    expect(view).to_contain_text("choose_starter", timeout=30_000)
+    expect(dish).to_be_focused(timeout=30_000)
+    _record_agrees(view, "accepted", "Ada")
+
+
+def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
+    view = page.locator(".hw-thread-view").first
+    expect(view).to_contain_text("Review 2 tool calls", timeout=90_000)
+    expect(view).to_contain_text("send_email(to=")
+    decision = page.get_by_role("combobox", name="Decision").first
+    decision.select_option(label="Edit the arguments")
+    body = page.get_by_role("textbox", name="Body").first
+    expect(body).to_have_value("We ship on Friday.", timeout=30_000)
+    body.fill("We ship on Monday.")
+    view.locator("button.hitl-submit").first.click()
+    expect(view).to_contain_text("Done. Here is what happened", timeout=30_000)
+    expect(view).to_contain_text("email sent to team@example.com")
+    _record_agrees(view, "accepted", "We ship on Monday.")
+
+
+CONTRAST = """els => els.map(el => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = el, bg = null;
+  while (node && !bg) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) bg = c;
+    node = node.parentElement;
+  }
+  const fg = rgb(getComputedStyle(el).color);
+  const [a, b] = [lum(fg), lum(bg || [255, 255, 255])].sort((x, y) => y - x);
+  return [el.className, el.textContent.slice(0, 30), (a + 0.05) / (b + 0.05)];
+})"""
+
+
+def test_views_read_well_in_the_dark_theme(page: Page, request: pytest.FixtureRequest) -> None:
+    server: Server = request.getfixturevalue("jupyter_lab")
+    for _opened in open_notebook(page, "lab", "quickstart.ipynb", server):
+        view = page.locator(".hw-thread-view").first
+        expect(view).to_contain_text("interrupted", timeout=90_000)
+        theme = "window.jupyterapp.commands.execute('apputils:change-theme', {theme: '%s'})"
+        page.evaluate(theme % "JupyterLab Dark")
+        try:
+            expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false",
+                                                           timeout=30_000)
+            texts = view.locator(".hitl-label, .hw-key, .hw-str, .hw-live-record b, "
+                                 ".hw-json, .widget-html-content b")
+            expect(texts.first).to_be_visible()
+            ratios = texts.evaluate_all(CONTRAST)
+        finally:  # the setting outlives the page: the other tests run in the light theme
+            page.evaluate(theme % "JupyterLab Light")
+            expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "true",
+                                                           timeout=30_000)
+        poor = [(cls, text, round(r, 2)) for cls, text, r in ratios if r < 4.5]
+        assert ratios and not poor, poor
