@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,12 +21,12 @@ from langgraph.checkpoint.base import (
     ChannelVersions,
     Checkpoint,
     CheckpointMetadata,
-    CheckpointTuple,
 )
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.saver_bridge import SyncAsAsync
 
 __all__ = [
     "CheckpointerSpec",
@@ -75,7 +75,7 @@ class LocalMemorySaver(_NamesItsThread, InMemorySaver):
     ``put``)."""
 
 
-class LocalSqliteSaver(_NamesItsThread, SqliteSaver):
+class LocalSqliteSaver(_NamesItsThread, SyncAsAsync, SqliteSaver):
     """``SqliteSaver`` whose async methods run the sync ones in place, and whose checkpoint
     metadata names the thread.
 
@@ -83,41 +83,6 @@ class LocalSqliteSaver(_NamesItsThread, SqliteSaver):
     ``aiosqlite`` connection to be "attached to a different loop" of, and no second
     connection to contend with for the file's write lock.
     """
-
-    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        return self.get_tuple(config)
-
-    async def alist(
-        self,
-        config: RunnableConfig | None,
-        *,
-        filter: dict[str, Any] | None = None,
-        before: RunnableConfig | None = None,
-        limit: int | None = None,
-    ) -> AsyncIterator[CheckpointTuple]:
-        for item in self.list(config, filter=filter, before=before, limit=limit):
-            yield item
-
-    async def aput(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        return self.put(config, checkpoint, metadata, new_versions)
-
-    async def aput_writes(
-        self,
-        config: RunnableConfig,
-        writes: Sequence[tuple[str, Any]],
-        task_id: str,
-        task_path: str = "",
-    ) -> None:
-        self.put_writes(config, writes, task_id, task_path)
-
-    async def adelete_thread(self, thread_id: str) -> None:
-        self.delete_thread(thread_id)
 
 
 def sqlite_path(spec: str | os.PathLike[str]) -> Path:

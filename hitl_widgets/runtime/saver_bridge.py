@@ -23,7 +23,7 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-__all__ = ["AsyncOverSync", "is_sync_only", "usable_async"]
+__all__ = ["AsyncOverSync", "SyncAsAsync", "is_sync_only", "usable_async"]
 
 
 def is_sync_only(saver: BaseCheckpointSaver[Any]) -> bool:
@@ -38,63 +38,8 @@ def usable_async(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
     return AsyncOverSync(saver) if is_sync_only(saver) else saver
 
 
-class AsyncOverSync(BaseCheckpointSaver[Any]):
-    """A sync-only saver whose async methods call its sync ones."""
-
-    def __init__(self, saver: BaseCheckpointSaver[Any]) -> None:
-        super().__init__(serde=saver.serde)
-        self.saver = saver
-
-    @property
-    def config_specs(self) -> list[Any]:
-        specs: list[Any] = self.saver.config_specs
-        return specs
-
-    def get_next_version(self, current: Any, channel: None) -> Any:
-        return self.saver.get_next_version(current, channel)
-
-    # -- sync: straight through ----------------------------------------------------------
-
-    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        return self.saver.get_tuple(config)
-
-    def list(
-        self,
-        config: RunnableConfig | None,
-        *,
-        filter: dict[str, Any] | None = None,
-        before: RunnableConfig | None = None,
-        limit: int | None = None,
-    ) -> Iterator[CheckpointTuple]:
-        return self.saver.list(config, filter=filter, before=before, limit=limit)
-
-    def put(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        return self.saver.put(config, checkpoint, metadata, new_versions)
-
-    def put_writes(
-        self,
-        config: RunnableConfig,
-        writes: Sequence[tuple[str, Any]],
-        task_id: str,
-        task_path: str = "",
-    ) -> None:
-        self.saver.put_writes(config, writes, task_id, task_path)
-
-    def delete_thread(self, thread_id: str) -> None:
-        self.saver.delete_thread(thread_id)
-
-    def get_delta_channel_history(
-        self, *, config: RunnableConfig, channels: Sequence[str]
-    ) -> Mapping[str, Any]:
-        return self.saver.get_delta_channel_history(config=config, channels=channels)
-
-    # -- async: the sync method, in place ------------------------------------------------
+class SyncAsAsync(BaseCheckpointSaver[Any]):
+    """A saver's async methods answered by its own sync ones, in place."""
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         return self.get_tuple(config)
@@ -135,3 +80,58 @@ class AsyncOverSync(BaseCheckpointSaver[Any]):
         self, *, config: RunnableConfig, channels: Sequence[str]
     ) -> Mapping[str, Any]:
         return self.get_delta_channel_history(config=config, channels=channels)
+
+
+class AsyncOverSync(SyncAsAsync):
+    """A sync-only saver whose async methods call its sync ones."""
+
+    def __init__(self, saver: BaseCheckpointSaver[Any]) -> None:
+        super().__init__(serde=saver.serde)
+        self.saver = saver
+
+    @property
+    def config_specs(self) -> list[Any]:
+        specs: list[Any] = self.saver.config_specs
+        return specs
+
+    def get_next_version(self, current: Any, channel: None) -> Any:
+        return self.saver.get_next_version(current, channel)
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return self.saver.get_tuple(config)
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        return self.saver.list(config, filter=filter, before=before, limit=limit)
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return self.saver.put(config, checkpoint, metadata, new_versions)
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        self.saver.put_writes(config, writes, task_id, task_path)
+
+    def delete_thread(self, thread_id: str) -> None:
+        self.saver.delete_thread(thread_id)
+
+    def get_delta_channel_history(
+        self, *, config: RunnableConfig, channels: Sequence[str]
+    ) -> Mapping[str, Any]:
+        return self.saver.get_delta_channel_history(config=config, channels=channels)
