@@ -27,6 +27,7 @@ from hitl_widgets.runtime.decisions import (
     refusal,
 )
 from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.sql_records import postgres_rows, postgres_storage_error
 
 __all__ = ["PostgresDecisions", "SqlDecisions", "SqliteDecisions"]
 
@@ -266,11 +267,7 @@ class PostgresDecisions(SqlDecisions):
                 self._conn.execute(statement)
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        from psycopg.rows import tuple_row
-
-        with self._conn.cursor(row_factory=tuple_row) as cursor:
-            cursor.execute(sql.replace("?", "%s"), tuple(params))
-            return cursor.fetchall() if cursor.description else []
+        return postgres_rows(self._conn, sql, params)
 
     def _claim_transaction(self) -> AbstractContextManager[None]:
         transaction: AbstractContextManager[None] = self._conn.transaction()
@@ -282,11 +279,4 @@ class PostgresDecisions(SqlDecisions):
         return isinstance(error, UniqueViolation)
 
     def describe(self, error: BaseException) -> StorageError | None:
-        import psycopg
-
-        if isinstance(error, psycopg.Error):
-            return StorageError(
-                f"PostgreSQL database {self._where}: {type(error).__name__}: {error}; "
-                "check that the server is running and reachable, then retry"
-            )
-        return None
+        return postgres_storage_error(self._where, error)

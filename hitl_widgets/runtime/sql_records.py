@@ -23,7 +23,13 @@ from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_whil
 from hitl_widgets.runtime.errors import StorageError
 from hitl_widgets.runtime.records import RecordStore, sort_key, thread_matches
 
-__all__ = ["PostgresRecords", "SqlRecords", "SqliteRecords"]
+__all__ = [
+    "PostgresRecords",
+    "SqlRecords",
+    "SqliteRecords",
+    "postgres_rows",
+    "postgres_storage_error",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hitl_threads (
@@ -294,22 +300,34 @@ class PostgresRecords(SqlRecords):
                 self._conn.execute(statement)
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        from psycopg.rows import tuple_row
-
-        with self._conn.cursor(row_factory=tuple_row) as cursor:
-            cursor.execute(sql.replace("?", "%s"), tuple(params))
-            return cursor.fetchall() if cursor.description else []
+        return postgres_rows(self._conn, sql, params)
 
     def _transaction(self) -> AbstractContextManager[None]:
         transaction: AbstractContextManager[None] = self._conn.transaction()
         return transaction
 
     def describe(self, error: BaseException) -> StorageError | None:
-        import psycopg
+        return postgres_storage_error(self._where, error)
 
-        if isinstance(error, psycopg.Error):
-            return StorageError(
-                f"PostgreSQL database {self._where}: {type(error).__name__}: {error}; "
-                "check that the server is running and reachable, then retry"
-            )
-        return None
+
+def postgres_rows(conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run one statement written with ``?`` placeholders on a psycopg connection (whatever
+    its row factory); the rows as tuples."""
+    from psycopg.rows import tuple_row
+
+    with conn.cursor(row_factory=tuple_row) as cursor:
+        cursor.execute(sql.replace("?", "%s"), tuple(params))
+        rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description else []
+        return rows
+
+
+def postgres_storage_error(where: str, error: BaseException) -> StorageError | None:
+    """A ``StorageError`` naming the database for a psycopg failure, else ``None``."""
+    import psycopg
+
+    if isinstance(error, psycopg.Error):
+        return StorageError(
+            f"PostgreSQL database {where}: {type(error).__name__}: {error}; "
+            "check that the server is running and reachable, then retry"
+        )
+    return None
