@@ -59,9 +59,11 @@ def test_pip_install_enables_the_server_extension(tmp_path: Path) -> None:
     for target in SHARED_DATA.values():
         assert f"hitl_widgets-0.1.0.data/data/{target}" in names
     prefix = tmp_path / "prefix"
+    # --ignore-installed: with --prefix alone pip first uninstalls the copy this venv runs
+    # (the editable install), and every later test that starts a kernel loses the package.
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(prefix),
-         str(wheel)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "-q",
+         "--prefix", str(prefix), str(wheel)],
         capture_output=True, text=True, timeout=300,
     )
     assert installed.returncode == 0, installed.stderr
@@ -69,3 +71,9 @@ def test_pip_install_enables_the_server_extension(tmp_path: Path) -> None:
     assert json.loads(config.read_text()) == {
         "ServerApp": {"jpserver_extensions": {"hitl_widgets": True}}
     }
+    # The venv running the tests still has its own install.
+    still = subprocess.run(
+        [sys.executable, "-m", "pip", "show", "-q", "hitl_widgets"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert still.returncode == 0, "the test's pip install removed the venv's hitl_widgets"
