@@ -62,6 +62,10 @@ class RunHandle:
     traceback: str | None = None
     finishing: bool = False
     """The graph is done and the run's end is being recorded: a cancel no longer applies."""
+    started: bool = False
+    """The run's task took its first step (a task cancelled before that runs no code)."""
+    cancel_requested: bool = False
+    """Cancelled before its task started: the task ends the run as cancelled at once."""
     _values: Any = None
     _interrupt_chunks: list[Any] = field(default_factory=list)
 
@@ -81,6 +85,19 @@ class RunHandle:
         self.traceback = "".join(traceback.format_exception(error))
         # Beyond the server's {error, message}: in a kernel, the reader wrote the graph.
         self.emit("error", {**error_json(error), "traceback": self.traceback})
+
+    def cancel(self) -> None:
+        """Stop the run; its task still ends it (records, slot, waiters).
+
+        A task cancelled before its first step would never run its ``finally`` — nor end
+        the run — so until it starts the cancel is a flag the task reads first.
+        """
+        if self.task is None or self.finishing:
+            return
+        if self.started:
+            self.task.cancel()
+        else:
+            self.cancel_requested = True
 
     def finish(self) -> None:
         self.done.set()
