@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,14 +24,17 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Interrupt
 
 from hitl_widgets.runtime.errors import StorageError
 from hitl_widgets.runtime.saver_bridge import SyncAsAsync
 
 __all__ = [
+    "INTERRUPT",
     "CheckpointerSpec",
     "LocalMemorySaver",
     "LocalSqliteSaver",
+    "SeesInterrupts",
     "describe_sqlite_error",
     "memory_saver",
     "open_sqlite",
@@ -43,6 +46,9 @@ T = TypeVar("T")
 
 CheckpointerSpec = BaseCheckpointSaver[Any] | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""
+
+INTERRUPT = "__interrupt__"
+"""The channel LangGraph writes a task's interrupts to (its own constant is private)."""
 
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process's lock before giving up with a clear error."""
@@ -70,12 +76,49 @@ class _NamesItsThread(BaseCheckpointSaver[Any]):
         return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
 
 
-class LocalMemorySaver(_NamesItsThread, InMemorySaver):
+class SeesInterrupts(BaseCheckpointSaver[Any]):
+    """Keeps, per thread, the interrupts the root graph's tasks write, by task id.
+
+    A run that pauses is recorded with its interrupts grouped by the task that asked (the
+    server's thread shape); the stream says which interrupts, these writes say which task,
+    so the run's end need not read the whole checkpoint back. The runtime takes a thread's
+    entry when its run ends (``take_asked``).
+    """
+
+    asked: dict[str, dict[str, list[Interrupt]]]
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        super().put_writes(config, writes, task_id, task_path)
+        configurable = config.get("configurable", {})
+        if configurable.get("checkpoint_ns"):
+            return  # a subgraph's own writes; its parent task writes the root's interrupt
+        for channel, value in writes:
+            if channel == INTERRUPT:
+                by_task = self.asked.setdefault(str(configurable["thread_id"]), {})
+                by_task.setdefault(task_id, []).extend(value)
+
+    def take_asked(self, thread_id: str) -> dict[str, list[Interrupt]]:
+        """The interrupts written on ``thread_id`` since the last take, by task id."""
+        return self.asked.pop(thread_id, {})
+
+
+class LocalMemorySaver(_NamesItsThread, SeesInterrupts, InMemorySaver):
     """``InMemorySaver`` whose checkpoint metadata names the thread (its ``aput`` calls
-    ``put``)."""
+    ``put``) and which keeps the interrupts written (its ``aput_writes`` calls
+    ``put_writes``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = {}
 
 
-class LocalSqliteSaver(_NamesItsThread, SyncAsAsync, SqliteSaver):
+class LocalSqliteSaver(_NamesItsThread, SeesInterrupts, SyncAsAsync, SqliteSaver):
     """``SqliteSaver`` whose async methods run the sync ones in place, and whose checkpoint
     metadata names the thread.
 
@@ -83,6 +126,10 @@ class LocalSqliteSaver(_NamesItsThread, SyncAsAsync, SqliteSaver):
     ``aiosqlite`` connection to be "attached to a different loop" of, and no second
     connection to contend with for the file's write lock.
     """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self.asked = {}
 
 
 def sqlite_path(spec: str | os.PathLike[str]) -> Path:
