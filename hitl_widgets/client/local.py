@@ -35,11 +35,12 @@ class _Sub:
 
     async def _call(self, op: str, /, *args: Any, **kwargs: Any) -> Any:
         self._rt.check_open()
-        return await self._rt.runner.acall(getattr(self._rt, op)(*args, **kwargs))
+        return await self._rt.door_here().acall(getattr(self._rt, op)(*args, **kwargs))
 
     async def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
         self._rt.check_open()
-        async for event, data in self._rt.runner.aiterate(getattr(self._rt, op)(*args, **kwargs)):
+        door = self._rt.door_here()
+        async for event, data in door.aiterate(getattr(self._rt, op)(*args, **kwargs)):
             yield StreamPart(event, data)
 
 

@@ -1,7 +1,7 @@
 """The sync client: the async client's twin, method for method.
 
 Each sync method is made from its async twin (same name, signature and docstring) and
-blocks on the runtime's runner thread, so it works inside a Jupyter cell whose event loop
+blocks on the runtime's loop (the runner thread), so it works inside a Jupyter cell whose event loop
 is already running. Making them rather than writing them keeps the two from drifting;
 ``tests/client/test_parity.py`` checks both against ``langgraph_sdk``.
 """
@@ -34,7 +34,7 @@ __all__ = [
 def _blocking(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: _Sub, *args: Any, **kwargs: Any) -> Any:
-        return self._rt.runner.call(method(self, *args, **kwargs))
+        return self._rt.door.call(method(self, *args, **kwargs))
 
     return call
 
@@ -45,7 +45,7 @@ def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
         # The async twin yields on the caller's loop; here there is none, so drive the
         # runtime's generator on the runner and hand items across a thread-safe queue.
         name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
-        for event, data in self._rt.runner.iterate(
+        for event, data in self._rt.door.iterate(
             getattr(self._rt, name)(*call_args, **call_kwargs)
         ):
             yield StreamPart(event, data)

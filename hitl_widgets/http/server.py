@@ -124,6 +124,7 @@ def serve(
     ``host`` says otherwise.
     """
     runtime = runtime_of(graphs_or_client, checkpointer)
+    runtime.pin_to_runner()  # requests must not wait for a busy kernel loop
     owns_runtime = runtime is not graphs_or_client and runtime is not getattr(
         graphs_or_client, "runtime", None
     )

@@ -21,6 +21,7 @@ from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import ThreadRuns
+from hitl_widgets.runtime.checkpointers import INTERRUPT, SeesInterrupts
 from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
@@ -90,12 +91,9 @@ class RunOps(ThreadOps):
     ) -> tuple[dict[str, Any], bool]:
         if thread_id is None:
             return await self.threads_create(metadata={}), True
-        thread = self.backend.records.get_thread(str(thread_id))
-        if thread is None:
-            if if_not_exists != "create":
-                self._thread(thread_id)  # raises the 404 with its advice
-            thread = await self.threads_create(thread_id=str(thread_id))
-        return thread, False
+        if if_not_exists != "create" or self.backend.records.get_thread(str(thread_id)):
+            return self._thread(thread_id), False  # the 404 with its advice when missing
+        return await self.threads_create(thread_id=str(thread_id)), False
 
     async def start_run(
         self,
@@ -123,7 +121,8 @@ class RunOps(ThreadOps):
         thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
         _refuse_if_busy(self.backend.thread_runs(tid), strategy, tid)
-        run_id = str(uuid.uuid4())
+        run_uuid = uuid.uuid4()
+        run_id = str(run_uuid)
         stamp = now()
         run = {
             "run_id": run_id,
@@ -168,7 +167,7 @@ class RunOps(ThreadOps):
             "run_id": run_id,
             "thread_id": tid,
         }
-        run_config["run_id"] = uuid.UUID(run_id)
+        run_config["run_id"] = run_uuid
         handle = RunHandle(
             run=run,
             graph=self.graphs.graph(assistant["assistant_id"]),
@@ -190,7 +189,7 @@ class RunOps(ThreadOps):
             }
         previous = self.backend.thread_runs(tid).active
         if previous is None:
-            await self._check_command(handle)  # fail fast: nothing recorded for a bad answer
+            await self._check_command(handle, thread)  # fail fast: nothing recorded if bad
         start = None
         if previous is not None and strategy == "rollback" and not checkpoint_id:
             start = await self._start_of(previous)  # where the run to roll back started
@@ -209,8 +208,7 @@ class RunOps(ThreadOps):
                 # Start from where the rolled-back run started, as if it never ran.
                 handle.config["configurable"]["checkpoint_id"] = start
             slot.queue.appendleft(handle)
-            if previous.task is not None and not previous.finishing:
-                previous.task.cancel()
+            previous.cancel()
         elif slot.active is not None:
             slot.queue.append(handle)
         self._remember(handle)
@@ -220,13 +218,16 @@ class RunOps(ThreadOps):
             on_run_created({"run_id": run_id, "thread_id": tid})
         return handle
 
-    async def _check_command(self, handle: RunHandle) -> None:
-        """Check the command against the interrupts pending where the run starts."""
+    async def _check_command(
+        self, handle: RunHandle, thread: dict[str, Any] | None = None
+    ) -> None:
+        """Check the command against the interrupts pending where the run starts (on the
+        ``thread`` record just read, or read here)."""
         handle.checked = True
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
-        thread = self._thread(tid)
+        thread = thread if thread is not None else self._thread(tid)
         if thread["status"] == "error" and not fork:
             if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
                 # The paused nodes ask again, under new interrupt ids: an answer given for
@@ -300,7 +301,10 @@ class RunOps(ThreadOps):
     async def _run(self, handle: RunHandle) -> None:
         """The run's task. Never raises: whatever happens, the run ends (``_end``)."""
         tid = handle.run["thread_id"]
+        handle.started = True
         try:
+            if handle.cancel_requested:
+                raise asyncio.CancelledError  # cancelled before its first step
             if not handle.checked:
                 # Queued: checked against where the thread is now, then it is busy again.
                 await self._check_command(handle)
@@ -315,6 +319,7 @@ class RunOps(ThreadOps):
             handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
             handle.fail(error)
         else:
+            self._take_asked(tid)  # from here on, what the saver sees written is this run's
             await execute(handle)
         handle.finishing = True
         await self._end(handle)
@@ -348,6 +353,7 @@ class RunOps(ThreadOps):
                 if handle.error is None or isinstance(handle.error, asyncio.CancelledError):
                     handle.fail(error)
                 self._record_failed_end(handle, error)
+            self._take_asked(tid)  # what the run's end did not need
             next_run = self._release(handle)
             if next_run is None and handle.stateless:
                 await self._drop_stateless(tid)
@@ -427,6 +433,26 @@ class RunOps(ThreadOps):
         else:
             self.backend.records.put_run(handle.run)
 
+    def _take_asked(self, thread_id: str) -> dict[str, list[Interrupt]] | None:
+        """The interrupts our saver saw written on the thread since the last take, by task
+        (``None`` for a saver that does not keep them)."""
+        saver = self.backend.saver
+        return saver.take_asked(thread_id) if isinstance(saver, SeesInterrupts) else None
+
+    async def _asked_by_task(self, handle: RunHandle) -> dict[str, list[Interrupt]]:
+        """The interrupts on the thread's head, by the task that asked: as our saver saw
+        them written during the run, else read from the head checkpoint."""
+        tid = handle.run["thread_id"]
+        seen = self._take_asked(tid)
+        if seen is not None:
+            return seen
+        head = await self.backend.saver.aget_tuple(thread_config(tid))
+        by_task: dict[str, list[Interrupt]] = {}
+        for task_id, channel, value in head.pending_writes or [] if head else []:
+            if channel == INTERRUPT:
+                by_task.setdefault(task_id, []).extend(value)
+        return by_task
+
     async def _refresh_from_stream(self, handle: RunHandle) -> bool:
         """Update the thread record from what the run streamed, when that says it all.
 
@@ -448,15 +474,13 @@ class RunOps(ThreadOps):
         values, asked_ids = handle.final_state()
         interrupts: dict[str, list[dict[str, Any]]] = {}
         if asked_ids:
-            # The head's interrupt writes, less those already answered (a partial resume
+            # The interrupts written by task, less those already answered (a partial resume
             # leaves the answered task's write in place): the stream says which are pending.
             pending = set(asked_ids)
-            head = await self.backend.saver.aget_tuple(thread_config(tid))
-            for task_id, channel, value in head.pending_writes or [] if head else []:
-                if channel == "__interrupt__":
-                    asked = [interrupt_json(i) for i in value if i.id in pending]
-                    if asked:
-                        interrupts.setdefault(task_id, []).extend(asked)
+            for task_id, value in (await self._asked_by_task(handle)).items():
+                asked = [interrupt_json(i) for i in value if i.id in pending]
+                if asked:
+                    interrupts.setdefault(task_id, []).extend(asked)
             if {i["id"] for items in interrupts.values() for i in items} != pending:
                 return False
         thread = self._thread(tid)

@@ -1,13 +1,18 @@
-"""One event loop, in its own thread, where every runtime operation runs.
+"""The event loop a runtime runs on, and the doors into it from other threads and loops.
 
 A Jupyter kernel already runs an event loop in the main thread, so a sync call cannot
 start another one there (``asyncio.run`` refuses) and patching the running loop
-(``nest-asyncio``) makes every await re-entrant. Instead, all runtime work — graph runs,
-checkpoint reads and writes — is scheduled on this private loop: the sync client blocks on
-a ``concurrent.futures.Future``, the async client awaits it with ``asyncio.wrap_future``
-and the kernel's loop stays free while a graph runs. One loop for everything also means
-one thread touches each SQLite connection, so nothing is ever "attached to a different
-loop".
+(``nest-asyncio``) makes every await re-entrant. Instead, runtime work — graph runs,
+checkpoint reads and writes — is scheduled on the runner: one private loop in its own
+thread. The sync client blocks on it, the async client awaits it from its own loop, and
+the kernel's loop stays free while a graph runs. One loop for every shared store also
+means one thread touches each SQLite connection, so nothing is ever "attached to a
+different loop".
+
+A runtime whose storage nobody else shares (memory) may instead run on its async
+client's own loop (``Runtime.door_here``): the same ``LoopDoor`` then lets other threads
+in, and the client's calls run in place, with no thread hop, as the graph's own
+``ainvoke`` would.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["Runner", "get_runner"]
+__all__ = ["LoopDoor", "Runner", "get_runner"]
 
 T = TypeVar("T")
 
@@ -30,45 +35,46 @@ FLUSH_S = 0.01
 at most a hundred times a second; a short run's events arrive in one hand-over)."""
 
 
-class Runner:
-    """A daemon thread running an asyncio loop, with ways in from sync and async code."""
+class LoopDoor:
+    """Ways into one event loop: from sync code in other threads, and from other loops.
 
-    def __init__(self, name: str = "hitl-widgets-runtime") -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
-        self._thread.start()
+    A coroutine awaited from the loop itself runs in place, with no hop at all.
+    """
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_forever()
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
 
-    def in_runner(self) -> bool:
-        """True when called from the runner's own thread."""
-        return threading.current_thread() is self._thread
+    def on_loop(self) -> bool:
+        """True when called from code running on this door's loop."""
+        try:
+            return asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            return False
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        """Schedule ``coro`` on the runner loop."""
+        """Schedule ``coro`` on the loop."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
     def call(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` on the runner loop and block until it is done (sync client)."""
-        if self.in_runner():
+        """Run ``coro`` on the loop and block until it is done (sync client)."""
+        if self.on_loop():
             coro.close()
             raise RuntimeError(
-                "a sync hitl_widgets client was called from inside a graph node; "
-                "use the async client (get_client) in async nodes"
+                "a sync hitl_widgets call was made from the event loop that runs its runtime "
+                "(inside a graph node, or on the async client's loop), so it would wait for "
+                "itself; use the async client (get_client) and await it there instead"
             )
         return self.submit(coro).result()
 
     async def acall(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Await ``coro`` on the runner loop without blocking the caller's loop.
+        """Await ``coro`` on the door's loop without blocking the caller's loop.
 
         One wake-up each way and nothing else: the task is started by a plain callback and
         its outcome handed straight to a future of the caller's loop (no
         ``concurrent.futures.Future`` and its lock in between, as ``run_coroutine_threadsafe``
         and ``wrap_future`` would add).
         """
-        if self.in_runner():
+        if self.on_loop():
             return await coro
         caller = asyncio.get_running_loop()
         outcome: asyncio.Future[T] = caller.create_future()
@@ -91,8 +97,8 @@ class Runner:
             raise
 
     async def aiterate(self, agen: AsyncIterator[T]) -> AsyncIterator[T]:
-        """Consume an async iterator on the runner loop, yielding its items to the caller's loop."""
-        if self.in_runner():
+        """Consume an async iterator on the door's loop, yielding its items to the caller's."""
+        if self.on_loop():
             async for item in agen:
                 yield item
             return
@@ -134,7 +140,7 @@ class Runner:
             future.cancel()
 
     def iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:
-        """Consume an async iterator on the runner loop, yielding its items to sync code."""
+        """Consume an async iterator on the door's loop, yielding its items to sync code."""
         inbox: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         future = self.submit(_pump(agen, inbox.put))
         try:
@@ -142,6 +148,19 @@ class Runner:
                 yield item
         finally:
             future.cancel()
+
+
+class Runner(LoopDoor):
+    """A daemon thread running an asyncio loop: the runtime's home unless told otherwise."""
+
+    def __init__(self, name: str = "hitl-widgets-runtime") -> None:
+        super().__init__(asyncio.new_event_loop())
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
 
 
 async def _pump(agen: AsyncIterator[Any], send: Callable[[tuple[bool, Any]], object]) -> None:

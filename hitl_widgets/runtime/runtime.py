@@ -1,12 +1,14 @@
 """The in-kernel LangGraph Server: assistants, threads and runs over compiled graphs.
 
-Every public coroutine here runs on the runner loop (see ``runner.py``); the clients in
-``hitl_widgets.client`` are the doors in from the kernel.
+Every public coroutine here runs on the runtime's loop (``door``, see ``runner.py``); the
+clients in ``hitl_widgets.client`` are the ways in from the kernel.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
@@ -25,7 +27,7 @@ from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
-from hitl_widgets.runtime.runner import get_runner
+from hitl_widgets.runtime.runner import LoopDoor, get_runner
 from hitl_widgets.runtime.runs import RunHandle
 from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
@@ -66,11 +68,50 @@ class Runtime(RunOps):
         try:
             self.graphs = Graphs(loaded, self.backend.saver, now())
             self.runner = get_runner()
+            self.door: LoopDoor = self.runner
+            """Where this runtime's coroutines run: the runner, or its async client's loop."""
+            # Storage nobody else shares (memory) may follow its async client onto the
+            # client's own loop (door_here); shared storage stays on the runner's one thread.
+            self._movable = self.backend.key is None and not self.backend.rebuild
+            self._moving = threading.Lock()
             self._handles: OrderedDict[str, RunHandle] = OrderedDict()
             self.runner.call(self._recover())
         except BaseException:
             release_backend(self.backend)
             raise
+
+    def door_here(self) -> LoopDoor:
+        """The door for a coroutine awaited on the running loop (the async client's calls).
+
+        A runtime whose storage nobody else shares moves onto its caller's loop, so each
+        call runs in place — no thread hop, the graph stepping where its own ``ainvoke``
+        would. It moves only from the runner (its first call) or from a loop that no longer
+        runs (``asyncio.run`` again), and never with a run in flight; a caller on another
+        thread's running loop comes in through the door instead, so two threads never work
+        on it at once.
+        """
+        with self._moving:
+            door = self.door
+            if (
+                self._movable
+                and not door.on_loop()
+                and not self.backend.live
+                and (door is self.runner or not door.loop.is_running())
+            ):
+                self.door = LoopDoor(asyncio.get_running_loop())
+            return self.door
+
+    def pin_to_runner(self) -> None:
+        """Keep this runtime on the runner's thread from now on (``serve()``: requests come
+        from other threads, which must not wait for a busy kernel loop)."""
+        with self._moving:
+            if self.door is not self.runner and self.backend.live:
+                raise RuntimeError(
+                    "runs are in flight on this client's event loop; wait for them "
+                    "(runs.join) before serving the client over HTTP"
+                )
+            self._movable = False
+            self.door = self.runner
 
     def close(self) -> None:
         """Let go of the storage (the last runtime on a file or database closes it).
@@ -308,8 +349,7 @@ class Runtime(RunOps):
             slot.queue.remove(handle)
             self.end_unstarted(handle, "interrupted")
             return
-        if handle.task is not None and not handle.finishing:
-            handle.task.cancel()
+        handle.cancel()
         if wait:
             await handle.done.wait()
 
