@@ -36,8 +36,9 @@ that supports ``strict_resume`` the late one fails and is not recorded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from langgraph_sdk.client import RunsClient, SyncRunsClient, SyncThreadsClient, ThreadsClient
@@ -61,6 +62,16 @@ STALE_ERRORS = frozenset({"UnknownInterruptError", "StaleInterruptError"})
 """Run errors that mean the answer was not applied (the interrupt was no longer pending)."""
 
 Unrecorded = Callable[["UnrecordedDecision"], object]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _signature_of(sdk: Callable[..., Any]) -> Callable[[_F], _F]:
+    """Show the SDK method's signature (``inspect.signature``, ``help``) on its override,
+    whose own parameters are only passed through."""
+    def mark(ours: _F) -> _F:
+        functools.update_wrapper(ours, sdk, assigned=(), updated=())  # sets __wrapped__
+        return ours
+    return mark
 
 
 class UnrecordedDecision(UserWarning):
@@ -194,6 +205,7 @@ class RecordingRunsClient(RunsClient):
         self._on_unrecorded = on_unrecorded or _warn
         self._background: dict[str, list[dict[str, Any]]] = {}  # run id → its decisions
 
+    @_signature_of(RunsClient.wait)
     async def wait(self, thread_id: str | None, assistant_id: str, **kwargs: Any) -> Any:
         """``RunsClient.wait``, recording the answers of a ``command`` with ``resume``."""
         rows = await self._before(thread_id, assistant_id, kwargs)
@@ -208,6 +220,7 @@ class RecordingRunsClient(RunsClient):
         await self._record(thread_id, rows, ids.run_id, _body_error(body))
         return body
 
+    @_signature_of(RunsClient.stream)
     def stream(self, thread_id: str | None, assistant_id: str, **kwargs: Any
                ) -> AsyncIterator[Any]:
         """``RunsClient.stream``, recording the answers of a ``command`` with ``resume``
@@ -216,6 +229,7 @@ class RecordingRunsClient(RunsClient):
             return super().stream(thread_id, assistant_id, **kwargs)
         return self._recorded_stream(thread_id, assistant_id, kwargs)
 
+    @_signature_of(RunsClient.create)
     async def create(self, thread_id: str | None, assistant_id: str, **kwargs: Any) -> Any:
         """``RunsClient.create``, recording the answers of a ``command`` with ``resume``
         as ``claimed`` once the server has accepted the background run (``join`` through
@@ -228,6 +242,7 @@ class RecordingRunsClient(RunsClient):
             await self._write(thread_id, rows, run_id, "claimed", None)
         return run
 
+    @_signature_of(RunsClient.join)
     async def join(self, thread_id: str, run_id: str, **kwargs: Any) -> Any:
         """``RunsClient.join``; a background resume created through this client is
         settled (``resumed`` or ``error``) in the thread's metadata."""
@@ -296,6 +311,7 @@ class SyncRecordingRunsClient(SyncRunsClient):
         self._on_unrecorded = on_unrecorded or _warn
         self._background: dict[str, list[dict[str, Any]]] = {}  # run id → its decisions
 
+    @_signature_of(SyncRunsClient.wait)
     def wait(self, thread_id: str | None, assistant_id: str, **kwargs: Any) -> Any:
         """``SyncRunsClient.wait``, recording the answers of a ``command`` with ``resume``."""
         rows = self._before(thread_id, assistant_id, kwargs)
@@ -310,6 +326,7 @@ class SyncRecordingRunsClient(SyncRunsClient):
         self._record(thread_id, rows, ids.run_id, _body_error(body))
         return body
 
+    @_signature_of(SyncRunsClient.stream)
     def stream(self, thread_id: str | None, assistant_id: str, **kwargs: Any
                ) -> Iterator[Any]:
         """``SyncRunsClient.stream``, recording the answers of a ``command`` with
@@ -318,6 +335,7 @@ class SyncRecordingRunsClient(SyncRunsClient):
             return super().stream(thread_id, assistant_id, **kwargs)
         return self._recorded_stream(thread_id, assistant_id, kwargs)
 
+    @_signature_of(SyncRunsClient.create)
     def create(self, thread_id: str | None, assistant_id: str, **kwargs: Any) -> Any:
         """``SyncRunsClient.create``, recording the answers of a ``command`` with ``resume``
         as ``claimed`` once the server has accepted the background run (``join`` through
@@ -330,6 +348,7 @@ class SyncRecordingRunsClient(SyncRunsClient):
             self._write(thread_id, rows, run_id, "claimed", None)
         return run
 
+    @_signature_of(SyncRunsClient.join)
     def join(self, thread_id: str, run_id: str, **kwargs: Any) -> Any:
         """``SyncRunsClient.join``; a background resume created through this client is
         settled (``resumed`` or ``error``) in the thread's metadata."""

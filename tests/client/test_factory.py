@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from langgraph_sdk.client import LangGraphClient, RunsClient, SyncLangGraphClient, SyncRunsClient
 
@@ -28,6 +30,12 @@ def test_a_remote_clients_runs_record_and_stay_the_sdks() -> None:
     sync = get_sync_client(url="http://127.0.0.1:9", reviewer="ana")
     assert isinstance(sync.runs, SyncRecordingRunsClient)
     assert isinstance(sync.runs, SyncRunsClient) and sync.runs.http is sync.http
+    # Its overrides show the SDK's signatures (help(), IDEs) and stay async where it is.
+    sdk_runs = RunsClient(client.http)
+    for name in ("wait", "stream", "create", "join", "list", "cancel"):
+        ours, theirs = getattr(client.runs, name), getattr(sdk_runs, name)
+        assert inspect.signature(ours) == inspect.signature(theirs), name
+        assert inspect.iscoroutinefunction(ours) == inspect.iscoroutinefunction(theirs), name
     # The views resume through a recorder of their own on the same connection (so one
     # answer is recorded once); an in-kernel client keeps its runs (its runtime records).
     view_runs = recording_runs(client)
