@@ -3,8 +3,10 @@
 In the kernel the runtime records every decision itself, beside the checkpoints (the same
 SQLite file), whichever door the answer came through: a view, the inbox, a bulk answer or
 the client's own ``runs.wait(command=...)``. A deployed LangGraph Server keeps no such log,
-so the widgets keep it on the server, in each thread's metadata (``hitl_decisions``, with
-``hitl_reviewed: true`` to find those threads), where every reviewer sees it.
+so the remote client keeps it on the server, in each thread's metadata (one key
+``hitl_decision:<decision_id>`` per decision, with ``hitl_reviewed: true`` to find those
+threads), where every reviewer sees it; ``client/recording.py`` writes it, whichever door
+the answer came through.
 """
 
 from __future__ import annotations
@@ -17,22 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from hitl_widgets.runtime.claims import CHANGES_KEY, default_reviewer
-from hitl_widgets.runtime.clock import now
-from hitl_widgets.runtime.decisions import new_decision
 
 __all__ = [
     "CHANGES_KEY",
-    "DECISIONS_KEY",
+    "DECISION_PREFIX",
+    "REVIEWED_KEY",
     "DecisionTable",
     "decisions",
     "is_local",
-    "record_remote_decisions",
     "reviewer_of",
     "storage_problem",
 ]
 
-DECISIONS_KEY = "hitl_decisions"
-"""Thread metadata key holding a remote thread's decisions (a list of decision dicts)."""
+DECISION_PREFIX = "hitl_decision:"
+"""Thread metadata keys holding a remote thread's decisions: one key per decision, the
+prefix followed by its ``decision_id`` (the server merges top-level keys on update, so each
+write adds its own and never replaces another reviewer's)."""
 
 REVIEWED_KEY = "hitl_reviewed"
 """Thread metadata flag set on remote threads that have decisions (searchable)."""
@@ -163,32 +165,6 @@ def decisions(client: Any, thread_id: str | None = None, reviewer: str | None = 
     finally:
         if sync is not client:
             sync.close()
-    rows = [d for t in threads for d in (t.get("metadata") or {}).get(DECISIONS_KEY) or ()
-            if isinstance(d, Mapping)]
+    rows = [d for t in threads for key, d in (t.get("metadata") or {}).items()
+            if key.startswith(DECISION_PREFIX) and isinstance(d, Mapping)]
     return _filtered(rows, thread_id, reviewer, stamp)
-
-
-async def record_remote_decisions(
-    client: Any, thread_id: str, answers: Mapping[str, Any], asked: Mapping[str, Any],
-    outcome: str, *, run_id: str | None = None, graph_id: str | None = None,
-    error: str | None = None, changes: Mapping[str, list[dict[str, Any]]] | None = None,
-) -> list[dict[str, Any]]:
-    """Append decisions to a remote thread's metadata (nothing for an in-kernel client,
-    whose runtime records them). ``asked`` maps interrupt id → the interrupt's value."""
-    if is_local(client):
-        return []
-    reviewer = reviewer_of(client)
-    stamp = now()
-    rows = []
-    for interrupt_id, answer in answers.items():
-        row = new_decision(thread_id=thread_id, interrupt_id=interrupt_id, run_id=run_id,
-                           graph_id=graph_id, reviewer=reviewer, at=stamp,
-                           value=asked.get(interrupt_id), answer=answer,
-                           changes=(changes or {}).get(interrupt_id))
-        row.update(outcome=outcome, error=error)
-        rows.append(row)
-    thread = await client.threads.get(thread_id)
-    kept = list((thread.get("metadata") or {}).get(DECISIONS_KEY) or [])
-    await client.threads.update(thread_id, metadata={DECISIONS_KEY: [*kept, *rows],
-                                                     REVIEWED_KEY: True})
-    return rows

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hitl_widgets.client.local import LocalClient
+from hitl_widgets.client.recording import with_recording
 from hitl_widgets.client.sync import SyncLocalClient
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
@@ -27,9 +28,9 @@ def _runtime(
 
 
 def _named(client: Any, reviewer: str | None) -> Any:
-    """A remote client that carries its reviewer's name (the SDK has no place for it)."""
-    client.hitl_reviewer = default_reviewer(reviewer)
-    return client
+    """A remote client that carries its reviewer's name (the SDK has no place for it) and
+    records each answer its ``runs`` sends in the thread's metadata."""
+    return with_recording(client, default_reviewer(reviewer))
 
 
 def get_client(
@@ -48,7 +49,10 @@ def get_client(
     ``langgraph_sdk.get_client(url=..., **remote)``.
 
     ``reviewer`` names who answers through this client in the decision log (default: the OS
-    user name); on a remote client it is kept as ``client.hitl_reviewer`` for the widgets.
+    user name); on a remote client it is kept as ``client.hitl_reviewer``. A remote client's
+    ``runs.wait``/``stream``/``create`` with ``command={"resume": ...}`` record each answer
+    in the thread's metadata (``client.runs`` is a ``RecordingRunsClient``, a subclass of
+    the SDK's ``RunsClient``); everything else is the SDK's own.
     """
     if url is not None:
         from langgraph_sdk import get_client as remote_client

@@ -5,7 +5,9 @@ human, its pending interrupts have the same shape as the first thread's (same co
 `response_schema`, same kind of value), and the answer passes that schema. Only then is
 each valid thread resumed on its own (`runs.wait(command={"resume": {id: answer}})`), so a
 thread that fails — invalid, answered meanwhile by someone else, or a graph that raises —
-fails alone: nothing of it is half-applied to another.
+fails alone: nothing of it is half-applied to another. Resumes go through
+`recording_runs(client)`, so on a remote server each answer is recorded in its thread's
+metadata, once, as for any other door.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, TypedDict
 
 import jsonschema
 
-from hitl_widgets.client.audit import is_local, record_remote_decisions
+from hitl_widgets.client.recording import recording_runs
 
 __all__ = ["BulkResult", "apply_bulk", "interrupt_shape"]
 
@@ -81,27 +83,18 @@ def _check(thread: Mapping[str, Any] | None, thread_id: str, shape: str | None,
     return None
 
 
-async def _resume(client: Any, thread: Mapping[str, Any], answer: Any) -> BulkResult:
+async def _resume(runs: Any, thread: Mapping[str, Any], answer: Any) -> BulkResult:
     thread_id = str(thread["thread_id"])
-    pending = _pending(thread)
     graph_id = str((thread.get("metadata") or {}).get("graph_id") or "agent")
-    resume = {str(i["id"]): answer for i in pending}
-    run_id: list[str] = []
+    resume = {str(i["id"]): answer for i in _pending(thread)}
     try:
-        body = await client.runs.wait(thread_id, graph_id, command={"resume": resume},
-                                      multitask_strategy="reject", strict_resume=True,
-                                      on_run_created=lambda meta: run_id.append(
-                                          str(meta.get("run_id"))))
+        body = await runs.wait(thread_id, graph_id, command={"resume": resume},
+                               multitask_strategy="reject", strict_resume=True)
     except Exception as exc:  # noqa: BLE001 - one thread's failure is its own result
         return {"thread_id": thread_id, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
     failed = body.get("__error__") if isinstance(body, Mapping) else None
     error = f"{failed.get('error')}: {failed.get('message')}" if isinstance(failed, Mapping) \
         else None
-    if not is_local(client):  # a server keeps no decision log: the thread's metadata does
-        await record_remote_decisions(
-            client, thread_id, resume, {str(i["id"]): i.get("value") for i in pending},
-            "error" if error else "resumed", run_id=run_id[0] if run_id else None,
-            graph_id=graph_id, error=error)
     return {"thread_id": thread_id, "ok": error is None, "error": error}
 
 
@@ -127,10 +120,11 @@ async def apply_bulk(client: Any, thread_ids: Sequence[str], answer: Any) -> lis
         else:
             results[tid] = {"thread_id": tid, "ok": False, "error": problem}
     gate = asyncio.Semaphore(CONCURRENCY)
+    runs = recording_runs(client)
 
     async def one(thread: Mapping[str, Any]) -> None:
         async with gate:
-            results[str(thread["thread_id"])] = await _resume(client, thread, answer)
+            results[str(thread["thread_id"])] = await _resume(runs, thread, answer)
 
     await asyncio.gather(*(one(t) for t in valid))
     return [results[tid] for tid in ids]

@@ -10,10 +10,9 @@ applied; the form is still there to fix and submit again).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from hitl_widgets.client.audit import is_local, record_remote_decisions
 from hitl_widgets.views.record import Decision
 
 __all__ = ["DecisionCallback", "DecisionHooks", "changes_by_interrupt"]
@@ -54,22 +53,13 @@ class DecisionHooks:
         self._waiters.append(future)
         return future
 
-    async def fire(self, client: Any, thread_id: str | None, graph_id: str | None,
-                   decisions: list[Decision], changes: Mapping[str, list[dict[str, Any]]],
-                   run_id: str | None, report: Callable[[BaseException, str], None]) -> None:
-        """Log remotely (a server keeps no decision log), then tell listeners and waiters."""
+    def fire(self, decisions: list[Decision],
+             report: Callable[[BaseException, str], None]) -> None:
+        """Tell listeners and waiters (the decision log was written by the run itself: the
+        runtime in the kernel, `client/recording.py` on a remote server)."""
         if not decisions:
             return
         outcome = decisions[0].outcome
-        if outcome in ("accepted", "failed") and thread_id and not is_local(client):
-            try:
-                await record_remote_decisions(
-                    client, thread_id, {d.interrupt_id: d.answer for d in decisions},
-                    {d.interrupt_id: d.question for d in decisions},
-                    "resumed" if outcome == "accepted" else "error", run_id=run_id,
-                    graph_id=graph_id, changes=changes)
-            except Exception as exc:  # noqa: BLE001 - the answer is applied; say the log failed
-                report(exc, "Writing the decision to the thread's metadata")
         for callback in list(self._callbacks):
             try:
                 callback(list(decisions))

@@ -2,7 +2,9 @@
 
 Only `langgraph_sdk`-shaped calls are made here (`threads.get_state/get/get_history/
 update_state/create`, `runs.stream`, `assistants.get_graph`), so the same session drives the
-in-kernel client and a remote `langgraph_sdk.get_client(url=...)` alike.
+in-kernel client and a remote `langgraph_sdk.get_client(url=...)` alike. Runs go through
+`recording_runs(client)`: on a remote server each answer is recorded in the thread's
+metadata there, once (the in-kernel runtime records its own).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from hitl_widgets.client.recording import Unrecorded, recording_runs
 
 __all__ = ["RunOutcome", "ThreadSession"]
 
@@ -51,7 +55,8 @@ class ThreadSession:
     """One thread of one assistant on one client."""
 
     def __init__(self, client: Any, thread_id: str | None, assistant_id: str, *,
-                 stream_modes: Sequence[str] = STREAM_MODES, xray: bool | int = True) -> None:
+                 stream_modes: Sequence[str] = STREAM_MODES, xray: bool | int = True,
+                 on_unrecorded: Unrecorded | None = None) -> None:
         if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
                                                    "get_state", None)):
             # A sync client would block the kernel's loop on every call.
@@ -59,6 +64,8 @@ class ThreadSession:
                 "a view needs an async client: hitl_widgets.get_client(graphs=...) or "
                 "langgraph_sdk.get_client(url=...), not a sync client")
         self.client = client
+        self.runs = recording_runs(client, on_unrecorded)
+        """Where runs are sent: `client.runs`, recording answers on a remote server."""
         self.thread_id = thread_id
         self.assistant_id = assistant_id
         self.stream_modes = list(stream_modes)
@@ -112,7 +119,7 @@ class ThreadSession:
         # No `stream_subgraphs`: it costs the in-kernel runtime about a tenth of a resume,
         # and a subgraph's progress shows as its parent node; its interrupts are still
         # found through `get_state(subgraphs=True)`.
-        stream = self.client.runs.stream(
+        stream = self.runs.stream(
             self._tid(), self.assistant_id, stream_mode=self.stream_modes, **kwargs)
         async for part in stream:
             event, data = _event(part)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hitl_widgets.client.recording import STALE_ERRORS
 from hitl_widgets.views.errors import ErrorInfo
 from hitl_widgets.views.render import esc
 
@@ -31,8 +32,6 @@ BUSY_HINT = ("Another run is going on in this thread. Your answers are kept: pre
              "again when it has ended (Refresh shows the thread's status).")
 RETRY_HINT = ("Answer again in the form below, or fix the state in the 'Edit state' tab "
               "and press Continue.")
-#: Error types a server reports when a resume names an interrupt that is no longer pending.
-STALE_ERRORS = frozenset({"UnknownInterruptError", "StaleInterruptError"})
 _STATUS_COLOURS = {"interrupted": "#e66100", "error": "#c01c28", "busy": "#1a5fb4",
                    "idle": "#26a269"}
 

@@ -67,7 +67,9 @@ class ThreadView(widgets.VBox):
     def __init__(self, client: Any, thread_id: str | None, assistant_id: str, *,
                  form_factory: FormFactory | None = None, history_limit: int = 100,
                  xray: bool | int = True, load: bool = True, **kwargs: Any) -> None:
-        self.session = ThreadSession(client, thread_id, assistant_id, xray=xray)
+        self.session = ThreadSession(
+            client, thread_id, assistant_id, xray=xray,
+            on_unrecorded=lambda problem: self._report(problem, "Recording the decision"))
         self.history_limit = history_limit
         self.state: Mapping[str, Any] | None = None
         """The last `ThreadState` loaded."""
@@ -307,10 +309,8 @@ class ThreadView(widgets.VBox):
         finally:
             self._set_busy(False)
             settled = self.record.decisions[known:]
-            if settled:  # issue 8: tell listeners (and a remote server's audit log)
-                await self._decision_hooks.fire(
-                    self.client, self.thread_id, self.assistant_id, settled, changes,
-                    outcome.run_id if outcome is not None else None, self._report)
+            if settled:  # issue 8: tell listeners (the answer itself is recorded by runs)
+                self._decision_hooks.fire(settled, self._report)
 
     async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,
                       reload: bool = True) -> None:
