@@ -60,7 +60,7 @@ def main() -> int:
     form = InterruptForm(big)
     read = median_ms(lambda: form.value, runs=25)
     bare_read = median_ms(lambda: {i: w.value for i, w in enumerate(
-        form._ctx.leaves.values())}, runs=25)  # noqa: SLF001  (the same inputs, read raw)
+        form._ctx.leaves.values())}, runs=25)
     validate = median_ms(lambda: form.errors, runs=25)
     hitl = {"id": "hitl", "value": {
         "action_requests": [{"name": f"tool_{i}", "args": {"a": i, "b": "x", "c": [1, 2]},

@@ -30,12 +30,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
-from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
-from langgraph.types import Command  # noqa: E402
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
 
-from hitl_widgets import get_client, get_sync_client  # noqa: E402
-from tests.graphs.scenarios import seed  # noqa: E402
+from hitl_widgets import get_client, get_sync_client
+from tests.graphs.scenarios import seed
 
 WARMUP = 20
 

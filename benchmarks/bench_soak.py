@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
-from langgraph.types import Command  # noqa: E402
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
 
-from hitl_widgets import get_client  # noqa: E402
-from hitl_widgets.examples import seed_graph  # noqa: E402
+from hitl_widgets import get_client
+from hitl_widgets.examples import seed_graph
 
 WARMUP = 300
 

@@ -49,5 +49,5 @@ def html_under(widget: W.Widget) -> str:
 
 def error_texts(field: Field) -> str:
     """The messages shown under one field."""
-    box = field._error_box  # noqa: SLF001  (tests look at what the reviewer sees)
+    box = field._error_box
     return box.value if box is not None else ""

@@ -40,7 +40,7 @@ def test_newest_renderer_wins_and_stock_inputs_get_field_classes() -> None:
     try:
         form = InterruptForm({"value": 1, "id": "n"})
         assert form.value == 3
-        assert any(c.startswith("hitl-field-") for c in form.parts[0].field.input._dom_classes)  # noqa: SLF001
+        assert any(c.startswith("hitl-field-") for c in form.parts[0].field.input._dom_classes)
     finally:
         undo_a()
         undo_b()

@@ -75,7 +75,7 @@ def test_click_with_invalid_dom_values_sends_nothing_and_says_why(
     assert sent == []
     assert "must not be empty" in error_texts(fields["text"])
     assert "at least 0" in error_texts(fields["count"])
-    assert "problems to fix" in form._status.value  # noqa: SLF001
+    assert "problems to fix" in form._status.value
 
 
 def test_disabled_form_ignores_clicks_and_submit(form: InterruptForm,
@@ -97,12 +97,12 @@ def test_every_input_has_a_unique_field_class_and_the_form_its_root_class(
         widget_comms: list[Any]) -> None:
     form = InterruptForm([{"value": {"a": 1, "b": "x", "c": [True]}, "id": "i1"},
                           {"value": "text", "id": "i2"}])
-    assert "hitl-form" in form._dom_classes  # noqa: SLF001
+    assert "hitl-form" in form._dom_classes
     seen: list[str] = []
     for part in form.parts:
-        assert "hitl-part" in part.widget._dom_classes  # noqa: SLF001
+        assert "hitl-part" in part.widget._dom_classes
         for f in part.field.walk():
-            for w in f._owned:  # noqa: SLF001
+            for w in f._owned:
                 seen += [c for c in getattr(w, "_dom_classes", ()) if c.startswith("hitl-field-")]
     assert len(seen) == len(set(seen)) == 4  # a, b, c[0] and i2's text area
     # The classes are synced to the browser with each widget's state.
@@ -121,11 +121,11 @@ def test_dom_ids_match_the_field_classes(form: InterruptForm) -> None:
     assert set(ids) == {("i1", (k,)) for k in ("text", "count", "ratio", "ok", "mode")}
     for (_, loc), [n] in ids.items():
         field = form.parts[0].field.fields[str(loc[0])]
-        assert f"hitl-field-{n}" in field.input._dom_classes  # noqa: SLF001
+        assert f"hitl-field-{n}" in field.input._dom_classes
 
 
 def test_submit_button_front_end_reads_the_form_it_sits_in() -> None:
-    esm = SubmitButton()._esm  # noqa: SLF001
+    esm = SubmitButton()._esm
     assert 'closest(".hitl-form")' in esm
     assert re.search(r"hitl-field-\(\\d\+\)", esm)
     assert "model.send" in esm and "checked" in esm and "selectedIndex" in esm
@@ -148,7 +148,7 @@ def test_stock_widget_fallback_for_unknown_field_kinds(widget_comms: list[Any]) 
     mapping = form.parts[0].field
     mapping.add("k", "v")
     key_input = mapping.entries[0][0]
-    n = int(next(c for c in key_input._dom_classes if c.startswith("hitl-field-"))[11:])  # noqa: SLF001
+    n = int(next(c for c in key_input._dom_classes if c.startswith("hitl-field-"))[11:])
     _click(form, widget_comms, {n: {"value": "renamed"}})
     assert form.value == {"renamed": "v"}
     assert isinstance(key_input, W.Text)

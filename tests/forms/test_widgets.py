@@ -55,7 +55,7 @@ def test_array_rows_do_not_pile_up_buttons() -> None:
     form, field = _array_form()
     for _ in range(20):
         field.move(0, 1)
-    assert len(form._ctx.controls) < 15  # noqa: SLF001
+    assert len(form._ctx.controls) < 15
 
 
 def test_edit_as_json_round_trip_and_parse_errors_in_place() -> None:
