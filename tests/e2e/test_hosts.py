@@ -149,6 +149,8 @@ def test_inbox_answers_and_moves_to_the_next_thread(page: Page, review: Opened) 
     inbox = page.locator(".hw-inbox").first
     # The notebook's last cells answered the three oldest from code: 27 are left.
     expect(inbox).to_contain_text("27 pending · 3 answered", timeout=90_000)
+    # The page line is written after the rows (the counts before them): the list is current.
+    expect(inbox).to_contain_text("page 1 of 3 · 27 thread(s)")
     expect(inbox).to_contain_text(f"reviewing as {REVIEWER}")
     rows = inbox.locator("select[multiple]")
     expect(rows.locator("option")).to_have_count(10)
