@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 DOCS = Path(__file__).parents[2] / "docs"
 ANSWER = "Edited in the browser <b>not bold</b>"
 THREAD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-DOCUMENT = re.compile(r"Document\s\d+:")  # the inbox's rows space with no-break spaces
+DOCUMENT = re.compile(r"Document\s\d+:")  # \s: the inbox's rows have no-break spaces
 
 
 @pytest.fixture(params=HOSTS)
@@ -138,6 +138,13 @@ def _thread_id(view: Locator) -> str:
     return found.group()
 
 
+def _document(label: str) -> str:
+    """Which document an inbox row is about (`Document 3:`)."""
+    found = DOCUMENT.search(label)
+    assert found, label
+    return " ".join(found.group().split())
+
+
 def _audit_log(db: Path) -> list[dict[str, Any]]:
     """The decisions the notebook's kernel wrote to its SQLite file, oldest first."""
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
@@ -154,8 +161,7 @@ def test_inbox_answers_and_moves_to_the_next_thread(page: Page, review: Opened) 
     expect(inbox).to_contain_text(f"reviewing as {REVIEWER}")
     rows = inbox.locator("select[multiple]")
     expect(rows.locator("option")).to_have_count(10)
-    first, second = (" ".join(m.group().split()) for text in rows.locator("option")
-                     .all_inner_texts()[:2] if (m := DOCUMENT.search(text)))
+    first, second = (_document(label) for label in rows.locator("option").all_inner_texts()[:2])
     rows.select_option(index=[0])
     inbox.get_by_role("button", name="Open").click()
     view = inbox.locator(".hw-thread-view").filter(has_text=first)
@@ -181,6 +187,7 @@ def test_inbox_answers_and_moves_to_the_next_thread(page: Page, review: Opened) 
         expect(static).to_be_hidden()
     # Back in the list, the answered document is gone and the next one leads.
     inbox.get_by_role("button", name="Back to the list").click()
+    expect(rows).to_be_visible()
     expect(rows.locator("option")).to_have_count(10)
     expect(rows.locator("option").filter(has_text=first)).to_have_count(0)
     expect(rows.locator("option").first).to_contain_text(second)
@@ -227,4 +234,3 @@ def test_views_read_well_in_the_dark_theme(page: Page, request: pytest.FixtureRe
                                                            timeout=30_000)
         poor = [(cls, text, round(r, 2)) for cls, text, r in ratios if r < 4.5]
         assert ratios and not poor, poor
-
