@@ -92,7 +92,9 @@ def open_notebook(page: Page, host: str, notebook: str, server: Server) -> Itera
     try:
         if host == "voila":
             url = f"{server.base_url}/voila/render/{name}?token={server.token}"
-            page.goto(url)
+            # Voila streams the page while the notebook runs: it has loaded only once every
+            # cell ran (the review session: 11-19 s on 2 busy cores; Playwright's default 30).
+            page.goto(url, timeout=LONG)
         else:
             path = "lab/tree" if host == "lab" else "notebooks"
             url = f"{server.base_url}/{path}/{name}?reset&token={server.token}"
