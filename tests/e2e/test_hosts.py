@@ -187,7 +187,7 @@ def test_inbox_answers_and_moves_to_the_next_thread(page: Page, review: Opened) 
         expect(static).to_be_hidden()
     # Back in the list, the answered document is gone and the next one leads.
     inbox.get_by_role("button", name="Back to the list").click()
-    expect(rows).to_be_visible()
+    expect(rows).to_be_visible(timeout=30_000)
     expect(rows.locator("option")).to_have_count(10)
     expect(rows.locator("option").filter(has_text=first)).to_have_count(0)
     expect(rows.locator("option").first).to_contain_text(second)
