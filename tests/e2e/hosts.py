@@ -1,9 +1,11 @@
 """Opening a project notebook in a host — JupyterLab, Notebook 7 or Voila — and running it.
 
 Lab and Notebook 7 are the same Jupyter server (`/lab/tree/...`, `/notebooks/...`); Voila
-runs the notebook itself on page load. Every test gets its own copy of the notebook, so its
-kernel starts clean; Lab and Notebook 7 kernels are shut down afterwards (they outlive the
-page). External hosts are blocked (BROWSER_TESTS.md, pitfall 13).
+runs the notebook itself on page load. Every test gets its own copy of the notebook, in a
+folder of its own: its kernel starts clean, and what the kernel writes beside the notebook
+(its working directory: the review session's database) belongs to that test alone. Lab and
+Notebook 7 kernels are shut down afterwards (they outlive the page). External hosts are
+blocked (BROWSER_TESTS.md, pitfall 13).
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Opened:
     host: str
     url: str
     name: str
+    """The notebook's path under the server's root (`<folder>/<notebook>`)."""
+    folder: Path
+    """The notebook's own folder: its kernel's working directory."""
 
 
 def _wait_kernel_idle(page: Page, server: Server, name: str) -> None:
@@ -80,20 +85,24 @@ def open_notebook(page: Page, host: str, notebook: str, server: Server) -> Itera
     """Copy `notebooks/<notebook>` into the server, open it in `host`, run it; yields the
     page's notebook, then stops its kernel."""
     local_only(page)
-    name = f"{Path(notebook).stem}-{uuid.uuid4().hex[:8]}.ipynb"
-    shutil.copy(NOTEBOOKS / notebook, server.root_dir / name)
+    folder = server.root_dir / uuid.uuid4().hex[:8]
+    folder.mkdir()
+    name = f"{folder.name}/{notebook}"
+    shutil.copy(NOTEBOOKS / notebook, folder / notebook)
     try:
         if host == "voila":
             url = f"{server.base_url}/voila/render/{name}?token={server.token}"
-            page.goto(url)
+            # Voila streams the page while the notebook runs: it has loaded only once every
+            # cell ran (the review session: 11-19 s on 2 busy cores; Playwright's default 30).
+            page.goto(url, timeout=LONG)
         else:
             path = "lab/tree" if host == "lab" else "notebooks"
             url = f"{server.base_url}/{path}/{name}?reset&token={server.token}"
             page.goto(url)
             _run_all(page, host, server, name)
-        yield Opened(host, url, name)
+        yield Opened(host, url, name, folder)
         assert page.locator(".jp-Dialog").count() == 0
     finally:
         if host != "voila":
             _delete_sessions(server, name)
-        (server.root_dir / name).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -29,6 +29,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
 STARTUP_TIMEOUT = 90.0
+REVIEW_DB = "review.sqlite"
+"""`notebooks/review_session.ipynb` keeps its threads in `$HITL_REVIEW_DB`: relative, so in
+the notebook's folder (its kernel's working directory), one file per test."""
+REVIEWER = "e2e-reviewer"
+"""Who answers in the browser tests (`$HITL_REVIEWER`), as the audit log names them."""
 
 
 @dataclass
@@ -105,6 +110,7 @@ def jupyter_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text(
         json.dumps({"autoStartDefaultKernel": True}))
+    env["HITL_REVIEW_DB"], env["HITL_REVIEWER"] = REVIEW_DB, REVIEWER
     # The kernel imports the project and its test graphs from the notebook's folder.
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2]),
                                          env.get("PYTHONPATH", "")]).rstrip(os.pathsep)

@@ -2,25 +2,33 @@
 
 In each: the quickstart run and answered by typing key by key and clicking at once (what
 reaches the kernel is what the screen showed); a typed form refusing an answer on its field,
-fixed and submitted; a tool-call review edited and approved. After each decision the review
-record on the page agrees with it (Voila ignores display updates sent after a cell ended).
+fixed and submitted; a tool-call review edited and approved; the review session's inbox
+answering a document and moving to the next one. After each decision the review record on
+the page agrees with it (Voila ignores display updates sent after a cell ended).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.hosts import HOSTS, Opened, open_notebook
-from tests.e2e.jupyter_servers import Server
+from tests.e2e.jupyter_servers import REVIEW_DB, REVIEWER, Server
 
 pytestmark = pytest.mark.e2e
 DOCS = Path(__file__).parents[2] / "docs"
 ANSWER = "Edited in the browser <b>not bold</b>"
+THREAD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DOCUMENT = re.compile(r"Document\s\d+:")  # \s: the inbox's rows have no-break spaces
 
 
 @pytest.fixture(params=HOSTS)
@@ -47,6 +55,11 @@ def typed(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Ope
 @pytest.fixture
 def tools(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Opened]:
     yield from open_notebook(page, host, "tool_call_review.ipynb", _server(request, host))
+
+
+@pytest.fixture
+def review(page: Page, host: str, request: pytest.FixtureRequest) -> Iterator[Opened]:
+    yield from open_notebook(page, host, "review_session.ipynb", _server(request, host))
 
 
 def _record_agrees(view: object, *texts: str) -> None:
@@ -116,6 +129,72 @@ def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
     expect(view).to_contain_text("Done. Here is what happened", timeout=30_000)
     expect(view).to_contain_text("email sent to team@example.com")
     _record_agrees(view, "accepted", "We ship on Monday.")
+
+
+def _thread_id(view: Locator) -> str:
+    """The thread a view shows (its header names it first)."""
+    found = THREAD_ID.search(view.locator("code").first.inner_text())
+    assert found, view.inner_text()
+    return found.group()
+
+
+def _document(label: str) -> str:
+    """Which document an inbox row is about (`Document 3:`)."""
+    found = DOCUMENT.search(label)
+    assert found, label
+    return " ".join(found.group().split())
+
+
+def _audit_log(db: Path) -> list[dict[str, Any]]:
+    """The decisions the notebook's kernel wrote to its SQLite file, oldest first."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        rows = conn.execute("SELECT record FROM hitl_decisions ORDER BY at, decision_id")
+        return [json.loads(record) for (record,) in rows]
+
+
+def test_inbox_answers_and_moves_to_the_next_thread(page: Page, review: Opened) -> None:
+    inbox = page.locator(".hw-inbox").first
+    # The notebook's last cells answered the three oldest from code: 27 are left.
+    expect(inbox).to_contain_text("27 pending · 3 answered", timeout=90_000)
+    # The page line is written after the rows (the counts before them): the list is current.
+    expect(inbox).to_contain_text("page 1 of 3 · 27 thread(s)")
+    expect(inbox).to_contain_text(f"reviewing as {REVIEWER}")
+    rows = inbox.locator("select[multiple]")
+    expect(rows.locator("option")).to_have_count(10)
+    first, second = (_document(label) for label in rows.locator("option").all_inner_texts()[:2])
+    rows.select_option(index=[0])
+    inbox.get_by_role("button", name="Open").click()
+    view = inbox.locator(".hw-thread-view").filter(has_text=first)
+    expect(view).to_contain_text("interrupted", timeout=30_000)
+    opened = _thread_id(view)
+    view.get_by_role("combobox", name="Label").select_option("letter")
+    view.get_by_role("checkbox", name="Approved").check()
+    note = f"approved in {review.host}"
+    view.get_by_role("textbox", name="Note").fill(note)
+    view.locator("button.hitl-submit").click()
+    expect(inbox).to_contain_text("26 pending · 4 answered", timeout=30_000)
+    # The next pending document opens in place of the answered one.
+    following = inbox.locator(".hw-thread-view").filter(has_text=second)
+    expect(following).to_contain_text("interrupted", timeout=30_000)
+    expect(inbox.locator(".hw-thread-view")).to_have_count(1)
+    upcoming = _thread_id(following)
+    assert upcoming != opened
+    # Its record is the one shown, and nothing on the page says the answered one waits.
+    expect(following.locator(".hw-live-record")).to_contain_text(upcoming)
+    records = page.locator(".hw-live-record, .hw-static-record")
+    expect(records.filter(has_text=opened)).to_have_count(0)
+    for static in page.locator(".hw-static-record").all():
+        expect(static).to_be_hidden()
+    # Back in the list, the answered document is gone and the next one leads.
+    inbox.get_by_role("button", name="Back to the list").click()
+    expect(rows).to_be_visible(timeout=30_000)
+    expect(rows.locator("option")).to_have_count(10)
+    expect(rows.locator("option").filter(has_text=first)).to_have_count(0)
+    expect(rows.locator("option").first).to_contain_text(second)
+    # The audit log on disk holds the decision, once, as made in the page.
+    decided = [d for d in _audit_log(review.folder / REVIEW_DB) if d["thread_id"] == opened]
+    assert [(d["reviewer"], d["outcome"]) for d in decided] == [(REVIEWER, "resumed")]
+    assert decided[0]["answer"] == {"label": "letter", "approved": True, "note": note}
 
 
 CONTRAST = """els => els.map(el => {
