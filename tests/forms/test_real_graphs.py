@@ -167,7 +167,9 @@ def test_pydantic_type_zoo_round_trip() -> None:
 def test_typeddict_schema_round_trip() -> None:
     graph = rg.schema_graph(Verdict, value={"question": "Ship it?"})
     form, config = _ask(graph)
-    assert form.value == {"approved": False, "priority": "low"}  # reason: NotRequired
+    # reason is NotRequired; a required choice with nothing proposed starts unpicked.
+    assert form.value == {"approved": False}
+    assert [(e["loc"], e["msg"]) for e in form.errors] == [(("priority",), "Required.")]
     form.value = {"approved": True, "priority": "high", "reason": "tests pass"}
     out = graph.invoke(Command(resume=form.resume), config)
     assert out["answer"] == {"approved": True, "priority": "high", "reason": "tests pass"}

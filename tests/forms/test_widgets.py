@@ -298,3 +298,23 @@ def test_renaming_a_mapping_key_moves_its_values_loc() -> None:
     assert value_field.loc == ("b",)
     assert [(e["loc"], e["msg"]) for e in form.validate()] == [(("b",), "Must be at most 1.")]
     assert "at most 1" in error_texts(value_field)
+
+
+def test_a_required_choice_with_nothing_proposed_starts_unpicked() -> None:
+    """Picking the first option for the reviewer would send it for someone who only ticked
+    another box (a letter relabelled an invoice)."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "label": {"enum": ["invoice", "letter"]},
+            "approved": {"type": "boolean"},
+            "tone": {"enum": ["calm", "stern"]},
+        },
+        "required": ["label", "approved"],
+    }
+    form = InterruptForm({"value": {}, "id": "i-1", "response_schema": schema})
+    assert form.value == {"approved": False}  # tone is optional: left out until set
+    assert [(e["loc"], e["msg"]) for e in form.errors] == [(("label",), "Required.")]
+    form.value = {"label": "letter", "approved": True}
+    assert form.errors == []
+    assert form.value == {"label": "letter", "approved": True}

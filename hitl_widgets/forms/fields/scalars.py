@@ -239,9 +239,13 @@ class ChoiceField(Field):
         self.options = list(options)
         labels = [o if isinstance(o, str) else json.dumps(o) for o in self.options]
         index = self._index(default) if default is not MISSING else None
+        if index is None and not self.required:
+            index = 0
+        # Nothing proposed for a required choice: no option is picked (the first one would
+        # look like an answer, and a reviewer who only ticks a box would send it).
         self.input = ctx.make(W.Dropdown, options=list(zip(labels, range(len(labels)),
                                                            strict=True)),
-                              value=index if index is not None else 0)
+                              value=index)
         self.leaf(self.input, self._apply)
 
     def _index(self, value: Any) -> int | None:
@@ -255,6 +259,8 @@ class ChoiceField(Field):
         return self.input
 
     def get(self) -> Any:
+        if self.input.value is None:
+            return MISSING  # reported as required until an option is picked
         return self.options[int(self.input.value)]
 
     def set(self, value: Any) -> None:

@@ -15,7 +15,6 @@ CASE = {
     "interrupt": {"value": {"question": EVIL, "n": 1}, "id": "i-evil", "response_schema": SCHEMA},
     "renderer": "schema",
     "kinds": {("answer",): "choice"},
-    "untouched": {"answer": EVIL},
     "valid": [{"answer": "ok"}],
     "invalid": [],
     "hostile": EVIL,
