@@ -8,6 +8,8 @@ medians over ``--runs`` flows (``--server-runs`` for ``langgraph dev``, whose qu
 each ``runs.wait`` after about a second), after a warm-up:
 
   in-kernel        hitl_widgets.get_client(graphs=...) in this process (no HTTP)
+  SDK floor        a server in this process that answers each request at once with a
+                   fixed body: what the SDK and HTTP cost before any server does any work
   serve()          hitl_widgets.serve() in this process, SDK over HTTP on 127.0.0.1
   CLI              python -m hitl_widgets serve langgraph.json in another process
   langgraph dev    the real server (offline), started here
@@ -17,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -31,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from langgraph_sdk import get_client as sdk_client  # noqa: E402
 from langgraph_sdk.schema import Command  # noqa: E402
+from tornado.httpserver import HTTPServer  # noqa: E402
+from tornado.netutil import bind_sockets  # noqa: E402
+from tornado.web import Application, RequestHandler  # noqa: E402
 
 from hitl_widgets import get_client, serve  # noqa: E402
 from tests.graphs.scenarios import seed  # noqa: E402
@@ -56,6 +63,33 @@ async def median_ms(client: Any, graph: str, runs: int, warmup: int = WARMUP) ->
         await seed_flow(client, graph)
         samples.append(time.perf_counter() - t0)
     return statistics.median(samples) * 1000
+
+
+class _Canned(RequestHandler):
+    """Answers the seed flow's requests with fixed bodies, doing nothing else."""
+
+    def post(self, thread_id: str | None = None) -> None:
+        self.set_header("Content-Type", "application/json")
+        if thread_id is None:
+            self.write({"thread_id": "00000000-0000-4000-8000-000000000000", "metadata": {}})
+        elif json.loads(self.request.body).get("command"):
+            self.write({"some_text": "Edited text"})
+        else:
+            self.write({"some_text": "original text", "__interrupt__": [{"id": "x", "value": 1}]})
+
+
+def start_canned() -> str:
+    """The SDK floor's server, on its own loop thread as ``serve()`` runs ours."""
+    sockets = bind_sockets(0, "127.0.0.1")
+    app = Application([(r"/threads", _Canned), (r"/threads/([^/]+)/runs/wait", _Canned)])
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        HTTPServer(app).add_sockets(sockets)
+        asyncio.get_event_loop().run_forever()
+
+    threading.Thread(target=run, daemon=True).start()
+    return f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
 
 
 def start_cli(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -100,6 +134,9 @@ async def main() -> None:
 
     await row("in-kernel (no HTTP)", lambda: get_client(graphs={"agent": seed}), "agent",
               args.runs)  # fmt: skip
+    canned = start_canned()
+    await row("SDK floor (answers at once)", lambda: sdk_client(url=canned, api_key="x"),
+              "agent", args.runs, aclose)  # fmt: skip
     server = serve({"agent": seed})
     await row("serve() + SDK, same process",
               lambda: sdk_client(url=server.url, api_key=server.token), "agent", args.runs,
