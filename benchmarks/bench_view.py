@@ -15,8 +15,8 @@ Widgets are created without a front end (no comm traffic leaves the process), so
 figures are the kernel-side cost. The view streams its resume (`updates`, `tasks`, `values`)
 to show progress, so the table also gives the client's own streamed resume: the difference
 between that line and the view's is the view's own work (one loop hop for the background
-task, the widget updates). Each in-kernel client call hops to the runtime's thread, so on
-a busy machine medians wander; the "best" columns show the uncontended cost.
+task, the widget updates). The memory runtime runs on the view's own loop (no thread hop);
+on a busy machine medians wander, and the "best" columns show the uncontended cost.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def main() -> None:
 
     def ratios(values: list[float]) -> str:
         # Median against median, and best against best: on a busy machine the medians
-        # carry the waits for a core (each client call hops to the runtime's thread).
+        # carry the waits for a core.
         med = statistics.median(values) / statistics.median(raw)
         return f"{med:7.2f} {min(values) / min(raw):7.2f}"
 

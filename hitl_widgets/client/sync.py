@@ -1,8 +1,8 @@
 """The sync client: the async client's twin, method for method.
 
 Each sync method is made from its async twin (same name, signature and docstring) and
-blocks on the runtime's loop (the runner thread), so it works inside a Jupyter cell whose event loop
-is already running. Making them rather than writing them keeps the two from drifting;
+blocks on the runtime's loop (the runner thread), so it works inside a Jupyter cell whose
+event loop is already running. Making them rather than writing them keeps the two from drifting;
 ``tests/client/test_parity.py`` checks both against ``langgraph_sdk``.
 """
 
