@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 import uuid
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -202,16 +203,22 @@ class DecisionLog(ABC):
             raise loser_error(str(thread["thread_id"]), ids, holder, reason, thread)
 
 
+KEPT_DECISIONS = 1_000
+"""Settled decisions a memory log keeps (the newest): memory stays flat however many
+answers a kernel makes. A lasting log is the SQLite file's or the database's."""
+
+
 class MemoryDecisions(DecisionLog):
     """Decisions in a list, checked against in-memory thread records (one process).
 
     Indexed by thread and by run, so a claim or a settle costs the same at the ten
-    thousandth decision as at the first.
+    thousandth decision as at the first; only the newest ``KEPT_DECISIONS`` settled ones
+    are kept (a claim stands until its run settles it).
     """
 
     def __init__(self, records: RecordStore) -> None:
         self._records = records
-        self._rows: list[dict[str, Any]] = []
+        self._rows: deque[dict[str, Any]] = deque()
         self._by_thread: dict[str, list[dict[str, Any]]] = {}
         self._by_run: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -240,6 +247,18 @@ class MemoryDecisions(DecisionLog):
                 self._by_thread.setdefault(thread_id, []).append(row)
                 self._by_run.setdefault(row["run_id"], []).append(row)
             self._records.put_thread({**thread, "status": "busy"})
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        """Drop the oldest settled decisions past ``KEPT_DECISIONS`` (each is the first of
+        its thread's and its run's lists, which are in the same order)."""
+        while len(self._rows) > KEPT_DECISIONS and self._rows[0]["outcome"] != "claimed":
+            row = self._rows.popleft()
+            for index, key in ((self._by_thread, row["thread_id"]), (self._by_run, row["run_id"])):
+                kept = index[key]
+                kept.remove(row)
+                if not kept:
+                    del index[key]
 
     def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
         return self._holder(self._records.get_thread(thread_id), thread_id, interrupt_ids)

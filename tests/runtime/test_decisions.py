@@ -237,3 +237,23 @@ def test_the_log_survives_a_kill_and_a_dead_claim_is_released(tmp_path: Path) ->
     assert [d["outcome"] for d in decisions(bob, thread_id=tid)] == ["error", "resumed"]
     with pytest.raises(ConflictError, match="already answered by bob"):
         bob.runs.wait(tid, "slow_review", command={"resume": {iid: "again"}})
+
+
+def test_a_memory_log_keeps_the_newest_settled_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays flat however many answers a kernel makes; a claim in flight is kept."""
+    from hitl_widgets.runtime import decisions as log_module
+
+    monkeypatch.setattr(log_module, "KEPT_DECISIONS", 3)
+    client = get_sync_client(graphs=SCENARIOS, reviewer="ana")
+    tids = []
+    for n in range(5):
+        tid = client.threads.create()["thread_id"]
+        client.runs.wait(tid, "seed", input={"some_text": str(n)})
+        client.runs.wait(tid, "seed", command={"resume": f"answer {n}"})
+        tids.append(tid)
+    kept = decisions(client)
+    assert [d["thread_id"] for d in kept] == tids[2:]
+    assert [d["answer"] for d in kept] == ["answer 2", "answer 3", "answer 4"]
+    log = client.runtime.backend.decision_log
+    assert set(log._by_thread) == set(tids[2:])  # the indexes forget them too
+    assert len(log._by_run) == 3
