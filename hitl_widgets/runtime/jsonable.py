@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["dumps", "to_json"]
+__all__ = ["dumps", "to_json", "to_record"]
 
 
 def _default(obj: Any) -> Any:
@@ -59,3 +59,16 @@ def dumps(obj: Any) -> bytes:
 def to_json(obj: Any) -> Any:
     """``obj`` as a remote client would receive it: plain dicts, lists, strings, numbers."""
     return orjson.loads(dumps(obj))
+
+
+def _default_or_repr(obj: Any) -> Any:
+    try:
+        return _default(obj)
+    except TypeError:
+        return repr(obj)
+
+
+def to_record(obj: Any) -> Any:
+    """``obj`` as a record keeps it: ``to_json``'s shapes, and ``repr`` for an object with
+    no JSON form (a callback handler in a run's config)."""
+    return orjson.loads(orjson.dumps(obj, default=_default_or_repr, option=_OPTIONS))

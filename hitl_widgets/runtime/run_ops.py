@@ -26,7 +26,7 @@ from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_ru
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
-from hitl_widgets.runtime.jsonable import to_json
+from hitl_widgets.runtime.jsonable import to_json, to_record
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (
     drop_conflicting_writes,
@@ -139,9 +139,11 @@ class RunOps(ThreadOps):
             "multitask_strategy": strategy,
             "langsmith_session_name": None,  # no tracing in the kernel (the server's key)
             "kwargs": {
-                "input": input,
-                "command": dict(command) if command is not None else None,
-                "config": dict(config or {}),
+                # As a client would send them: a graph's input may hold LangChain messages,
+                # a config callbacks; the record keeps JSON (the graph gets the objects).
+                "input": to_record(input),
+                "command": to_record(dict(command)) if command is not None else None,
+                "config": to_record(dict(config or {})),
                 "stream_mode": modes,
                 "interrupt_before": interrupt_before,
                 "interrupt_after": interrupt_after,

@@ -359,3 +359,29 @@ def _until_running(sync_client: Any, tid: str, run_id: str, timeout: float = 10.
     while sync_client.runs.get(tid, run_id)["status"] != "running":
         assert time.monotonic() < deadline, f"run {run_id} never started"
         time.sleep(0.005)
+
+
+def test_a_run_takes_message_objects_and_callbacks(sync_client: Any) -> None:
+    """In the kernel a graph's input may hold LangChain messages and its config callback
+    handlers (no HTTP body could): the graph gets the objects, the run record their JSON."""
+    from langchain_core.callbacks import BaseCallbackHandler
+    from langchain_core.messages import HumanMessage
+
+    class Seen(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.chains = 0
+
+        def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+            self.chains += 1
+
+    seen = Seen()
+    tid = sync_client.threads.create()["thread_id"]
+    out = sync_client.runs.wait(
+        tid, "chatty", input={"messages": [HumanMessage("hi", id="h-1")]},
+        config={"callbacks": [seen]},
+    )  # fmt: skip
+    assert [m["content"] for m in out["messages"]][:2] == ["hi", "Hello! What should I write about?"]
+    assert seen.chains > 0
+    [run] = sync_client.runs.list(tid)
+    assert run["kwargs"]["input"]["messages"][0]["content"] == "hi"
+    assert run["kwargs"]["config"]["callbacks"][0].startswith("<")  # its repr: no JSON form
