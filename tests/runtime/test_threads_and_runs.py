@@ -380,7 +380,8 @@ def test_a_run_takes_message_objects_and_callbacks(sync_client: Any) -> None:
         tid, "chatty", input={"messages": [HumanMessage("hi", id="h-1")]},
         config={"callbacks": [seen]},
     )  # fmt: skip
-    assert [m["content"] for m in out["messages"]][:2] == ["hi", "Hello! What should I write about?"]
+    contents = [m["content"] for m in out["messages"]]
+    assert contents[:2] == ["hi", "Hello! What should I write about?"]
     assert seen.chains > 0
     [run] = sync_client.runs.list(tid)
     assert run["kwargs"]["input"]["messages"][0]["content"] == "hi"
