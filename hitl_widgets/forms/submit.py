@@ -28,7 +28,9 @@ Snapshot = dict[str, dict[str, Any]]
 class SubmitButton(anywidget.AnyWidget):
     """A button that submits its form with the values the browser shows."""
 
-    _esm = pathlib.Path(__file__).parent / "submit.js"
+    # The module's text, not its path: for a path anywidget watches the file and ties every
+    # instance to that watch with a strong reference, so no form was ever freed.
+    _esm = (pathlib.Path(__file__).parent / "submit.js").read_text(encoding="utf-8")
     description = traitlets.Unicode("Submit", help="The button's text.").tag(sync=True)
     disabled = traitlets.Bool(False, help="Refuse clicks (while a resume runs).").tag(sync=True)
 

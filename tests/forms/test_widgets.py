@@ -318,3 +318,19 @@ def test_a_required_choice_with_nothing_proposed_starts_unpicked() -> None:
     form.value = {"label": "letter", "approved": True}
     assert form.errors == []
     assert form.value == {"label": "letter", "approved": True}
+
+
+def test_closed_forms_are_freed() -> None:
+    """A reviewer's kernel builds a form per interrupt: closed ones must not pile up."""
+    import gc
+    import weakref
+
+    refs = []
+    for n in range(5):
+        form = InterruptForm({"value": f"text {n}", "id": f"i-{n}"})
+        refs.append(weakref.ref(form))
+        form.close()
+        del form
+    W.Widget.close_all()
+    gc.collect()
+    assert [r() for r in refs] == [None] * 5
