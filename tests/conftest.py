@@ -17,7 +17,13 @@ from ipywidgets import Widget
 
 # The real LangGraph Server (`langgraph dev`): reference_url, reference_client; and the
 # differential suite's sides: side, side_client, local_client (tests/runtime/differential.py).
-pytest_plugins = ["tests.reference_server", "tests.runtime.differential", "tests.postgres"]
+# `--dist loadgroup` for pytest 9.2 (tests/xdist_groups.py).
+pytest_plugins = [
+    "tests.reference_server",
+    "tests.runtime.differential",
+    "tests.postgres",
+    "tests.xdist_groups",
+]
 
 
 class RecordingComm(comm.base_comm.BaseComm):
@@ -121,5 +127,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests go last: Playwright's sync API keeps an asyncio loop running in the main
     thread for the rest of the session, after which ``asyncio.run`` and anyio's runner
-    refuse to start (``cannot be called from a running event loop``)."""
+    refuse to start (``cannot be called from a running event loop``).
+
+    Under pytest-xdist (``tests/run.sh``: ``--dist loadgroup``) every worker sorts alike and
+    is handed tests in this order, so in each worker too the browser tests come last; they
+    must therefore stay out of any ``xdist_group`` (groups are handed out first). A
+    notebook's cells (nbval) run one after the other in one kernel: one group per notebook."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.name}"))
