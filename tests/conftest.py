@@ -129,10 +129,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     thread for the rest of the session, after which ``asyncio.run`` and anyio's runner
     refuse to start (``cannot be called from a running event loop``).
 
-    Under pytest-xdist (``tests/run.sh``: ``--dist loadgroup``) every worker sorts alike and
-    is handed tests in this order, so in each worker too the browser tests come last; they
-    must therefore stay out of any ``xdist_group`` (groups are handed out first). A
-    notebook's cells (nbval) run one after the other in one kernel: one group per notebook."""
+    Under pytest-xdist (``tests/run.sh``: ``--dist loadgroup``) the browser tests run in a
+    worker of their own (tests/xdist_groups.py). A notebook's cells (nbval) run one after the
+    other in one kernel: one group per notebook."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
     for item in items:
         if item.path.suffix == ".ipynb":

@@ -28,7 +28,8 @@ fi
 .venv/bin/python -m tests.http.js_sdk
 
 # Four pytest-xdist workers on two cores: most of the suite waits (on langgraph dev's queue,
-# on subprocesses, on browsers), so four overlap well. Tests that share a per-process cache or
-# a kernel (a flow's server transcript, a notebook's cells) carry one `xdist_group` and run in
-# one worker (`--dist loadgroup`). Arguments after it win (`-n 0` runs in this process).
+# on subprocesses, on browsers), so four overlap well. The browser tests get one worker of
+# their own; tests that share a per-process cache or a kernel (a flow's server transcript, a
+# notebook's cells) carry one `xdist_group` and run in one worker (`--dist loadgroup`, see
+# tests/xdist_groups.py). Arguments after it win (`-n 0` runs in this process).
 exec .venv/bin/python -m pytest -n 4 --dist loadgroup "$@"

@@ -12,6 +12,12 @@ groups it collected to a file in a folder the controller made, and the controlle
 scheduler — xdist's own ``LoadScopeScheduling``, whose unit of work is a "scope" — uses a
 test's group as its scope (and the test itself as the scope of an ungrouped test).
 Groups go out first, largest first; ungrouped tests follow in collection order.
+
+The browser tests (marker ``e2e``) are one more group, run by a worker of their own from the
+start: Playwright's sync API leaves an asyncio loop running in its process, after which no
+other async test can run there (see ``pytest_collection_modifyitems`` in tests/conftest.py),
+and one at a time they are not starved of the two cores. With a single worker they are not
+grouped, and come last as in a run without xdist.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pytest
 
 _FOLDER = "hitl_xdist_groups"  # the key in each worker's `workerinput`
 _folder_key = pytest.StashKey[Path]()  # the controller's folder
+_BROWSER = "group:browser tests"
 
 
 def _group(item: pytest.Item) -> str | None:
@@ -63,9 +70,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if folder is None:
         return
     groups = {item.nodeid: group for item in items if (group := _group(item)) is not None}
+    browser = [item.nodeid for item in items if item.get_closest_marker("e2e") is not None]
     target = Path(folder) / f"{config.workerinput['workerid']}.json"  # type: ignore[attr-defined]
     partial = target.with_suffix(".part")
-    partial.write_text(json.dumps(groups))
+    partial.write_text(json.dumps({"groups": groups, "browser": browser}))
     os.replace(partial, target)  # the controller never reads half a file
 
 
@@ -77,8 +85,11 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    written_by_workers: Path = folder
+
     class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
-        """xdist's scope scheduling with a test's group as its scope."""
+        """xdist's scope scheduling with a test's group as its scope, and the browser
+        tests on a worker that runs nothing else."""
 
         groups: dict[str, str] | None = None
 
@@ -86,8 +97,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             if self.groups is None:
                 # Called once every worker has sent its collection, so every file is there.
                 self.groups = {}
-                for written in sorted(folder.glob("*.json")):
-                    self.groups.update(json.loads(written.read_text()))
+                for written in sorted(written_by_workers.glob("*.json")):
+                    collected = json.loads(written.read_text())
+                    self.groups.update(collected["groups"])
+                    if len(self.nodes) > 1:
+                        self.groups.update(dict.fromkeys(collected["browser"], _BROWSER))
             return self.groups.get(nodeid, nodeid)
+
+        def _reschedule(self, node: Any) -> None:
+            if _BROWSER in self.assigned_work.get(node, {}):
+                # Nothing may run after the browser tests in their process.
+                if not node.shutting_down:
+                    node.shutdown()  # after the tests it was sent
+                return
+            super()._reschedule(node)
 
     return GroupScheduling(config, log)
