@@ -17,7 +17,13 @@ from ipywidgets import Widget
 
 # The real LangGraph Server (`langgraph dev`): reference_url, reference_client; and the
 # differential suite's sides: side, side_client, local_client (tests/runtime/differential.py).
-pytest_plugins = ["tests.reference_server", "tests.runtime.differential", "tests.postgres"]
+# `--dist loadgroup` for pytest 9.2 (tests/xdist_groups.py).
+pytest_plugins = [
+    "tests.reference_server",
+    "tests.runtime.differential",
+    "tests.postgres",
+    "tests.xdist_groups",
+]
 
 
 class RecordingComm(comm.base_comm.BaseComm):
@@ -106,8 +112,27 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move everything that imports and collection made (≈300,000 objects: modules,
+    classes, parsers' grammars, the test items) out of the garbage collector's reach.
+
+    `_no_lost_errors` runs a full `gc.collect()` after every test, and a full collection
+    walks every tracked object: over that heap it took 0.5–2 s a test, most of the suite's
+    time. Those objects live for the whole session (they are never garbage), so freezing
+    them changes no verdict: whatever a test creates is still collected and checked."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests go last: Playwright's sync API keeps an asyncio loop running in the main
     thread for the rest of the session, after which ``asyncio.run`` and anyio's runner
-    refuse to start (``cannot be called from a running event loop``)."""
+    refuse to start (``cannot be called from a running event loop``).
+
+    Under pytest-xdist (``tests/run.sh``: ``--dist loadgroup``) the browser tests run in a
+    worker of their own (tests/xdist_groups.py). A notebook's cells (nbval) run one after the
+    other in one kernel: one group per notebook."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.name}"))

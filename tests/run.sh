@@ -27,4 +27,9 @@ fi
 # The official JavaScript SDK, pinned, into ~/.cache/hitl-widgets-npm (a no-op when there).
 .venv/bin/python -m tests.http.js_sdk
 
-exec .venv/bin/python -m pytest "$@"
+# Four pytest-xdist workers on two cores: most of the suite waits (on langgraph dev's queue,
+# on subprocesses, on browsers), so four overlap well. The browser tests get one worker of
+# their own; tests that share a per-process cache or a kernel (a flow's server transcript, a
+# notebook's cells) carry one `xdist_group` and run in one worker (`--dist loadgroup`, see
+# tests/xdist_groups.py). Arguments after it win (`-n 0` runs in this process).
+exec .venv/bin/python -m pytest -n 4 --dist loadgroup "$@"

@@ -39,22 +39,20 @@ async def http_client(served: Any) -> AsyncIterator[Any]:
         await client.aclose()
 
 
-@pytest.mark.parametrize("flow", list(FLOWS))
+@pytest.mark.parametrize("flow", differential.FLOW_PARAMS)
 async def test_flow_over_http(flow: str, http_client: Any) -> None:
     _ours[flow] = await FLOWS[flow](http_client)
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("flow", list(FLOWS))
+@pytest.mark.parametrize("flow", differential.FLOW_PARAMS)
 async def test_same_as_server_over_http(
     flow: str, reference_client: Any, http_client: Any
 ) -> None:
     ours = _ours.get(flow) or await FLOWS[flow](http_client)
     # The server's transcript is shared with the runtime's differential suite (each flow
     # against langgraph dev takes seconds): whichever suite runs first records it.
-    expected = differential._server_transcripts.get(flow)
-    if expected is None:
-        expected = differential._server_transcripts[flow] = await FLOWS[flow](reference_client)
+    expected = await differential.server_transcript(flow, reference_client)
     assert_same(expected, ours, what=f"flow {flow!r} over HTTP")
 
 
@@ -79,12 +77,7 @@ async def test_stream_same_as_server_over_http(
     ours = _ours_streams.get((graph, str(mode), subgraphs)) or await streams.stream_case(
         http_client, graph, mode, subgraphs
     )
-    key = (graph, mode, subgraphs)
-    expected = streams._server_streams.get(key)
-    if expected is None:
-        expected = streams._server_streams[key] = await streams.stream_case(
-            reference_client, graph, mode, subgraphs
-        )
+    expected = await streams.server_stream(reference_client, graph, mode, subgraphs)
     assert_same(expected, ours, what=f"{mode} stream of {graph!r} over HTTP")
 
 

@@ -65,21 +65,34 @@ FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
 pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 
 _server_transcripts: dict[str, Transcript] = {}
-"""Server transcripts from `test_flow[server-*]`, reused by `test_same_as_server` (saves ~1 s
-per server run)."""
+"""Each flow's transcript on the server, recorded once per test process (a flow takes seconds
+on langgraph dev) by whichever test needs it first: `test_flow[server-*]`,
+`test_same_as_server` or the HTTP conformance suite (tests/http/test_conformance.py)."""
+
+FLOW_PARAMS = [pytest.param(flow, marks=pytest.mark.xdist_group(f"flow-{flow}")) for flow in FLOWS]
+"""The flows as test parameters. Every test of one flow (here and in the HTTP conformance
+suite) runs in the same pytest-xdist worker, so the server's transcript is recorded once."""
 
 
-@pytest.mark.parametrize("flow", list(FLOWS))
+async def server_transcript(flow: str, reference_client: Any) -> Transcript:
+    """`flow` run on the reference server (its own assertions included), once per process."""
+    if flow not in _server_transcripts:
+        _server_transcripts[flow] = await FLOWS[flow](reference_client)
+    return _server_transcripts[flow]
+
+
+@pytest.mark.parametrize("flow", FLOW_PARAMS)
 async def test_flow(flow: str, side: str, side_client: Any) -> None:
-    transcript = await FLOWS[flow](side_client)
     if side == "server":
-        _server_transcripts[flow] = transcript
+        await server_transcript(flow, side_client)
+    else:
+        await FLOWS[flow](side_client)
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("flow", list(FLOWS))
+@pytest.mark.parametrize("flow", FLOW_PARAMS)
 async def test_same_as_server(flow: str, reference_client: Any, local_client: Any) -> None:
-    expected = _server_transcripts.get(flow) or await FLOWS[flow](reference_client)
+    expected = await server_transcript(flow, reference_client)
     assert_same(expected, await FLOWS[flow](local_client), what=f"flow {flow!r}")
 
 

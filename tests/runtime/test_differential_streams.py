@@ -121,7 +121,12 @@ def _case_id(graph: str, mode: Mode, subgraphs: bool) -> str:
     return f"{graph}-{modes}-{'sub' if subgraphs else 'flat'}"
 
 
-CASES = [pytest.param(*key, id=_case_id(*key)) for key in EXPECTED]
+CASES = [
+    pytest.param(*key, id=_case_id(*key), marks=pytest.mark.xdist_group(f"stream-{_case_id(*key)}"))
+    for key in EXPECTED
+]
+"""The cases as test parameters. Every test of one case (here and in the HTTP conformance
+suite) runs in the same pytest-xdist worker, so the server's stream is recorded once."""
 
 _NAMESPACE = re.compile(r"\|(\w+):[0-9a-f-]+")
 
@@ -163,18 +168,31 @@ def names(transcript: Transcript) -> tuple[str, str]:
     return tuple(" ".join(event_name(e) for e, _ in parts) for _, parts in transcript)  # type: ignore[return-value]
 
 
-_server_streams: dict[tuple[str, str, bool], Transcript] = {}
+_server_streams: dict[tuple[str, Mode, bool], Transcript] = {}
+"""Each case's stream on the server, recorded once per test process by whichever test needs
+it first (here or in the HTTP conformance suite)."""
+
+
+async def server_stream(
+    reference_client: Any, graph: str, mode: Mode, subgraphs: bool
+) -> Transcript:
+    """The case streamed on the reference server, once per process."""
+    key = (graph, mode, subgraphs)
+    if key not in _server_streams:
+        _server_streams[key] = await stream_case(reference_client, *key)
+    return _server_streams[key]
 
 
 @pytest.mark.parametrize(("graph", "mode", "subgraphs"), CASES)
 async def test_stream_events(
     graph: str, mode: Mode, subgraphs: bool, side: str, side_client: Any
 ) -> None:
-    transcript = await stream_case(side_client, graph, mode, subgraphs)
+    if side == "server":
+        transcript = await server_stream(side_client, graph, mode, subgraphs)
+    else:
+        transcript = await stream_case(side_client, graph, mode, subgraphs)
     expected = tuple(" ".join(e.split()) for e in EXPECTED[(graph, mode, subgraphs)])
     assert names(transcript) == expected
-    if side == "server":
-        _server_streams[(graph, mode, subgraphs)] = transcript
 
 
 @pytest.mark.server
@@ -183,7 +201,7 @@ async def test_stream_same_as_server(
     graph: str, mode: Mode, subgraphs: bool, reference_client: Any, local_client: Any
 ) -> None:
     key = (graph, mode, subgraphs)
-    expected = _server_streams.get(key) or await stream_case(reference_client, *key)
+    expected = await server_stream(reference_client, *key)
     got = await stream_case(local_client, *key)
     if graph == "parallel":
         expected, got = _branch_order_free(expected), _branch_order_free(got)
