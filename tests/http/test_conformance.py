@@ -78,7 +78,7 @@ async def test_stream_same_as_server_over_http(
         http_client, graph, mode, subgraphs
     )
     expected = await streams.server_stream(reference_client, graph, mode, subgraphs)
-    assert_same(expected, ours, what=f"{mode} stream of {graph!r} over HTTP")
+    streams.assert_same_stream(graph, expected, ours, what=f"{mode} stream of {graph!r} over HTTP")
 
 
 async def test_events_mode_is_a_400_over_http(http_client: Any) -> None:

@@ -203,9 +203,15 @@ async def test_stream_same_as_server(
     key = (graph, mode, subgraphs)
     expected = await server_stream(reference_client, *key)
     got = await stream_case(local_client, *key)
+    what = f"{mode} stream of {graph!r} (subgraphs={subgraphs})"
+    assert_same_stream(graph, expected, got, what=what)
+
+
+def assert_same_stream(graph: str, expected: Transcript, got: Transcript, *, what: str) -> None:
+    """``assert_same`` for a case's streams (the parallel graph's branches in one order)."""
     if graph == "parallel":
         expected, got = _branch_order_free(expected), _branch_order_free(got)
-    assert_same(expected, got, what=f"{mode} stream of {graph!r} (subgraphs={subgraphs})")
+    assert_same(expected, got, what=what)
 
 
 _SOME_ID = re.compile(r"[0-9a-f]{8}(-?[0-9a-f]{4}){3}-?[0-9a-f]{12}")
