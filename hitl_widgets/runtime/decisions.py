@@ -246,7 +246,7 @@ class MemoryDecisions(DecisionLog):
                 self._rows.append(row)
                 self._by_thread.setdefault(thread_id, []).append(row)
                 self._by_run.setdefault(row["run_id"], []).append(row)
-            self._records.put_thread({**thread, "status": "busy"})
+            self._records.patch_thread(thread_id, {"status": "busy"})
             self._forget_oldest()
 
     def _forget_oldest(self) -> None:

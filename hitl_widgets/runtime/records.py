@@ -87,6 +87,26 @@ class RecordStore(ABC):
         """Insert or replace a run record."""
         self.put(runs=[run])
 
+    def patch_thread(
+        self, thread_id: str, fields: Mapping[str, Any], *, runs: Sequence[dict[str, Any]] = ()
+    ) -> bool:
+        """Set ``fields`` on a thread's record and insert or replace ``runs``, all or none.
+
+        ``False``, and nothing written, when the thread has no record (deleted meanwhile).
+        Fields nobody else changed stay as stored: a run's end does not write back metadata
+        read when it started.
+        """
+        thread = self.get_thread(thread_id)
+        if thread is None:
+            return False
+        self.put(thread={**thread, **fields}, runs=runs)
+        return True
+
+    def update_run(self, run: dict[str, Any], **fields: Any) -> None:
+        """Set ``fields`` on ``run`` — the caller's record, as last written — and store it."""
+        run.update(fields)
+        self.put_run(run)
+
     def describe(self, error: BaseException) -> StorageError | None:
         """A ``StorageError`` naming the database, for a failure of this store's database
         driver (raised by our records or by the saver beside them); else ``None``."""
@@ -172,6 +192,29 @@ class MemoryRecords(RecordStore):
         copies = {run["run_id"]: _copy(run) for run in runs}
         self._threads.update(threads)
         self._runs.update(copies)
+
+    def patch_thread(
+        self, thread_id: str, fields: Mapping[str, Any], *, runs: Sequence[dict[str, Any]] = ()
+    ) -> bool:
+        # In place: only what changes is copied (the whole record twice, out and back in,
+        # was most of what a run's bookkeeping cost in memory).
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            return False
+        changes = _copy(fields)
+        copies = {run["run_id"]: _copy(run) for run in runs}
+        thread.update(changes)
+        self._runs.update(copies)
+        return True
+
+    def update_run(self, run: dict[str, Any], **fields: Any) -> None:
+        stored = self._runs.get(run["run_id"])
+        changes = _copy(fields)
+        run.update(fields)
+        if stored is None:
+            self._runs[run["run_id"]] = _copy(run)
+        else:
+            stored.update(changes)
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         thread = self._threads.get(thread_id)

@@ -35,7 +35,7 @@ from hitl_widgets.runtime.retry import (
 )
 from hitl_widgets.runtime.runs import STREAM_MODES, RunHandle, execute
 from hitl_widgets.runtime.state import error_json, interrupt_json
-from hitl_widgets.runtime.threads import ThreadOps, stamp_run_end, thread_config
+from hitl_widgets.runtime.threads import ThreadOps, run_end_fields, stamp_run_end, thread_config
 
 __all__ = ["RunOps", "stream_modes"]
 
@@ -183,8 +183,9 @@ class RunOps(ThreadOps):
             command=dict(command) if command is not None else None,
             stateless=stateless and on_completion != "keep",
         )
+        busy: dict[str, Any] = {"status": "busy", "updated_at": stamp}
         if thread["metadata"].get("graph_id") != assistant["graph_id"]:
-            thread["metadata"] = {
+            busy["metadata"] = {
                 **thread["metadata"],
                 "graph_id": assistant["graph_id"],
                 "assistant_id": assistant["assistant_id"],
@@ -200,9 +201,7 @@ class RunOps(ThreadOps):
         slot = self.backend.thread_runs(tid)
         _refuse_if_busy(slot, strategy, tid)
         # Recorded first, in one write: if storage fails, no run was queued or cancelled.
-        thread["status"] = "busy"
-        thread["updated_at"] = stamp
-        self.backend.records.put(thread=thread, runs=[run])
+        self._patch_thread(tid, busy, runs=[run])
         if slot.active is not None and strategy in ("interrupt", "rollback"):
             previous = slot.active
             previous.cancel_reason = strategy
@@ -310,9 +309,7 @@ class RunOps(ThreadOps):
             if not handle.checked:
                 # Queued: checked against where the thread is now, then it is busy again.
                 await self._check_command(handle)
-                thread = self._thread(tid)
-                thread["status"] = "busy"
-                self.backend.records.put(thread=thread, runs=[handle.run])
+                self._patch_thread(tid, {"status": "busy"}, runs=[handle.run])
             self._set_run(handle, "running")
         except asyncio.CancelledError as cancelled:
             handle.error = cancelled
@@ -368,7 +365,7 @@ class RunOps(ThreadOps):
         error = handle.error
         cancelled = isinstance(error, asyncio.CancelledError)
         status = "interrupted" if cancelled else "error" if error is not None else "success"
-        handle.run.update(status=status, updated_at=now())
+        handle.run.update(status=status, updated_at=now())  # written with the thread below
         ended = [handle.run]
         if cancelled and handle.cancel_reason == "rollback":
             self.backend.records.delete_run(handle.run_id)  # as if it never ran
@@ -429,11 +426,11 @@ class RunOps(ThreadOps):
             log.warning("could not delete temporary thread %s", thread_id, exc_info=True)
 
     def _set_run(self, handle: RunHandle, status: str) -> None:
-        handle.run.update(status=status, updated_at=now())
         if handle.cancel_reason == "rollback" and status == "interrupted":
+            handle.run.update(status=status, updated_at=now())
             self.backend.records.delete_run(handle.run_id)
         else:
-            self.backend.records.put_run(handle.run)
+            self.backend.records.update_run(handle.run, status=status, updated_at=now())
 
     def _take_asked(self, thread_id: str) -> dict[str, list[Interrupt]] | None:
         """The interrupts our saver saw written on the thread since the last take, by task
@@ -485,11 +482,16 @@ class RunOps(ThreadOps):
                     interrupts.setdefault(task_id, []).extend(asked)
             if {i["id"] for items in interrupts.values() for i in items} != pending:
                 return False
-        thread = self._thread(tid)
-        thread.update(
-            values=values,
-            interrupts=to_json(interrupts),
-            status="interrupted" if interrupts else "idle",
+        self._patch_thread(
+            tid,
+            {
+                "values": values,
+                "interrupts": to_json(interrupts),
+                "status": "interrupted" if interrupts else "idle",
+                **run_end_fields(stamp=handle.run["updated_at"]),
+            },
+            runs=[handle.run],
         )
-        self.backend.records.put(thread=stamp_run_end(thread), runs=[handle.run])
+        # The run's outcome is recorded: an older failure kept for healing is superseded.
+        self.backend.unsaved_errors.pop(tid, None)
         return True

@@ -23,7 +23,7 @@ from hitl_widgets.runtime.state import (
     thread_status,
 )
 
-__all__ = ["EMPTY_STATE", "ThreadOps", "stamp_run_end", "thread_config"]
+__all__ = ["EMPTY_STATE", "ThreadOps", "run_end_fields", "stamp_run_end", "thread_config"]
 
 EMPTY_STATE: dict[str, Any] = {
     "values": {},
@@ -54,13 +54,17 @@ def thread_config(
     return {"configurable": configurable}
 
 
-def stamp_run_end(thread: dict[str, Any], error: Any = None) -> dict[str, Any]:
+def run_end_fields(error: Any = None, stamp: str | None = None) -> dict[str, Any]:
     """The keys a thread record gains once a run has touched it (as on the server)."""
-    stamp = now()
+    stamp = stamp or now()
+    return {"error": error, "updated_at": stamp, "state_updated_at": stamp,
+            "config": {"configurable": {}}}
+
+
+def stamp_run_end(thread: dict[str, Any], error: Any = None) -> dict[str, Any]:
+    """``thread`` with :func:`run_end_fields` set (and ``interrupts``, if it had none)."""
     thread.setdefault("interrupts", {})
-    thread.update(
-        error=error, updated_at=stamp, state_updated_at=stamp, config={"configurable": {}}
-    )
+    thread.update(run_end_fields(error))
     return thread
 
 
@@ -83,6 +87,15 @@ class ThreadOps:
         if str(thread_id) in self.backend.unsaved_errors:
             return self._heal(thread)
         return thread
+
+    def _patch_thread(
+        self, thread_id: str, fields: Mapping[str, Any], runs: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Set ``fields`` on the thread's record and write ``runs``, in one go (a 404 if the
+        thread is gone)."""
+        if not self.backend.records.patch_thread(thread_id, fields, runs=runs):
+            raise not_found(f"thread {thread_id} not found (deleted while a run was on it?)",
+                            thread_id=thread_id)
 
     def _heal(self, thread: dict[str, Any]) -> dict[str, Any]:
         """A thread whose last run ended while the storage refused to record it: ``error``

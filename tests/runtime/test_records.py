@@ -59,6 +59,45 @@ def test_put_thread_and_runs_is_all_or_none(store: RecordStore) -> None:
     assert [t["thread_id"] for t in store.busy_threads()] == []
 
 
+def test_patch_thread_sets_fields_and_writes_runs_in_one_go(store: RecordStore) -> None:
+    store.put_thread(_thread(1, team="a"))
+    fields = {"status": "busy", "values": {"n": 2}}
+    run = {"run_id": "r1", "thread_id": "t01", "created_at": "1", "status": "pending"}
+    assert store.patch_thread("t01", fields, runs=[run]) is True
+    fields["values"]["n"] = 99  # the caller's dicts stay the caller's
+    run["status"] = "changed"
+    got = store.get_thread("t01")
+    assert got is not None
+    assert (got["status"], got["values"], got["metadata"]) == ("busy", {"n": 2}, {"team": "a"})
+    assert store.get_run("r1")["status"] == "pending"  # type: ignore[index]
+    assert [t["thread_id"] for t in store.search_threads(status="busy")] == ["t01"]
+
+
+def test_patch_thread_of_a_missing_thread_writes_nothing(store: RecordStore) -> None:
+    run = {"run_id": "r1", "thread_id": "gone", "created_at": "1", "status": "pending"}
+    assert store.patch_thread("gone", {"status": "busy"}, runs=[run]) is False
+    assert store.get_thread("gone") is None and store.get_run("r1") is None
+
+
+def test_patch_thread_is_all_or_none(store: RecordStore) -> None:
+    store.put_thread(_thread(1))
+    with pytest.raises(KeyError):
+        store.patch_thread("t01", {"status": "busy"}, runs=[{"thread_id": "t01"}])
+    assert store.get_thread("t01")["status"] == "idle"  # type: ignore[index]
+
+
+def test_update_run_changes_the_callers_record_and_the_stored_one(store: RecordStore) -> None:
+    run = {"run_id": "r1", "thread_id": "t01", "created_at": "1", "status": "pending",
+           "kwargs": {"input": {"a": 1}}}
+    store.put_run(run)
+    store.update_run(run, status="running", updated_at="2")
+    assert (run["status"], run["updated_at"]) == ("running", "2")
+    assert store.get_run("r1") == run
+    assert store.list_runs("t01", status="running")[0]["run_id"] == "r1"
+    run["kwargs"]["input"]["a"] = 2  # not aliased by the update either
+    assert store.get_run("r1")["kwargs"] == {"input": {"a": 1}}  # type: ignore[index]
+
+
 def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, object]:
     stamp = f"2026-01-01T00:00:{n:02d}+00:00"
     return {"thread_id": f"t{n:02d}", "created_at": stamp, "updated_at": stamp, "status": status,
