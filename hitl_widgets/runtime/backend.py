@@ -92,6 +92,8 @@ class Backend:
 
     def __post_init__(self) -> None:
         if self.decisions is None:  # issue 8: records in memory, decisions in memory too
+            if not isinstance(self.records, MemoryRecords):
+                raise TypeError("records in a database need the decision log beside them")
             self.decisions = MemoryDecisions(self.records)
 
     @property

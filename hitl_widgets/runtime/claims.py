@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from langgraph.types import Interrupt
 from langgraph_sdk.errors import APIStatusError
 
-from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import is_resume_map
 from hitl_widgets.runtime.decisions import DecisionLog, new_decision
 from hitl_widgets.runtime.jsonable import to_json
@@ -84,7 +83,7 @@ def claim_resume(log: DecisionLog, handle: RunHandle, pending: Sequence[Interrup
     by_id = {i.id: i for i in pending}
     run = handle.run
     given = (run.get("metadata") or {}).get(CHANGES_KEY)
-    stamp = now()
+    stamp = run["created_at"]  # decided when the run was asked for (a queued run claims later)
     rows = []
     for interrupt_id, answer in answers.items():
         asked = by_id.get(interrupt_id)

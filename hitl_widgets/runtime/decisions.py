@@ -24,14 +24,14 @@ checkpoint becomes ``resumed, then forked``.
 from __future__ import annotations
 
 import threading
-import uuid
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from hitl_widgets.runtime.errors import conflict, not_found
-from hitl_widgets.runtime.records import RecordStore
+from hitl_widgets.runtime.ids import new_id
+from hitl_widgets.runtime.records import MemoryRecords
 
 __all__ = [
     "FORKED",
@@ -93,7 +93,7 @@ def new_decision(
 ) -> dict[str, Any]:
     """A decision row as claimed (``outcome='claimed'``)."""
     return {
-        "decision_id": str(uuid.uuid4()),
+        "decision_id": new_id(),
         "thread_id": thread_id,
         "interrupt_id": interrupt_id,
         "run_id": run_id,
@@ -216,7 +216,7 @@ class MemoryDecisions(DecisionLog):
     are kept (a claim stands until its run settles it).
     """
 
-    def __init__(self, records: RecordStore) -> None:
+    def __init__(self, records: MemoryRecords) -> None:
         self._records = records
         self._rows: deque[dict[str, Any]] = deque()
         self._by_thread: dict[str, list[dict[str, Any]]] = {}
@@ -227,7 +227,7 @@ class MemoryDecisions(DecisionLog):
               check_pending: bool = True) -> None:
         ids = [d["interrupt_id"] for d in decisions]
         with self._lock:
-            thread = self._records.get_thread(thread_id)
+            thread = self._records.peek_thread(thread_id)
             reason = refusal(thread, thread_id, ids, check_pending)
             for d in self._by_thread.get(thread_id, ()):
                 if d["interrupt_id"] not in ids:
@@ -261,7 +261,7 @@ class MemoryDecisions(DecisionLog):
                     del index[key]
 
     def holder(self, thread_id: str, interrupt_ids: Iterable[str]) -> dict[str, Any] | None:
-        return self._holder(self._records.get_thread(thread_id), thread_id, interrupt_ids)
+        return self._holder(self._records.peek_thread(thread_id), thread_id, interrupt_ids)
 
     def _holder(self, thread: Mapping[str, Any] | None, thread_id: str,
                 interrupt_ids: Iterable[str]) -> dict[str, Any] | None:

@@ -220,6 +220,11 @@ class MemoryRecords(RecordStore):
         thread = self._threads.get(thread_id)
         return None if thread is None else _copy(thread)
 
+    def peek_thread(self, thread_id: str) -> Mapping[str, Any] | None:
+        """The stored record itself, not a copy: for a check in this process that reads a
+        few fields at once and keeps nothing (the memory decision log's claim)."""
+        return self._threads.get(thread_id)
+
     def delete_thread(self, thread_id: str) -> None:
         self._threads.pop(thread_id, None)
         for run_id in [r for r, run in self._runs.items() if run["thread_id"] == thread_id]:

@@ -26,6 +26,7 @@ from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_ru
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
+from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.jsonable import to_json, to_record
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (
@@ -121,8 +122,7 @@ class RunOps(ThreadOps):
         thread, stateless = await self._open_thread(thread_id, if_not_exists)
         tid = thread["thread_id"]
         _refuse_if_busy(self.backend.thread_runs(tid), strategy, tid)
-        run_uuid = uuid.uuid4()
-        run_id = str(run_uuid)
+        run_id = new_id()
         stamp = now()
         run = {
             "run_id": run_id,
@@ -169,7 +169,7 @@ class RunOps(ThreadOps):
             "run_id": run_id,
             "thread_id": tid,
         }
-        run_config["run_id"] = run_uuid
+        run_config["run_id"] = uuid.UUID(run_id)  # LangChain's root run id
         handle = RunHandle(
             run=run,
             graph=self.graphs.graph(assistant["assistant_id"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -15,6 +14,7 @@ from hitl_widgets.runtime.backend import Backend
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, bad_request, conflict, not_found
 from hitl_widgets.runtime.graphs import AnyGraph, Graphs
+from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import (
     checkpoint_of,
@@ -149,7 +149,7 @@ class ThreadOps:
         ttl: Any = None,
     ) -> dict[str, Any]:
         self.backend.check_writable()
-        thread_id = str(thread_id or uuid.uuid4())
+        thread_id = str(thread_id or new_id())
         existing = self.backend.records.get_thread(thread_id)
         if existing is not None:
             if if_exists == "do_nothing":
