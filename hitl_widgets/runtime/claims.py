@@ -71,6 +71,14 @@ def refuse_answered(log: DecisionLog, handle: RunHandle, thread: Mapping[str, An
     log.refuse_answered(thread, list(resume))
 
 
+def _question(asked: Interrupt | None, fork: bool) -> Any:
+    """The interrupt's value as JSON: a fork's comes from LangGraph's state; otherwise it was
+    read from the thread record just now, JSON already and nobody else's."""
+    if asked is None:
+        return None
+    return to_json(asked.value) if fork else asked.value
+
+
 def claim_resume(log: DecisionLog, handle: RunHandle, pending: Sequence[Interrupt], *,
                  reviewer: str, fork: bool) -> None:
     """Claim the interrupts this run answers (a 409 if another reviewer got there first)."""
@@ -93,7 +101,7 @@ def claim_resume(log: DecisionLog, handle: RunHandle, pending: Sequence[Interrup
         rows.append(new_decision(
             thread_id=str(run["thread_id"]), interrupt_id=interrupt_id, run_id=handle.run_id,
             graph_id=(run.get("metadata") or {}).get("graph_id"), reviewer=reviewer, at=stamp,
-            value=to_json(asked.value) if asked is not None else None, answer=to_json(answer),
+            value=_question(asked, fork), answer=to_json(answer),
             changes=changes))
     log.claim(str(run["thread_id"]), rows, check_pending=not fork)
 

@@ -173,6 +173,17 @@ def _copy(record: Mapping[str, Any]) -> dict[str, Any]:
     return copied
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` copied as ``_copy`` would, the common ``status``/``updated_at`` kind
+    without the JSON round trip (nothing in them can change under the store)."""
+    if all(type(value) in _SCALARS for value in fields.values()):
+        return dict(fields)
+    return _copy(fields)
+
+
 class MemoryRecords(RecordStore):
     """Records in dicts, for ``InMemorySaver`` runtimes and savers we cannot write beside.
 
@@ -201,7 +212,7 @@ class MemoryRecords(RecordStore):
         thread = self._threads.get(thread_id)
         if thread is None:
             return False
-        changes = _copy(fields)
+        changes = _copy_fields(fields)
         copies = {run["run_id"]: _copy(run) for run in runs}
         thread.update(changes)
         self._runs.update(copies)
@@ -209,7 +220,7 @@ class MemoryRecords(RecordStore):
 
     def update_run(self, run: dict[str, Any], **fields: Any) -> None:
         stored = self._runs.get(run["run_id"])
-        changes = _copy(fields)
+        changes = _copy_fields(fields)
         run.update(fields)
         if stored is None:
             self._runs[run["run_id"]] = _copy(run)
