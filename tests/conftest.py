@@ -17,12 +17,14 @@ from ipywidgets import Widget
 
 # The real LangGraph Server (`langgraph dev`): reference_url, reference_client; and the
 # differential suite's sides: side, side_client, local_client (tests/runtime/differential.py).
-# `--dist loadgroup` for pytest 9.2 (tests/xdist_groups.py).
+# `--dist loadgroup` for pytest 9.2 (tests/xdist_groups.py). Notebook kernels whose start
+# failures say why (tests/nbval_kernels.py).
 pytest_plugins = [
     "tests.reference_server",
     "tests.runtime.differential",
     "tests.postgres",
     "tests.xdist_groups",
+    "tests.nbval_kernels",
 ]
 
 
