@@ -71,6 +71,40 @@ def _load(blob: Any) -> dict[str, Any]:
     return record
 
 
+def _put_statements(
+    thread: dict[str, Any] | None, runs: Sequence[dict[str, Any]]
+) -> list[tuple[str, Sequence[Any]]]:
+    """The upserts that store a thread record and run records."""
+    statements: list[tuple[str, Sequence[Any]]] = []
+    if thread is not None:
+        statements.append(
+            (
+                _PUT_THREAD,
+                (
+                    thread["thread_id"],
+                    thread["created_at"],
+                    thread["updated_at"],
+                    thread["status"],
+                    orjson.dumps(thread),
+                ),
+            )
+        )
+    for run in runs:
+        statements.append(
+            (
+                _PUT_RUN,
+                (
+                    run["run_id"],
+                    run["thread_id"],
+                    run["created_at"],
+                    run["status"],
+                    orjson.dumps(run),
+                ),
+            )
+        )
+    return statements
+
+
 class SqlRecords(RecordStore):
     """The SQL both databases share; subclasses say how to talk to theirs."""
 
@@ -119,34 +153,20 @@ class SqlRecords(RecordStore):
     def put(
         self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
     ) -> None:
-        statements: list[tuple[str, Sequence[Any]]] = []
-        if thread is not None:
-            statements.append(
-                (
-                    _PUT_THREAD,
-                    (
-                        thread["thread_id"],
-                        thread["created_at"],
-                        thread["updated_at"],
-                        thread["status"],
-                        orjson.dumps(thread),
-                    ),
-                )
-            )
-        for run in runs:
-            statements.append(
-                (
-                    _PUT_RUN,
-                    (
-                        run["run_id"],
-                        run["thread_id"],
-                        run["created_at"],
-                        run["status"],
-                        orjson.dumps(run),
-                    ),
-                )
-            )
-        self._write(*statements)
+        self._write(*_put_statements(thread, runs))
+
+    def patch_thread(
+        self, thread_id: str, fields: Mapping[str, Any], *, runs: Sequence[dict[str, Any]] = ()
+    ) -> bool:
+        # Read and written under one hold of the saver's lock, in one transaction: no other
+        # writer of this process comes in between.
+        with self._guard(), self._transaction():
+            rows = self._run("SELECT record FROM hitl_threads WHERE thread_id = ?", (thread_id,))
+            if not rows:
+                return False
+            for sql, params in _put_statements({**_load(rows[0][0]), **fields}, runs):
+                self._run(sql, params)
+        return True
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         rows = self._read("SELECT record FROM hitl_threads WHERE thread_id = ?", (thread_id,))
