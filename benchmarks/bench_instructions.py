@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,25 +35,10 @@ WARMUP = 20
 
 def flows(kind: str, n: int) -> None:
     """The child: warm both flows up, then ``n`` flows of ``kind`` (``raw``/``ours``/``none``)."""
-    sys.path.insert(0, str(ROOT))
-    from langgraph.checkpoint.memory import InMemorySaver
-    from langgraph.types import Command
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_runtime import seed_flows
 
-    from hitl_widgets import get_client
-    from tests.graphs.scenarios import seed
-
-    graph = seed.copy(update={"checkpointer": InMemorySaver()})
-    client = get_client(graphs={"agent": seed})
-
-    async def raw_flow() -> None:
-        cfg = {"configurable": {"thread_id": str(uuid.uuid4())}}
-        await graph.ainvoke({"some_text": "original text"}, cfg)
-        await graph.ainvoke(Command(resume="Edited text"), cfg)
-
-    async def our_flow() -> None:
-        tid = (await client.threads.create())["thread_id"]
-        await client.runs.wait(tid, "agent", input={"some_text": "original text"})
-        await client.runs.wait(tid, "agent", command={"resume": "Edited text"})
+    raw_flow, our_flow = seed_flows()
 
     async def main() -> None:
         for _ in range(WARMUP):
