@@ -175,6 +175,15 @@ def _by_task_from_record(thread: dict[str, Any]) -> dict[str, list[str]]:
     return {task: sorted(i["id"] for i in items) for task, items in thread["interrupts"].items()}
 
 
+async def _record_matches_state(client: Any, thread_id: str, tasks: int) -> dict[str, Any]:
+    """The thread record's interrupts by task, checked against the state's; the record."""
+    thread = await client.threads.get(thread_id)
+    state = await client.threads.get_state(thread_id)
+    assert len(_by_task_from_record(thread)) == tasks
+    assert _by_task_from_record(thread) == _by_task_from_state(state)
+    return dict(thread)
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("storage", ["memory", "sqlite"])
 async def test_interrupts_seen_written_match_the_checkpoint(storage: str, tmp_path: Path) -> None:
@@ -188,23 +197,14 @@ async def test_interrupts_seen_written_match_the_checkpoint(storage: str, tmp_pa
     try:
         tid = (await client.threads.create())["thread_id"]
         await client.runs.wait(tid, "parallel", input={"topic": "t"})
-        thread = await client.threads.get(tid)
-        state = await client.threads.get_state(tid)
-        assert len(_by_task_from_record(thread)) == 2
-        assert _by_task_from_record(thread) == _by_task_from_state(state)
+        thread = await _record_matches_state(client, tid, 2)
         first = next(iter(thread["interrupts"].values()))[0]["id"]
         await client.runs.wait(tid, "parallel", command={"resume": {first: "yes"}})
-        thread = await client.threads.get(tid)
-        state = await client.threads.get_state(tid)
-        assert len(_by_task_from_record(thread)) == 1
-        assert _by_task_from_record(thread) == _by_task_from_state(state)
+        await _record_matches_state(client, tid, 1)
 
         sub = (await client.threads.create())["thread_id"]
         await client.runs.wait(sub, "subgraph", input={"some_text": "s"})
-        thread = await client.threads.get(sub)
-        state = await client.threads.get_state(sub)
-        assert len(_by_task_from_record(thread)) == 1
-        assert _by_task_from_record(thread) == _by_task_from_state(state)
+        await _record_matches_state(client, sub, 1)
         assert saver.asked == {}
     finally:
         await client.aclose()
