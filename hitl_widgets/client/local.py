@@ -26,7 +26,13 @@ from langgraph_sdk.schema import (
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.runtime import Runtime
 
-__all__ = ["LocalAssistantsClient", "LocalClient", "LocalRunsClient", "LocalThreadsClient"]
+__all__ = [
+    "LocalAssistantsClient",
+    "LocalClient",
+    "LocalHoldsClient",
+    "LocalRunsClient",
+    "LocalThreadsClient",
+]
 
 
 class _Sub:
@@ -534,6 +540,24 @@ class LocalRunsClient(_Sub):
         return await self._call(self._rt.runs_delete(thread_id, run_id))
 
 
+class LocalHoldsClient(_Sub):
+    """``client.holds``: review-queue items reserved for this client's reviewer (not part of
+    the SDK: a hold lives beside the checkpoints, in the file or database)."""
+
+    async def take(self, queue: str, thread_id: str, seconds: float) -> dict[str, Any]:
+        """Hold ``thread_id`` in ``queue`` for ``seconds``, or renew this reviewer's hold;
+        a 409 naming the reviewer who holds it otherwise."""
+        return await self._call(self._rt.holds.take(queue, thread_id, seconds))
+
+    async def release(self, queue: str, thread_id: str, *, anyone: bool = False) -> None:
+        """Give the hold up; ``anyone=True`` frees it whoever holds it."""
+        return await self._call(self._rt.holds.release(queue, thread_id, anyone=anyone))
+
+    async def list(self, queue: str) -> list[dict[str, Any]]:
+        """The live holds of ``queue``: thread id, reviewer, seconds left, ``mine``."""
+        return await self._call(self._rt.holds.list(queue))
+
+
 class LocalClient:
     """An in-kernel ``LangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
 
@@ -546,6 +570,7 @@ class LocalClient:
         self.assistants = LocalAssistantsClient(runtime)
         self.threads = LocalThreadsClient(runtime)
         self.runs = LocalRunsClient(runtime)
+        self.holds = LocalHoldsClient(runtime)
 
     async def __aenter__(self) -> Self:
         return self
