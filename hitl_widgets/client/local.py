@@ -29,7 +29,7 @@ from hitl_widgets.runtime.runtime import Runtime
 __all__ = [
     "LocalAssistantsClient",
     "LocalClient",
-    "LocalHoldsClient",
+    "LocalQueuesClient",
     "LocalRunsClient",
     "LocalThreadsClient",
 ]
@@ -540,22 +540,43 @@ class LocalRunsClient(_Sub):
         return await self._call(self._rt.runs_delete(thread_id, run_id))
 
 
-class LocalHoldsClient(_Sub):
-    """``client.holds``: review-queue items reserved for this client's reviewer (not part of
-    the SDK: a hold lives beside the checkpoints, in the file or database)."""
+class LocalQueuesClient(_Sub):
+    """``client.queues``: review queues' holds and votes (not part of the SDK: they live
+    beside the checkpoints, in the file or database, under this client's reviewer)."""
 
-    async def take(self, queue: str, thread_id: str, seconds: float) -> dict[str, Any]:
+    async def take(
+        self, queue: str, thread_id: str, seconds: float, *, shared: bool = False
+    ) -> dict[str, Any]:
         """Hold ``thread_id`` in ``queue`` for ``seconds``, or renew this reviewer's hold;
-        a 409 naming the reviewer who holds it otherwise."""
-        return await self._call(self._rt.holds.take(queue, thread_id, seconds))
+        a 409 naming the reviewer who holds it otherwise (``shared``: this reviewer's slot
+        of an item several reviewers answer)."""
+        return await self._call(self._rt.queues.take(queue, thread_id, seconds, shared=shared))
 
-    async def release(self, queue: str, thread_id: str, *, anyone: bool = False) -> None:
-        """Give the hold up; ``anyone=True`` frees it whoever holds it."""
-        return await self._call(self._rt.holds.release(queue, thread_id, anyone=anyone))
+    async def release(
+        self, queue: str, thread_id: str, *, anyone: bool = False, shared: bool = False
+    ) -> None:
+        """Give the hold up; ``anyone=True`` frees every hold on the item."""
+        return await self._call(
+            self._rt.queues.release(queue, thread_id, anyone=anyone, shared=shared)
+        )
 
-    async def list(self, queue: str) -> list[dict[str, Any]]:
+    async def holds(self, queue: str) -> list[dict[str, Any]]:
         """The live holds of ``queue``: thread id, reviewer, seconds left, ``mine``."""
-        return await self._call(self._rt.holds.list(queue))
+        return await self._call(self._rt.queues.holds(queue))
+
+    async def cast(self, queue: str, thread_id: str, answer: Any) -> list[dict[str, Any]]:
+        """Record this reviewer's answer to an item (a 409 the second time); all its votes."""
+        return await self._call(self._rt.queues.cast(queue, thread_id, answer))
+
+    async def votes(
+        self, queue: str, thread_ids: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The votes of ``queue`` (on these threads, if given), oldest first."""
+        return await self._call(self._rt.queues.votes(queue, thread_ids))
+
+    async def clear(self, queue: str, thread_id: str) -> None:
+        """Forget an item's votes."""
+        return await self._call(self._rt.queues.clear(queue, thread_id))
 
 
 class LocalClient:
@@ -570,7 +591,7 @@ class LocalClient:
         self.assistants = LocalAssistantsClient(runtime)
         self.threads = LocalThreadsClient(runtime)
         self.runs = LocalRunsClient(runtime)
-        self.holds = LocalHoldsClient(runtime)
+        self.queues = LocalQueuesClient(runtime)
 
     async def __aenter__(self) -> Self:
         return self

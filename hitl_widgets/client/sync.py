@@ -17,7 +17,7 @@ from langgraph_sdk.schema import StreamPart
 
 from hitl_widgets.client.local import (
     LocalAssistantsClient,
-    LocalHoldsClient,
+    LocalQueuesClient,
     LocalRunsClient,
     LocalThreadsClient,
     _Sub,
@@ -27,7 +27,7 @@ from hitl_widgets.runtime.runtime import Runtime
 __all__ = [
     "SyncLocalAssistantsClient",
     "SyncLocalClient",
-    "SyncLocalHoldsClient",
+    "SyncLocalQueuesClient",
     "SyncLocalRunsClient",
     "SyncLocalThreadsClient",
 ]
@@ -67,7 +67,7 @@ def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:
 SyncLocalAssistantsClient = _sync_twin(LocalAssistantsClient, "SyncLocalAssistantsClient")
 SyncLocalThreadsClient = _sync_twin(LocalThreadsClient, "SyncLocalThreadsClient")
 SyncLocalRunsClient = _sync_twin(LocalRunsClient, "SyncLocalRunsClient")
-SyncLocalHoldsClient = _sync_twin(LocalHoldsClient, "SyncLocalHoldsClient")
+SyncLocalQueuesClient = _sync_twin(LocalQueuesClient, "SyncLocalQueuesClient")
 
 
 class SyncLocalClient:
@@ -81,7 +81,7 @@ class SyncLocalClient:
         self.assistants = SyncLocalAssistantsClient(runtime)
         self.threads = SyncLocalThreadsClient(runtime)
         self.runs = SyncLocalRunsClient(runtime)
-        self.holds = SyncLocalHoldsClient(runtime)
+        self.queues = SyncLocalQueuesClient(runtime)
 
     def __enter__(self) -> Self:
         return self

@@ -24,11 +24,11 @@ from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
-from hitl_widgets.runtime.holds import Holds
 from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence, describe_owner
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
+from hitl_widgets.runtime.review_queues import ReviewQueues
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import LoopDoor, get_runner
 from hitl_widgets.runtime.runs import RunHandle
@@ -86,8 +86,8 @@ class Runtime(RunOps):
             self.presence = self.runner.call(
                 _join(self.backend.leases, self.reviewer, lease_seconds))
             """This runtime's lease on the store: its runs live as long as it does."""
-            self.holds = Holds(self.backend.leases, self.presence)
-            """The review queues' holds, taken under this runtime's reviewer."""
+            self.queues = ReviewQueues(self.backend.leases, self.backend.votes, self.presence)
+            """The review queues' holds and votes, under this runtime's reviewer."""
             self.runner.call(self._recover())
             self._heartbeat = (
                 self.runner.submit(_keep_alive(weakref.ref(self), self.presence.interval))

@@ -76,7 +76,7 @@ async def test_a_held_item_is_not_answered_by_another_reviewer(team: tuple[Any, 
         await ReviewQueue(bob).answer(item, "bob's text")
     assert await ReviewQueue(bob).next() is None  # nothing else to hand out
     result = await ReviewQueue(ana).answer(item, "ana's text")
-    assert result == {"some_text": "ana's text"}
+    assert result == {"outcome": "resumed", "votes": 1, "result": {"some_text": "ana's text"}}
     assert await ReviewQueue(ana).holds() == []  # answered: the hold is given up
     assert [(d["reviewer"], d["outcome"]) for d in decisions(bob, thread_id=tid)] == [
         ("ana", "resumed")]
