@@ -18,6 +18,8 @@ are votes, and the graph is resumed once, by whoever casts the vote that meets t
 Items may be assigned: the reviewer named in an item's metadata under ``assignee_key``
 (``"assignee"``) is the only one it is handed to; an item without one goes to anyone.
 ``assign()`` names a reviewer for items, ``assign_round_robin()`` deals them out in turn.
+``set_deadline()`` gives an item a time limit, after which it gets a safe default answer or
+goes to a named reviewer.
 """
 
 from __future__ import annotations
@@ -276,6 +278,32 @@ class ReviewQueue:
         for reviewer, thread_ids in dealt.items():
             await self.assign(thread_ids, reviewer)
         return dealt
+
+    async def set_deadline(self, thread_id: str, seconds: float, *,
+                           default: Any = None, escalate_to: str | None = None) -> dict[str, Any]:
+        """Give an item ``seconds`` to be answered: then it gets the ``default`` answer
+        (recorded as given by the deadline) or goes to reviewer ``escalate_to``. Applied by
+        whichever kernel, CLI or extension is open on the store — or by the next one to open
+        it. Only the questions pending now are covered: a later question is not."""
+        if (default is None) == (escalate_to is None):
+            raise ValueError("a deadline needs either default=... or escalate_to=...")
+        item = _item(await self.client.threads.get(thread_id), {})
+        if not item.interrupts:
+            raise ValueError(f"thread {thread_id} asks nothing now; a deadline needs a question")
+        ids = [i["id"] for i in item.interrupts]
+        action: dict[str, Any] = {"interrupt_ids": ids}
+        if escalate_to is not None:
+            action.update(escalate_to=escalate_to, assignee_key=self.assignee_key)
+        else:
+            action["resume"] = _resume(item, default)
+        deadline: dict[str, Any] = await self.client.queues.set_deadline(thread_id, seconds,
+                                                                         action)
+        return deadline
+
+    async def deadlines(self) -> list[dict[str, Any]]:
+        """The deadlines not yet due: ``thread_id``, ``due_in`` seconds, ``action``."""
+        deadlines: list[dict[str, Any]] = await self.client.queues.deadlines()
+        return deadlines
 
     async def progress(self) -> dict[str, int]:
         """``pending`` (waiting for an answer, held or not) and ``held`` right now."""

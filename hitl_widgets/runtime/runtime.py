@@ -22,6 +22,7 @@ from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
+from hitl_widgets.runtime.deadlines import DEADLINE_REVIEWER
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
 from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence, describe_owner
@@ -86,7 +87,8 @@ class Runtime(RunOps):
             self.presence = self.runner.call(
                 _join(self.backend.leases, self.reviewer, lease_seconds))
             """This runtime's lease on the store: its runs live as long as it does."""
-            self.queues = ReviewQueues(self.backend.leases, self.backend.votes, self.presence)
+            self.queues = ReviewQueues(self.backend.leases, self.backend.votes,
+                                       self.backend.deadlines, self.presence)
             """The review queues' holds and votes, under this runtime's reviewer."""
             self.runner.call(self._recover())
             self._heartbeat = (
@@ -171,6 +173,7 @@ class Runtime(RunOps):
             await rebuild_records(self.backend, self.graphs)
         records = self.backend.records
         await self.release_dead_runs(records.unfinished_runs())
+        await self.apply_deadlines()  # what fell due while no kernel was running
         alive = {r["thread_id"] for r in records.unfinished_runs()}
         for thread in records.busy_threads():
             if thread["thread_id"] not in alive and not self.backend.live.get(
@@ -191,6 +194,30 @@ class Runtime(RunOps):
             lease, live = owners.get(owner, (None, False)) if owner else (None, False)
             if not live:
                 await self._release_run(run, describe_owner(owner, lease))
+
+    async def apply_deadlines(self) -> None:
+        """Give each item whose deadline fell due its default answer (recorded as given by
+        the deadline), or hand it to the reviewer it escalates to. An item answered in
+        time — its questions no longer pending — is left alone."""
+        for thread_id, action in self.backend.deadlines.take_due():
+            thread = self.backend.records.get_thread(thread_id)
+            pending = [i["id"] for items in ((thread or {}).get("interrupts") or {}).values()
+                       for i in items]
+            if thread is None or thread["status"] != "interrupted" or not set(
+                    action["interrupt_ids"]) <= set(pending):
+                continue
+            if "escalate_to" in action:
+                await self.threads_update(
+                    thread_id, metadata={action["assignee_key"]: action["escalate_to"]})
+                continue
+            request = RunCreate(assistant_id=thread["metadata"]["graph_id"],
+                                command={"resume": action["resume"]})
+            try:
+                handle = await self.start_run(thread_id, request, decided_by=DEADLINE_REVIEWER)
+            except APIStatusError as refused:  # answered a moment ago by someone
+                log.info("deadline of thread %s not applied: %s", thread_id, refused)
+                continue
+            await handle.done.wait()
 
     async def release_dead_runs_on(self, thread_id: str) -> None:
         """``release_dead_runs`` for one busy thread (when it is read)."""
@@ -434,6 +461,7 @@ async def _keep_alive(ref: weakref.ref[Runtime], interval: float) -> None:
         try:
             runtime.presence.beat()
             await runtime.release_dead_runs(runtime.backend.records.unfinished_runs())
+            await runtime.apply_deadlines()
         except Exception:  # the store is unreachable now: try again next beat
             log.warning("heartbeat of %s failed", runtime.presence.owner, exc_info=True)
         del runtime

@@ -65,7 +65,13 @@ CREATE TABLE IF NOT EXISTS hitl_votes (
     answer {blob} NOT NULL,
     at TEXT NOT NULL,
     PRIMARY KEY (queue, thread_id, reviewer)
-)
+);
+CREATE TABLE IF NOT EXISTS hitl_deadlines (
+    thread_id TEXT PRIMARY KEY,
+    due_at DOUBLE PRECISION NOT NULL,
+    action {blob} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_deadlines_due ON hitl_deadlines (due_at)
 """
 
 # ON CONFLICT ... DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
