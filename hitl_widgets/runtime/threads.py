@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import CheckpointMetadata
@@ -22,6 +22,9 @@ from hitl_widgets.runtime.state import (
     snapshot_json,
     thread_status,
 )
+
+if TYPE_CHECKING:
+    from hitl_widgets.runtime.upkeep import Upkeep
 
 __all__ = ["EMPTY_STATE", "ThreadOps", "run_end_fields", "stamp_run_end", "thread_config"]
 
@@ -73,7 +76,7 @@ class ThreadOps:
 
     graphs: Graphs
     backend: Backend
-    release_dead_runs_on: Callable[[str], Awaitable[None]]
+    upkeep: Upkeep
 
     # -- records -------------------------------------------------------------------------
 
@@ -206,7 +209,7 @@ class ThreadOps:
         thread = self._thread(thread_id)
         if thread["status"] == "busy" and not self.backend.live.get(str(thread_id)):
             # Busy with no run of this process on it: another kernel's, maybe a dead one.
-            await self.release_dead_runs_on(str(thread_id))
+            await self.upkeep.release_dead_runs_on(str(thread_id))
             thread = self._thread(thread_id)
         return thread
 
