@@ -17,6 +17,7 @@ their own threads. Tests using it are marked `@pytest.mark.server`.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from tests.ci import missing
 from tests.processes import free_port, stop_group, tail
 
 SCENARIOS_FILE = Path(__file__).parent / "graphs" / "scenarios.py"
@@ -133,6 +135,8 @@ def start_server(
     url = f"http://127.0.0.1:{port}"
     log = folder / "langgraph-dev.log"
     cli = Path(sys.executable).with_name("langgraph")
+    if not cli.exists() and importlib.util.find_spec("langgraph_cli") is None:
+        missing("`langgraph dev`", "pip install -e '.[test]' (it holds langgraph-cli[inmem])")
     command = [str(cli)] if cli.exists() else [sys.executable, "-m", "langgraph_cli"]
     command += ["dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, **OFFLINE_ENV}
