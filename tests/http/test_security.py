@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from hitl_widgets import serve
 from tests.graphs.scenarios import SCENARIOS, seed
+from tests.http.sockets import listening_addresses
 
 
 def call(server: Any, method: str, path: str, key: str | None = "", **kwargs: Any) -> Any:
@@ -44,7 +46,21 @@ SEED_RUN = {"assistant_id": "agent", "input": {"some_text": "original text"}}
 
 
 def test_binds_to_localhost_by_default(served: Any) -> None:
-    assert served.url.startswith("http://127.0.0.1:")
+    """The listening socket itself is bound to 127.0.0.1 (the kernel's table, not the URL)."""
+    port = urlsplit(served.url).port
+    assert port is not None
+    assert listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_binds_where_host_says() -> None:
+    """The same check sees another address when asked for one, so it reads the socket."""
+    server = serve({"agent": seed}, host="::1")
+    try:
+        port = urlsplit(server.url).port
+        assert port is not None
+        assert listening_addresses(port) == {"::1"}
+    finally:
+        server.stop()
 
 
 def test_without_key_401_and_nothing_runs(served: Any) -> None:
