@@ -39,6 +39,12 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The build backend itself, so tests/package/test_wheel.py builds the wheel offline (no build
+# isolation, no index): whatever pyproject.toml's [build-system] requires.
+.venv/bin/python - <<'PY' | xargs -0 -r .venv/bin/python -m pip install -q --disable-pip-version-check
+import sys, tomllib
+sys.stdout.write("\0".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))
+PY
 
 # The official JavaScript SDK, pinned, into ~/.cache/hitl-widgets-npm (a no-op when there).
 .venv/bin/python -m tests.http.js_sdk
