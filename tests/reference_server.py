@@ -53,9 +53,11 @@ def scenario_names() -> list[str]:
     return list(SCENARIOS)
 
 
-def write_config(folder: Path) -> Path:
-    """Write a `langgraph.json` mapping every scenario to its graph by absolute file path."""
-    graphs = {name: f"{SCENARIOS_FILE}:{name}" for name in scenario_names()}
+def write_config(folder: Path, graphs: dict[str, str] | None = None) -> Path:
+    """Write a `langgraph.json` mapping graph ids to `file:attribute` (default: every
+    scenario to its graph by absolute file path)."""
+    if graphs is None:
+        graphs = {name: f"{SCENARIOS_FILE}:{name}" for name in scenario_names()}
     config = folder / "langgraph.json"
     config.write_text(json.dumps({"dependencies": ["."], "graphs": graphs}, indent=2))
     return config
@@ -122,15 +124,16 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, port: int, log: Path) -
 
 
 def start_server(
-    folder: Path, port: int | None = None
+    folder: Path, port: int | None = None, graphs: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """Start `langgraph dev` in `folder` on `port` (default: a free one).
+    """Start `langgraph dev` in `folder` on `port` (default: a free one), serving `graphs`
+    (`write_config`'s argument; default: every scenario).
 
     Returns (process, base URL, log file) once it answers; raises RuntimeError with the log's
     tail if it dies, does not answer in time, or does not listen on `port` itself.
     """
     global startup_seconds
-    write_config(folder)
+    write_config(folder, graphs)
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "langgraph-dev.log"
