@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["hitl_widgets/runtime/claims.py", "hitl_widgets/runtime/decisions.py"]
 TESTS = [
+    "tests/runtime/test_decision_log.py",
     "tests/runtime/test_decisions.py",
     "tests/runtime/test_better_than_server.py",
 ]
@@ -247,13 +248,16 @@ def main() -> int:
             filter(None, [str(workdir), os.environ.get("PYTHONPATH")]))
         for name in HEAVY:
             __import__(name)
-        # The tests must pass on the unchanged modules as ast.unparse writes them.
-        for module in modules:
-            path = workdir / module
-            path.write_text(ast.unparse(ast.parse(path.read_text())))
+        # The tests must pass on the unchanged modules as ast.unparse writes them (each
+        # mutant is written that way); the mutants' lines are those of the real files.
+        originals = {m: (workdir / m).read_text() for m in modules}
+        for module, text in originals.items():
+            (workdir / module).write_text(ast.unparse(ast.parse(text)))
         started = time.monotonic()
         baseline = run_tests(workdir, tests, timeout=900)
         took = time.monotonic() - started
+        for module, text in originals.items():
+            (workdir / module).write_text(text)
         if baseline != "passed":
             print(f"the tests do not pass on the unchanged code ({baseline}); no score")
             return 2
