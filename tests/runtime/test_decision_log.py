@@ -228,3 +228,28 @@ def test_a_reviewer_is_kept_as_given_but_trimmed() -> None:
     assert default_reviewer("  Ana <b> ~ é  ") == "Ana <b> ~ é"
     with pytest.raises(ValueError, match="reviewer must be a non-empty name"):
         default_reviewer("   ")
+
+
+# --- how a resume's run ended, through a client ----------------------------------------------
+
+
+def test_a_cancelled_resume_is_recorded_as_cancelled() -> None:
+    import time
+
+    from hitl_widgets import decisions, get_sync_client
+    from tests.runtime.review_graphs import GRAPHS
+
+    client = get_sync_client(graphs=GRAPHS, reviewer="ana")
+    tid = client.threads.create()["thread_id"]
+    [asked] = client.runs.wait(tid, "slow_review", input={"item": "doc"})["__interrupt__"]
+    run = client.runs.create(tid, "slow_review", command={"resume": {"pause": 2}})
+    hang_guard = time.monotonic() + 60  # not a bound on speed: only stops a hung run
+    while [d["outcome"] for d in decisions(client)] != ["claimed"]:
+        assert time.monotonic() < hang_guard, decisions(client)
+        time.sleep(0.02)
+    client.runs.cancel(tid, run["run_id"])
+    client.runs.join(tid, run["run_id"])
+    [decision] = decisions(client)
+    assert (decision["interrupt_id"], decision["run_id"], decision["outcome"],
+            decision["error"]) == (asked["id"], run["run_id"], "cancelled",
+                                   "the run was cancelled")
