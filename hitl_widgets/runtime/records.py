@@ -184,6 +184,29 @@ def _copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return _copy(fields)
 
 
+def _copy_sharing(record: Mapping[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``record`` copied as ``_copy`` would, sharing the parts equal to those of ``stored``
+    (the store's own copy of the same record, which nobody outside the store holds).
+
+    A run written again as it ends differs from its stored copy only in a few scalars: its
+    input — a whole conversation, maybe — is compared as JSON bytes (type for type: ``true``
+    is not ``1``), not parsed again, so rewriting a record costs what changed in it.
+    """
+    if stored is None:
+        return _copy(record)
+    kept: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
+    for key, value in record.items():
+        if type(value) in _SCALARS:
+            kept[key] = value
+        elif key in stored and orjson.dumps(value) == orjson.dumps(stored[key]):
+            kept[key] = stored[key]
+        else:
+            changed[key] = value
+    copied = _copy(changed) if changed else {}
+    return {key: copied[key] if key in copied else kept[key] for key in record}
+
+
 class MemoryRecords(RecordStore):
     """Records in dicts, for ``InMemorySaver`` runtimes and savers we cannot write beside.
 
@@ -199,8 +222,12 @@ class MemoryRecords(RecordStore):
         self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
     ) -> None:
         # Every copy made (and every key read) before anything is stored: all or none.
-        threads = {thread["thread_id"]: _copy(thread)} if thread is not None else {}
-        copies = {run["run_id"]: _copy(run) for run in runs}
+        threads = (
+            {thread["thread_id"]: _copy_sharing(thread, self._threads.get(thread["thread_id"]))}
+            if thread is not None
+            else {}
+        )
+        copies = {run["run_id"]: _copy_sharing(run, self._runs.get(run["run_id"])) for run in runs}
         self._threads.update(threads)
         self._runs.update(copies)
 
@@ -213,7 +240,7 @@ class MemoryRecords(RecordStore):
         if thread is None:
             return False
         changes = _copy_fields(fields)
-        copies = {run["run_id"]: _copy(run) for run in runs}
+        copies = {run["run_id"]: _copy_sharing(run, self._runs.get(run["run_id"])) for run in runs}
         thread.update(changes)
         self._runs.update(copies)
         return True

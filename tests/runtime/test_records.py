@@ -98,6 +98,30 @@ def test_update_run_changes_the_callers_record_and_the_stored_one(store: RecordS
     assert store.get_run("r1")["kwargs"] == {"input": {"a": 1}}  # type: ignore[index]
 
 
+def test_a_record_written_again_is_stored_as_given_and_not_aliased(store: RecordStore) -> None:
+    """Writing a run again as it ends: what changed is stored type for type (``True`` is
+    not ``1``), what did not is still not the caller's."""
+    run: dict[str, object] = {"run_id": "r1", "thread_id": "t01", "created_at": "1",
+                              "status": "pending",
+                              "kwargs": {"input": {"flag": 1, "messages": [{"content": "hi"}]}}}
+    store.put_run(run)
+    again = {**run, "status": "success",
+             "kwargs": {"input": {"flag": True, "messages": [{"content": "hi"}]}}}
+    store.put(runs=[again])
+    got = store.get_run("r1")
+    assert got is not None and got["status"] == "success"
+    assert got["kwargs"]["input"]["flag"] is True
+    store.put_thread(_thread(1))
+    store.patch_thread("t01", {"status": "busy"}, runs=[again])
+    again["kwargs"]["input"]["messages"].append({"content": "changed"})  # type: ignore[index]
+    assert store.get_run("r1")["kwargs"]["input"]["messages"] == [  # type: ignore[index]
+        {"content": "hi"}]
+    thread = _thread(1)
+    store.put_thread(thread)
+    thread["values"]["nested"]["k"] = 99  # type: ignore[index]
+    assert store.get_thread("t01")["values"]["nested"] == {"k": 1}  # type: ignore[index]
+
+
 def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, object]:
     stamp = f"2026-01-01T00:00:{n:02d}+00:00"
     return {"thread_id": f"t{n:02d}", "created_at": stamp, "updated_at": stamp, "status": status,
