@@ -5,11 +5,11 @@
 The fixture: two real seed threads made by the runtime (one stopped at its interrupt, one
 answered), then cloned in bulk in SQL — every checkpoint table row under a new thread id,
 and one thread record each (alternately ``interrupted`` and ``idle``, metadata ``batch``:
-one of 100) — so the checkpoints are LangGraph's own. PostgreSQL is a throwaway cluster
+"b0" to "b99") — so the checkpoints are LangGraph's own. PostgreSQL is a throwaway cluster
 started as ``tests/postgres.py`` starts it. Then, with a client opened on the store as a
 new kernel would open it, medians of:
   threads.search(status="interrupted", limit=20)
-  threads.search(status="interrupted", metadata={"batch": 8}, limit=20)
+  threads.search(status="interrupted", metadata={"batch": "b8"}, limit=20)
   threads.count(status="interrupted")
   threads.get_state(thread_id)                       (random threads)
   the inbox's first page and next page               (kernel side, ``bench_inbox.time_pages``)
@@ -81,7 +81,7 @@ def clones(made: dict[str, dict[str, Any]], n: int) -> Iterator[tuple[Any, ...]]
         tid = str(uuid.uuid4())
         record = {**template, "thread_id": tid, "created_at": stamp, "updated_at": stamp,
                   "state_updated_at": stamp,
-                  "metadata": {**template["metadata"], "batch": i % BATCHES}}
+                  "metadata": {**template["metadata"], "batch": f"b{i % BATCHES}"}}
         yield tid, template["thread_id"], stamp, stamp, record["status"], orjson.dumps(record)
 
 
@@ -152,7 +152,7 @@ def measure(spec: str, n: int, repeat: int) -> dict[str, float]:
         "search": median_ms(lambda: client.threads.search(status="interrupted", limit=20),
                             repeat),
         "search_meta": median_ms(lambda: client.threads.search(
-            status="interrupted", metadata={"batch": 8}, limit=20), repeat),
+            status="interrupted", metadata={"batch": "b8"}, limit=20), repeat),
         "count": median_ms(lambda: client.threads.count(status="interrupted"), repeat),
         "get_state": median_ms(lambda: client.threads.get_state(random.choice(ids)), repeat),
     }
