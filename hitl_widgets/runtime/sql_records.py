@@ -202,10 +202,10 @@ class SqlRecords(RecordStore):
             # "interrupted, newest first, one page" query without reading other rows.
             rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))
             return [_load(r[0]) for r in rows]
-        # The hints leave (nearly) only matching rows; read a page of them at a time, not
-        # every row, and keep those that match exactly.
+        # The hints leave (nearly) only matching rows: read as many as the page needs, then
+        # twice as many each time while some do not match exactly (a filter without hints).
         matched: list[dict[str, Any]] = []
-        batch = max(offset + limit, 100)
+        batch = max(offset + limit, 1)
         start = 0
         while len(matched) < offset + limit:
             rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, batch, start))
@@ -217,6 +217,7 @@ class SqlRecords(RecordStore):
             if len(rows) < batch:
                 break
             start += batch
+            batch *= 2
         return matched[offset : offset + limit]
 
     def count_threads(
