@@ -184,34 +184,39 @@ def _copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return _copy(fields)
 
 
-def _copy_sharing(record: Mapping[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``record`` copied as ``_copy`` would, sharing the parts equal to those of ``stored``
-    (the store's own copy of the same record, which nobody outside the store holds).
+_PACKED = frozenset({"values", "kwargs"})
+"""The fields that carry a whole state or input (a thread's ``values``, a run's ``kwargs``)."""
 
-    A run written again as it ends differs from its stored copy only in a few scalars: its
-    input — a whole conversation, maybe — is compared as JSON bytes (type for type: ``true``
-    is not ``1``), not parsed again, so rewriting a record costs what changed in it.
+
+def _pack(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` copied for the memory store, as ``_copy`` would, with its ``_PACKED``
+    fields kept as JSON bytes (``orjson.Fragment``).
+
+    Bytes are written once and parsed only when read (``_copy`` inlines them), and the
+    garbage collector has nothing to walk in them: kept as dicts, a few thousand long
+    conversations made every full collection of the kernel walk them all.
     """
-    if stored is None:
-        return _copy(record)
-    kept: dict[str, Any] = {}
-    changed: dict[str, Any] = {}
-    for key, value in record.items():
-        if type(value) in _SCALARS:
-            kept[key] = value
-        elif key in stored and orjson.dumps(value) == orjson.dumps(stored[key]):
-            kept[key] = stored[key]
-        else:
-            changed[key] = value
-    copied = _copy(changed) if changed else {}
-    return {key: copied[key] if key in copied else kept[key] for key in record}
+    small = _copy_fields({k: v for k, v in record.items() if k not in _PACKED})
+    return {
+        key: orjson.Fragment(orjson.dumps(value)) if key in _PACKED else small[key]
+        for key, value in record.items()
+    }
+
+
+def _unpacked_values(thread: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored thread with its values as dicts again (for a search on values)."""
+    values = thread.get("values")
+    if isinstance(values, orjson.Fragment):
+        return {**thread, "values": orjson.loads(orjson.dumps(values))}
+    return dict(thread)
 
 
 class MemoryRecords(RecordStore):
     """Records in dicts, for ``InMemorySaver`` runtimes and savers we cannot write beside.
 
     Each record is copied in and out (through JSON, as a database would), so a thread dict
-    handed to a caller never changes when the thread moves on.
+    handed to a caller never changes when the thread moves on. A thread's values and a
+    run's input are kept as JSON bytes (``_pack``).
     """
 
     def __init__(self) -> None:
@@ -222,12 +227,8 @@ class MemoryRecords(RecordStore):
         self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
     ) -> None:
         # Every copy made (and every key read) before anything is stored: all or none.
-        threads = (
-            {thread["thread_id"]: _copy_sharing(thread, self._threads.get(thread["thread_id"]))}
-            if thread is not None
-            else {}
-        )
-        copies = {run["run_id"]: _copy_sharing(run, self._runs.get(run["run_id"])) for run in runs}
+        threads = {thread["thread_id"]: _pack(thread)} if thread is not None else {}
+        copies = {run["run_id"]: _pack(run) for run in runs}
         self._threads.update(threads)
         self._runs.update(copies)
 
@@ -239,18 +240,18 @@ class MemoryRecords(RecordStore):
         thread = self._threads.get(thread_id)
         if thread is None:
             return False
-        changes = _copy_fields(fields)
-        copies = {run["run_id"]: _copy_sharing(run, self._runs.get(run["run_id"])) for run in runs}
+        changes = _pack(fields)
+        copies = {run["run_id"]: _pack(run) for run in runs}
         thread.update(changes)
         self._runs.update(copies)
         return True
 
     def update_run(self, run: dict[str, Any], **fields: Any) -> None:
         stored = self._runs.get(run["run_id"])
-        changes = _copy_fields(fields)
+        changes = _pack(fields)
         run.update(fields)
         if stored is None:
-            self._runs[run["run_id"]] = _copy(run)
+            self._runs[run["run_id"]] = _pack(run)
         else:
             stored.update(changes)
 
@@ -260,7 +261,8 @@ class MemoryRecords(RecordStore):
 
     def peek_thread(self, thread_id: str) -> Mapping[str, Any] | None:
         """The stored record itself, not a copy: for a check in this process that reads a
-        few fields at once and keeps nothing (the memory decision log's claim)."""
+        few fields at once and keeps nothing (the memory decision log's claim). Its
+        ``values`` are JSON bytes (an ``orjson.Fragment``), not dicts."""
         return self._threads.get(thread_id)
 
     def delete_thread(self, thread_id: str) -> None:
@@ -284,7 +286,8 @@ class MemoryRecords(RecordStore):
         found = [
             t
             for t in self._threads.values()
-            if thread_matches(t, ids=wanted, metadata=metadata, values=values, status=status)
+            if thread_matches(_unpacked_values(t) if values else t, ids=wanted,
+                              metadata=metadata, values=values, status=status)
         ]
         key = sort_key(sort_by)
         found.sort(key=lambda t: t[key], reverse=(sort_order or "desc").lower() != "asc")
@@ -298,7 +301,8 @@ class MemoryRecords(RecordStore):
         status: str | None = None,
     ) -> int:
         return sum(
-            thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
+            thread_matches(_unpacked_values(t) if values else t, ids=None, metadata=metadata,
+                           values=values, status=status)
             for t in self._threads.values()
         )
 
