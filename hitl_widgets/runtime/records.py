@@ -116,6 +116,15 @@ class RecordStore(ABC):
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         """The thread record, or ``None``."""
 
+    def get_thread_without_values(self, thread_id: str) -> dict[str, Any] | None:
+        """The thread record without its ``values`` key, or ``None``: for a reader that
+        needs its status, metadata or interrupts, not a whole state (a store may then
+        skip copying one)."""
+        thread = self.get_thread(thread_id)
+        if thread is not None:
+            thread.pop("values", None)
+        return thread
+
     @abstractmethod
     def delete_thread(self, thread_id: str) -> None:
         """Remove a thread and its runs."""
@@ -258,6 +267,12 @@ class MemoryRecords(RecordStore):
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         thread = self._threads.get(thread_id)
         return None if thread is None else _copy(thread)
+
+    def get_thread_without_values(self, thread_id: str) -> dict[str, Any] | None:
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            return None
+        return _copy({k: v for k, v in thread.items() if k != "values"})
 
     def peek_thread(self, thread_id: str) -> Mapping[str, Any] | None:
         """The stored record itself, not a copy: for a check in this process that reads a

@@ -129,6 +129,17 @@ def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, objec
             "metadata": dict(metadata), "values": {"n": n, "nested": {"k": n % 2}}, "interrupts": {}}
 
 
+def test_a_thread_read_without_its_values(store: RecordStore) -> None:
+    store.put_thread(_thread(1, team="a"))
+    got = store.get_thread_without_values("t01")
+    whole = store.get_thread("t01")
+    assert got is not None and whole is not None
+    assert "values" not in got and got == {k: v for k, v in whole.items() if k != "values"}
+    got["metadata"]["team"] = "changed"
+    assert store.get_thread("t01") == whole
+    assert store.get_thread_without_values("missing") is None
+
+
 def test_put_get_replace_delete(store: RecordStore) -> None:
     store.put_thread(_thread(1))
     assert store.get_thread("t01")["values"] == {"n": 1, "nested": {"k": 1}}  # type: ignore[index]
