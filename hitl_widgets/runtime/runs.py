@@ -83,6 +83,9 @@ class RunHandle:
     """The command was checked against the thread (at creation, or when a queued run starts)."""
     stateless: bool = False
     """Created without a thread: the temporary thread goes when the run ends."""
+    decided_by: str | None = None
+    """Who its answers are recorded as given by, when not the runtime's reviewer (a
+    deadline's default answer)."""
     events: list[tuple[str, Any]] = field(default_factory=list)
     listeners: list[asyncio.Queue[Any]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
