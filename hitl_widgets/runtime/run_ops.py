@@ -96,7 +96,7 @@ class RunOps(ThreadOps):
         if thread_id is None:
             return await self.threads_create(metadata={}), True
         if if_not_exists != "create" or self.backend.records.get_thread(str(thread_id)):
-            return self._thread(thread_id), False  # the 404 with its advice when missing
+            return self._thread(thread_id, values=False), False  # a 404 with advice if missing
         return await self.threads_create(thread_id=str(thread_id)), False
 
     async def start_run(
@@ -236,7 +236,7 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
-        thread = thread if thread is not None else self._thread(tid)
+        thread = thread if thread is not None else self._thread(tid, values=False)
         if thread["status"] == "error" and not fork:
             if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
                 # The paused nodes ask again, under new interrupt ids: an answer given for

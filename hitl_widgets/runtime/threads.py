@@ -80,8 +80,12 @@ class ThreadOps:
 
     # -- records -------------------------------------------------------------------------
 
-    def _thread(self, thread_id: str) -> dict[str, Any]:
-        thread = self.backend.records.get_thread(str(thread_id))
+    def _thread(self, thread_id: str, *, values: bool = True) -> dict[str, Any]:
+        """The thread's record (a 404 if it has none); ``values=False`` leaves its values
+        out, for a caller that reads only status, metadata or interrupts."""
+        records = self.backend.records
+        thread = (records.get_thread(str(thread_id)) if values
+                  else records.get_thread_without_values(str(thread_id)))
         if thread is None:
             raise not_found(
                 f"thread {thread_id} not found; create it with threads.create(), or pass "
@@ -89,7 +93,8 @@ class ThreadOps:
                 thread_id=str(thread_id),
             )
         if str(thread_id) in self.backend.unsaved_errors:
-            return self._heal(thread)
+            # Healing writes the record back: it needs all of it.
+            return self._heal(thread if values else records.get_thread(str(thread_id)) or thread)
         return thread
 
     def _patch_thread(
@@ -288,7 +293,7 @@ class ThreadOps:
         checkpoint_id: str | None = None,
         subgraphs: bool = False,
     ) -> StateSnapshot | None:
-        graph = self._graph_of(self._thread(thread_id))
+        graph = self._graph_of(self._thread(thread_id, values=False))
         if graph is None:
             return None
         config = thread_config(str(thread_id), checkpoint, checkpoint_id)
@@ -378,7 +383,7 @@ class ThreadOps:
         checkpoint: Mapping[str, Any] | None = None,
         select: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        graph = self._graph_of(self._thread(thread_id))
+        graph = self._graph_of(self._thread(thread_id, values=False))
         if graph is None:
             return []
         if isinstance(before, str):
