@@ -1,11 +1,12 @@
-"""The tornado handler every route shares: authentication, bodies, errors, JSON and SSE.
+"""The tornado handler every route shares: CORS, authentication, bodies, errors, JSON and SSE.
 
-``ApiHandler`` checks the token before anything else (``x-api-key`` as the SDKs send
-``api_key``, or ``Authorization: Bearer``): without it the answer is 401, with a wrong one
-403, and no operation runs. Bodies are read as they arrive and refused with 413 past the
-limit. Every error is ``{"detail": "..."}`` with the status the LangGraph Server uses; a
-failure we did not foresee is a 500 naming the exception, never a traceback (that goes to
-the log).
+A browser's CORS preflight is answered first, before authentication (``cors.py``); a page
+on an origin that is not allowed is refused with 403. Then ``ApiHandler`` checks the token
+(``x-api-key`` as the SDKs send ``api_key``, or ``Authorization: Bearer``): without it the
+answer is 401, with a wrong one 403, and no operation runs. Bodies are read as they arrive
+and refused with 413 past the limit. Every error is ``{"detail": "..."}`` with the status
+the LangGraph Server uses; a failure we did not foresee is a 500 naming the exception, never
+a traceback (that goes to the log).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import responses
 from typing import Any
 
@@ -23,6 +24,7 @@ from tornado.iostream import StreamClosedError
 from tornado.web import HTTPError, RequestHandler, stream_request_body
 
 from hitl_widgets.http.api import Call, Events, Operation, Reply
+from hitl_widgets.http.cors import Cors, same_origin
 from hitl_widgets.runtime.jsonable import dumps
 from hitl_widgets.runtime.runtime import Runtime
 
@@ -40,6 +42,8 @@ class ApiSettings:
     """Required on every request; ``None`` leaves authentication to the host (Jupyter)."""
     max_body_bytes: int = 10 * 2**20
     """Larger request bodies are refused with 413."""
+    cors: Cors = field(default_factory=Cors)
+    """Which pages on other origins may call the API (default: any, as the server)."""
 
 
 def sse(event: str, data: Any) -> bytes:
@@ -59,6 +63,7 @@ class ApiHandler(RequestHandler):
         """Called by tornado with the route's arguments."""
         self.settings_ = settings
         self.operations = operations
+        self.set_default_headers()  # tornado set them before the settings were known
         self._body = bytearray()
         self._too_large = False
         self._refused = False
@@ -67,14 +72,52 @@ class ApiHandler(RequestHandler):
 
     # -- before the body ----------------------------------------------------------------
 
+    def set_default_headers(self) -> None:
+        """The ``Access-Control-*`` headers of an answer to a page on another origin (set
+        again after tornado clears the headers for an error)."""
+        super().set_default_headers()
+        settings: ApiSettings | None = getattr(self, "settings_", None)
+        origin = self.request.headers.get("Origin")
+        if settings is not None and origin:
+            for name, value in settings.cors.response_headers(origin).items():
+                self.set_header(name, value)
+
     async def prepare(self) -> None:
-        """Authenticate, then refuse a body announced larger than the limit."""
+        """Answer a CORS preflight; refuse a page on a disallowed origin; authenticate;
+        then refuse a body announced larger than the limit."""
+        if self.answer_cors():
+            return
         await self.authenticate()
         if self._refused:
             return
         length = self.request.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.settings_.max_body_bytes:
             self.refuse(413, self._too_large_message())
+
+    def answer_cors(self) -> bool:
+        """Answer a preflight (before any authentication, as the server does), or refuse a
+        request from a page whose origin is not allowed; ``True`` when answered."""
+        cors = self.settings_.cors
+        headers = self.request.headers
+        origin = headers.get("Origin")
+        if not origin:
+            return False
+        if self.request.method == "OPTIONS" and "Access-Control-Request-Method" in headers:
+            self._refused = True
+            status, answer, text = cors.preflight(headers)
+            self.clear_header("Access-Control-Expose-Headers")
+            self.clear_header("Access-Control-Allow-Credentials")
+            self.clear_header("Access-Control-Allow-Origin")
+            for name, value in answer.items():
+                self.set_header(name, value)
+            self.set_status(status)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(text)
+            return True
+        if not cors.allows(origin) and not same_origin(origin, headers.get("Host", "")):
+            self.refuse(403, cors.how_to_allow(origin))
+            return True
+        return False
 
     async def authenticate(self) -> None:
         """Refuse the request (401/403) unless it carries the server's token."""
@@ -129,6 +172,10 @@ class ApiHandler(RequestHandler):
 
     async def put(self, *args: str) -> None:
         """``PUT``."""
+        await self._dispatch(args)
+
+    async def options(self, *args: str) -> None:
+        """``OPTIONS`` that is not a CORS preflight (those are answered in ``prepare``)."""
         await self._dispatch(args)
 
     async def _dispatch(self, args: tuple[str, ...]) -> None:
