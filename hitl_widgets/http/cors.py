@@ -6,10 +6,11 @@ before authentication (a browser never sends credentials with a preflight), then
 request still needs the token. Without configuration any origin is allowed, every method and
 header, and ``x-pagination-total``, ``x-pagination-next`` and ``content-location`` are
 exposed — the server's defaults. Like ``langgraph dev`` (a server on the loopback address
-that Studio's public page calls), a preflight also allows private network access. ``langgraph.json``'s ``http.cors`` (the server's
-``CorsConfig``) or ``serve(cors_origins=...)`` narrows the origins; a key it leaves out keeps
-the default above (the server would fall back to Starlette's, where only ``GET`` and no
-custom header pass, so ``x-api-key`` could never be sent).
+that Studio's public page calls), a preflight also allows private network access.
+``langgraph.json``'s ``http.cors`` (the server's ``CorsConfig``) or
+``serve(cors_origins=...)`` narrows the origins; a key it leaves out keeps the default above
+(the server would fall back to Starlette's, where only ``GET`` and no custom header pass, so
+``x-api-key`` could never be sent).
 
 Beyond the server: a request carrying the ``Origin`` of a page that is neither allowed nor
 the server's own is refused with 403 naming the origin and the setting to change, where the
