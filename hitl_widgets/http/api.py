@@ -65,8 +65,10 @@ class Reply:
 
     status: int
     body: Any = None
-    """JSON data, or ``None`` for no body."""
+    """JSON data, or ``None`` for no body (text when ``content_type`` is given)."""
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
+    """Send ``body`` (a ``str``) as it is, with this ``Content-Type``, instead of JSON."""
 
 
 @dataclass
@@ -286,6 +288,25 @@ async def threads_update_state(rt: Runtime, call: Call) -> Any:
             as_node=body.get("as_node"),
             checkpoint=body.get("checkpoint"),
             checkpoint_id=body.get("checkpoint_id"),
+        ),
+    )
+
+
+async def threads_prune(rt: Runtime, call: Call) -> Any:
+    """``POST /threads/prune``: ``{"pruned_count": n}``."""
+    body = bodies.parse(bodies.ThreadPrune, call.body)
+    count = await on_runner(
+        rt, rt.threads_prune(body["thread_ids"], body.get("strategy") or "delete")
+    )
+    return {"pruned_count": count}
+
+
+async def threads_history_get(rt: Runtime, call: Call) -> Any:
+    """``GET /threads/{thread_id}/history?limit=&before=``."""
+    return await on_runner(
+        rt,
+        rt.threads_get_history(
+            call.args[0], limit=call.integer("limit", 10), before=call.text("before")
         ),
     )
 

@@ -206,6 +206,10 @@ class ApiHandler(RequestHandler):
             if result.body is None or result.status == 204:
                 self.finish()
                 return
+            if result.content_type is not None:
+                self.set_header("Content-Type", result.content_type)
+                self.finish(result.body)
+                return
             result = result.body
         self.set_header("Content-Type", "application/json")
         self.finish(dumps(result))

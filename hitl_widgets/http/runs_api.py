@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from hitl_widgets.http import bodies
 from hitl_widgets.http.api import Call, Events, Reply, on_runner, run_headers
-from hitl_widgets.runtime.requests import RunCreate, parse_run_create
+from hitl_widgets.runtime.requests import RunCreate, parse_body, parse_run_create
 from hitl_widgets.runtime.runtime import Runtime
 
 __all__ = [
+    "runs_batch",
     "runs_cancel",
+    "runs_cancel_many",
     "runs_create",
     "runs_delete",
     "runs_get",
@@ -125,3 +130,30 @@ async def runs_cancel(rt: Runtime, call: Call) -> Any:
     if action == "rollback":
         return Reply(204)
     return await on_runner(rt, rt.runs_join(tid, rid))
+
+
+async def runs_cancel_many(rt: Runtime, call: Call) -> Any:
+    """``POST /runs/cancel?action=``: the runs named, or every run in a status; 204."""
+    body = bodies.parse(bodies.RunsCancel, call.body)
+    action = call.text("action") or "interrupt"
+    if action not in ("interrupt", "rollback"):
+        action = "interrupt"  # as the server does
+    await on_runner(
+        rt,
+        rt.runs_cancel_many(
+            thread_id=body.get("thread_id"),
+            run_ids=body.get("run_ids"),
+            status=body.get("status"),
+            action=action,
+        ),
+    )
+    return Reply(204)
+
+
+_BATCH = TypeAdapter(list[RunCreate])
+
+
+async def runs_batch(rt: Runtime, call: Call) -> Any:
+    """``POST /runs/batch``: a list of run requests without a thread; their runs."""
+    requests = parse_body(_BATCH, call.body or b"[]", "run batch (a JSON list of run requests)")
+    return await on_runner(rt, rt.runs_create_batch(requests))

@@ -10,13 +10,14 @@ import asyncio
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime import bulk
 from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
@@ -195,6 +196,31 @@ class Runtime(RunOps):
         ]
         return found[offset : offset + limit]
 
+    async def assistants_count(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+    ) -> int:
+        found = await self.assistants_search(
+            metadata=metadata, graph_id=graph_id, name=name, limit=len(self.graphs.assistants)
+        )
+        return len(found)
+
+    async def assistants_get_versions(
+        self,
+        assistant_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """A graph's default assistant has one version, itself (``version`` 1)."""
+        assistant = self.graphs.assistant(assistant_id)
+        versions = [{k: v for k, v in assistant.items() if k != "updated_at"}]
+        versions = [v for v in versions if not metadata or contains(v["metadata"], metadata)]
+        return versions[offset : offset + limit]
+
     async def assistants_get_graph(
         self, assistant_id: str, xray: int | bool = False
     ) -> dict[str, Any]:
@@ -352,6 +378,29 @@ class Runtime(RunOps):
         handle.cancel()
         if wait:
             await handle.done.wait()
+
+    # -- many at once (bulk.py) ------------------------------------------------------------
+
+    async def runs_cancel_many(
+        self,
+        *,
+        thread_id: str | None = None,
+        run_ids: Sequence[str] | None = None,
+        status: str | None = None,
+        action: str = "interrupt",
+    ) -> None:
+        await bulk.cancel_many(
+            self, thread_id=thread_id, run_ids=run_ids, status=status, action=action
+        )
+
+    async def runs_create_batch(self, requests: Sequence[RunCreate]) -> list[dict[str, Any]]:
+        return await bulk.create_batch(self, requests)
+
+    async def threads_prune(self, thread_ids: Sequence[str], strategy: str = "delete") -> int:
+        return await bulk.prune(self, thread_ids, strategy)
+
+    async def run_stats(self) -> dict[str, Any]:
+        return await bulk.run_stats(self)
 
 
 def _alive(pid: int) -> bool:

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from langgraph_sdk import get_client
 
-from tests.runtime import flows, flows_api
+from tests.runtime import flows, flows_api, flows_routes
 from tests.runtime import test_differential as differential
 from tests.runtime import test_differential_streams as streams
 from tests.runtime.differential import Transcript, assert_same
 
-FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
+FLOWS = {**flows.FLOWS, **flows_api.FLOWS, **flows_routes.FLOWS}
 
 pytestmark = pytest.mark.anyio
 
