@@ -302,11 +302,12 @@ async def threads_prune(rt: Runtime, call: Call) -> Any:
 
 
 async def threads_history_get(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/history?limit=&before=``."""
+    """``GET /threads/{thread_id}/history?limit=&before=`` (one state unless ``limit``
+    says more, as on the server)."""
     return await on_runner(
         rt,
         rt.threads_get_history(
-            call.args[0], limit=call.integer("limit", 10), before=call.text("before")
+            call.args[0], limit=call.integer("limit", 1), before=call.text("before")
         ),
     )
 
@@ -318,7 +319,7 @@ async def threads_history(rt: Runtime, call: Call) -> Any:
         rt,
         rt.threads_get_history(
             call.args[0],
-            limit=body.get("limit", 10),
+            limit=body.get("limit") or 1,  # the server's default (the SDK sends 10)
             before=body.get("before"),
             metadata=body.get("metadata"),
             checkpoint=body.get("checkpoint"),
