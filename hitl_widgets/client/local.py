@@ -43,8 +43,8 @@ class _Sub:
     async def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
         self._rt.check_open()
         door = self._rt.door_here()
-        async for event, data in door.aiterate(getattr(self._rt, op)(*args, **kwargs)):
-            yield StreamPart(event, data)
+        async for item in door.aiterate(getattr(self._rt, op)(*args, **kwargs)):
+            yield StreamPart(*item)
 
 
 class LocalAssistantsClient(_Sub):
@@ -369,6 +369,7 @@ class LocalRunsClient(_Sub):
             metadata=metadata,
             stream_mode=stream_mode,
             stream_subgraphs=stream_subgraphs,
+            stream_resumable=stream_resumable,
             checkpoint=checkpoint,
             checkpoint_id=checkpoint_id,
             interrupt_before=interrupt_before,
@@ -472,6 +473,7 @@ class LocalRunsClient(_Sub):
             metadata=metadata,
             stream_mode=stream_mode,
             stream_subgraphs=stream_subgraphs,
+            stream_resumable=stream_resumable,
             checkpoint=checkpoint,
             checkpoint_id=checkpoint_id,
             interrupt_before=interrupt_before,
@@ -506,8 +508,9 @@ class LocalRunsClient(_Sub):
         params: Any = None,
         last_event_id: str | None = None,
     ) -> AsyncIterator[StreamPart]:
-        """A run's events from its start, then live until it ends."""
-        return self._iterate("runs_join_stream", thread_id, run_id, stream_mode)
+        """A run's events from now until it ends, or, for a run started with
+        ``stream_resumable=True``, those after ``last_event_id`` first."""
+        return self._iterate("runs_join_stream", thread_id, run_id, stream_mode, last_event_id)
 
     async def get(
         self,

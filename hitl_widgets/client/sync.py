@@ -45,10 +45,8 @@ def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
         # The async twin yields on the caller's loop; here there is none, so drive the
         # runtime's generator on the runner and hand items across a thread-safe queue.
         name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
-        for event, data in self._rt.door.iterate(
-            getattr(self._rt, name)(*call_args, **call_kwargs)
-        ):
-            yield StreamPart(event, data)
+        for item in self._rt.door.iterate(getattr(self._rt, name)(*call_args, **call_kwargs)):
+            yield StreamPart(*item)
 
     return iterate
 

@@ -75,7 +75,8 @@ class Reply:
 class Events:
     """A server-sent-event answer: the run's ``(event, data)`` pairs."""
 
-    items: AsyncIterator[tuple[str, Any]]
+    items: AsyncIterator[tuple[Any, ...]]
+    """``(event, data)`` pairs, or ``(event, data, id)`` for a resumable run."""
     created: dict[str, str] = field(default_factory=dict)
     """``run_id`` and ``thread_id`` once the run exists (filled before the first event)."""
     stateless: bool = False

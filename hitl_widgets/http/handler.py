@@ -46,10 +46,13 @@ class ApiSettings:
     """Which pages on other origins may call the API (default: any, as the server)."""
 
 
-def sse(event: str, data: Any) -> bytes:
-    """One server-sent event, framed as the LangGraph Server frames it."""
+def sse(event: str, data: Any, id: str | None = None) -> bytes:
+    """One server-sent event, framed as the LangGraph Server frames it (``id`` last)."""
     name = event.replace("\r", "").replace("\n", "").encode()
-    return b"event: " + name + b"\r\ndata: " + dumps(data) + b"\r\n\r\n"
+    frame = b"event: " + name + b"\r\ndata: " + dumps(data) + b"\r\n"
+    if id is not None:
+        frame += b"id: " + id.replace("\r", "").replace("\n", "").encode() + b"\r\n"
+    return frame + b"\r\n"
 
 
 @stream_request_body
@@ -251,7 +254,7 @@ class ApiHandler(RequestHandler):
         (404, 409, 422 ...) is an HTTP error, as on the server."""
         items = events.items.__aiter__()
         try:
-            first: tuple[str, Any] | None = await items.__anext__()
+            first: tuple[Any, ...] | None = await items.__anext__()
         except StopAsyncIteration:
             first = None
         except Exception as error:  # noqa: BLE001 - refused before anything ran
@@ -265,8 +268,8 @@ class ApiHandler(RequestHandler):
         try:
             if first is not None:
                 await self._send(*first)
-                async for event, data in items:
-                    await self._send(event, data)
+                async for item in items:
+                    await self._send(*item)
         except StreamClosedError:
             await self._cancel_run()
             return
@@ -297,10 +300,10 @@ class ApiHandler(RequestHandler):
         except Exception as error:  # noqa: BLE001 - nobody is left to answer; log it
             log.warning("cancelling the run of a closed stream failed: %s", error)
 
-    async def _send(self, event: str, data: Any) -> None:
+    async def _send(self, event: str, data: Any, id: str | None = None) -> None:
         if event == "error" and isinstance(data, dict) and "traceback" in data:
             # The kernel's error events carry the graph's traceback; a remote client gets the
             # server's {error, message} only.
             data = {k: v for k, v in data.items() if k != "traceback"}
-        self.write(sse(event, data))
+        self.write(sse(event, data, id))
         await self.flush()

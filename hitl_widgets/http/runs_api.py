@@ -108,11 +108,16 @@ async def runs_join(rt: Runtime, call: Call) -> Any:
 
 
 async def runs_join_stream(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs/{run_id}/stream?stream_mode=``."""
-    modes = [v.decode() for v in call.query.get("stream_mode", [])] or None
+    """``GET /threads/{thread_id}/runs/{run_id}/stream?stream_mode=`` (``Last-Event-ID``:
+    a resumable run's events after that one first)."""
+    # The SDK sends an empty ``stream_mode=`` when none is chosen: every mode.
+    modes = [v.decode() for v in call.query.get("stream_mode", []) if v] or None
     if modes and len(modes) == 1 and modes[0].startswith("["):
         modes = json.loads(modes[0])  # the SDK sends a list as one JSON array
-    items = rt.runner.aiterate(rt.runs_join_stream(call.args[0], call.args[1], modes))
+    last_event_id = call.headers.get("Last-Event-ID") or None
+    items = rt.runner.aiterate(
+        rt.runs_join_stream(call.args[0], call.args[1], modes, last_event_id)
+    )
     return Events(items, {"thread_id": call.args[0], "run_id": call.args[1]})
 
 

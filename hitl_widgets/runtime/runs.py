@@ -75,6 +75,8 @@ class RunHandle:
     """The run's task took its first step (a task cancelled before that runs no code)."""
     cancel_requested: bool = False
     """Cancelled before its task started: the task ends the run as cancelled at once."""
+    resumable: bool = False
+    """Started with ``stream_resumable``: its events carry ids (``resumable.py``)."""
     _values: Any = None
     _interrupt_chunks: list[Any] = field(default_factory=list)
 

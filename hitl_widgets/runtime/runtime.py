@@ -17,7 +17,7 @@ from langgraph.errors import is_invalid_resume
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
-from hitl_widgets.runtime import bulk
+from hitl_widgets.runtime import bulk, resumable
 from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
@@ -294,9 +294,10 @@ class Runtime(RunOps):
         request: RunCreate,
         *,
         on_run_created: Callable[[dict[str, str]], object] | None = None,
-    ) -> AsyncIterator[tuple[str, Any]]:
+    ) -> AsyncIterator[resumable.Item]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
-        async for item in handle.follow():
+        handle.resumable = request.stream_resumable  # before its task takes a step
+        async for item in resumable.follow(handle):
             yield item
 
     async def runs_create(
@@ -307,6 +308,7 @@ class Runtime(RunOps):
         on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> dict[str, Any]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
+        handle.resumable = request.stream_resumable
         return dict(handle.run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
@@ -333,13 +335,19 @@ class Runtime(RunOps):
         return body
 
     async def runs_join_stream(
-        self, thread_id: str, run_id: str, stream_mode: Any = None
-    ) -> AsyncIterator[tuple[str, Any]]:
+        self,
+        thread_id: str,
+        run_id: str,
+        stream_mode: Any = None,
+        last_event_id: str | None = None,
+    ) -> AsyncIterator[resumable.Item]:
+        """The run's events after ``last_event_id`` (a resumable run's), else from now on
+        (``resumable.py``)."""
         handle = await self._handle(thread_id, run_id)
         if handle is None:
             return
         modes = None if stream_mode is None else stream_modes(stream_mode)
-        async for item in handle.follow(modes):
+        async for item in resumable.join(handle, modes, last_event_id):
             yield item
 
     async def runs_get(self, thread_id: str, run_id: str) -> dict[str, Any]:
