@@ -7,7 +7,8 @@ As the LangGraph Server does it:
   keeps its events so that ``runs.join_stream(..., last_event_id=...)`` (HTTP:
   ``Last-Event-ID``) replays those after that id, then follows the run live;
 - without ``last_event_id``, ``join_stream`` follows the run from now on: a finished run
-  sends nothing (its events are not replayed);
+  sends nothing (its events are not replayed); ``-1`` (what ``useStream`` sends to rejoin)
+  replays a resumable run from its first event;
 - a run that is not resumable sends no ids.
 
 Beyond the server: a ``Last-Event-ID`` that is not one of the run's (another run's, made
@@ -26,7 +27,7 @@ from hitl_widgets.runtime.errors import bad_request
 if TYPE_CHECKING:
     from hitl_widgets.runtime.runs import RunHandle
 
-__all__ = ["Item", "event_id", "follow", "join", "position_after"]
+__all__ = ["FROM_THE_START", "Item", "event_id", "follow", "join", "position_after"]
 
 Item = tuple[str, Any] | tuple[str, Any, str]
 """``(event, data)``, or ``(event, data, id)`` for a resumable run."""
@@ -91,11 +92,20 @@ async def follow(
             yield event, data
 
 
+FROM_THE_START = frozenset({"-1", "0"})
+"""``Last-Event-ID`` values meaning "before the first event" (the JS SDK's ``useStream``
+sends ``-1`` when it rejoins a run; on the server both sort before every real id)."""
+
+
 async def join(
     handle: RunHandle, stream_mode: list[str] | None, last_event_id: str | None
 ) -> AsyncIterator[Item]:
     """``join_stream``: after ``last_event_id`` when given, else from now on."""
-    if last_event_id:
+    if last_event_id in FROM_THE_START and not handle.resumable:
+        last_event_id = None  # nothing was kept: from now on, as on the server
+    if last_event_id in FROM_THE_START:
+        start = 0
+    elif last_event_id:
         start = position_after(handle, last_event_id)
     elif handle.done.is_set():
         return

@@ -62,6 +62,21 @@ async def check_resumes(side_client: Any, *, server: bool) -> None:
     assert set(only) <= {"updates"} and (server or only == ["updates"] * 2)
 
 
+async def test_minus_one_replays_a_resumable_run_from_the_start(side_client: Any) -> None:
+    """`useStream` rejoins a run with `lastEventId: "-1"`."""
+    thread_id, run_id, parts = await _streamed(side_client, resumable=True)
+    joined = [
+        (p.event, p.data)
+        async for p in side_client.runs.join_stream(thread_id, run_id, last_event_id="-1")
+    ]
+    assert joined == [(p.event, p.data) for p in parts]
+    thread_id, run_id, parts = await _streamed(side_client, resumable=False)
+    joined = [
+        p async for p in side_client.runs.join_stream(thread_id, run_id, last_event_id="-1")
+    ]
+    assert joined == []
+
+
 async def test_finished_run_is_not_replayed(side_client: Any) -> None:
     for resumable in (False, True):
         thread_id, run_id, parts = await _streamed(side_client, resumable)
