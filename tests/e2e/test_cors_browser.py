@@ -34,9 +34,11 @@ window.api = async (base, key, method, path, body) => {
   return {status: response.status, body: text ? JSON.parse(text) : null,
           location: response.headers.get("content-location")};
 };
-window.stream = async (base, key, path, body) => {
-  const response = await fetch(base + path, {method: "POST", body: JSON.stringify(body),
-    headers: {"Content-Type": "application/json", "x-api-key": key}});
+window.stream = async (base, key, path, body, lastEventId) => {
+  const headers = {"Content-Type": "application/json", "x-api-key": key};
+  if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+  const response = await fetch(base + path, body === null ? {headers} :
+    {method: "POST", body: JSON.stringify(body), headers});
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   const events = [];
@@ -48,15 +50,17 @@ window.stream = async (base, key, path, body) => {
     while ((end = buffer.indexOf("\\r\\n\\r\\n")) >= 0) {
       const frame = buffer.slice(0, end);
       buffer = buffer.slice(end + 4);
-      let event = null, data = "";
+      let event = null, data = "", id = null;
       for (const line of frame.split("\\r\\n")) {
         if (line.startsWith("event: ")) event = line.slice(7);
         else if (line.startsWith("data: ")) data += line.slice(6);
+        else if (line.startsWith("id: ")) id = line.slice(4);
       }
-      if (event) events.push([event, JSON.parse(data)]);
+      if (event) events.push([event, JSON.parse(data), id]);
     }
   }
-  return {status: response.status, events};
+  return {status: response.status, events,
+          location: response.headers.get("content-location")};
 };
 window.tryFetch = async (url, key) => {
   try {
@@ -129,7 +133,7 @@ def test_thread_interrupt_and_resume_from_another_origin(
           "stream_mode": ["values"]}],
     )  # fmt: skip
     assert first["status"] == 200
-    interrupts = [d["__interrupt__"] for e, d in first["events"] if "__interrupt__" in d]
+    interrupts = [d["__interrupt__"] for e, d, _ in first["events"] if "__interrupt__" in d]
     assert interrupts[-1][0]["value"] == {"text_to_revise": "from the page"}
     # Agent Inbox's Accept/Edit/Respond: a stream in "events" mode with the answer.
     resumed = page.evaluate(
@@ -138,7 +142,7 @@ def test_thread_interrupt_and_resume_from_another_origin(
          {"assistant_id": "agent", "command": {"resume": "answered in the browser"},
           "stream_mode": "events"}],
     )  # fmt: skip
-    names = [e for e, _ in resumed["events"]]
+    names = [e for e, _, _ in resumed["events"]]
     assert names[0] == "metadata" and "events" in names and "error" not in names, names
     state = page.evaluate(call, [api.url, api.token, "GET", f"/threads/{thread_id}/state", None])
     assert state["body"]["values"] == {"some_text": "answered in the browser"}
@@ -148,6 +152,25 @@ def test_thread_interrupt_and_resume_from_another_origin(
     again = {"assistant_id": "agent", "input": {"some_text": "again"}}
     runs = page.evaluate(call, [api.url, api.token, "POST", f"/threads/{thread_id}/runs", again])
     assert runs["location"] == f"/threads/{thread_id}/runs/{runs['body']['run_id']}"
+
+
+def test_resumable_stream_rejoined_from_the_page(page: Page, front_end: str, api: Any) -> None:
+    """As ``useStream`` rejoins a run after a reload: the run from ``Content-Location`` (the
+    header a page may read), ``Last-Event-ID: -1`` on its stream (the header needs a
+    preflight too), then after a given event."""
+    _open(page, front_end)
+    call = "([b, k, p, body, last]) => stream(b, k, p, body, last)"
+    created = page.evaluate("([b, k]) => api(b, k, 'POST', '/threads', {})", [api.url, api.token])
+    path = f"/threads/{created['body']['thread_id']}/runs/stream"
+    body = {"assistant_id": "agent", "input": {"some_text": "x"}, "stream_resumable": True}
+    first = page.evaluate(call, [api.url, api.token, path, body, None])
+    ids = [i for _, _, i in first["events"]]
+    run = first["location"]
+    assert None not in ids and run.endswith(first["events"][0][1]["run_id"]), first
+    again = page.evaluate(call, [api.url, api.token, run + "/stream", None, "-1"])
+    assert again["events"] == first["events"]
+    rest = page.evaluate(call, [api.url, api.token, run + "/stream", None, ids[0]])
+    assert rest["events"] == first["events"][1:]
 
 
 def test_page_without_the_key_gets_a_readable_401(page: Page, front_end: str, api: Any) -> None:
