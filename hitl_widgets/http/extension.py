@@ -67,12 +67,11 @@ class JupyterApiHandler(ApiHandler, APIHandler):  # type: ignore[misc]  # jupyte
         if not self.current_user:
             raise HTTPError(403, "not authenticated with this Jupyter server (send its token)")
 
-    def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
-        """Origins were checked against the API's own CORS policy before authentication."""
-        return True
-
     def set_cors_headers(self) -> None:
-        """The API's ``Access-Control-*`` headers are already set (``set_default_headers``)."""
+        """The API's ``Access-Control-*`` headers are already set (``set_default_headers``).
+
+        Jupyter's own origin check still applies after ours: a cross-origin request is let
+        through when it carries the token, never on the browser's Jupyter cookie alone."""
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
