@@ -8,11 +8,14 @@ signatures), so code written against this client runs unchanged against
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from typing import Any, Self
 
 from langgraph_sdk.schema import (
     Assistant,
+    AssistantVersion,
     Checkpoint,
     Command,
     GraphSchema,
@@ -54,11 +57,12 @@ class _Sub:
             raise
         return await self._rt.door_here().acall(call)
 
-    async def _iterate(self, events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[StreamPart]:
-        """A runtime event generator driven on the runtime's loop, as ``StreamPart``s."""
+    async def _iterate(self, events: AsyncIterator[tuple[Any, ...]]) -> AsyncIterator[StreamPart]:
+        """A runtime event generator (event, data[, id]) driven on the runtime's loop, as
+        ``StreamPart``s."""
         self._rt.check_open()
-        async for event, data in self._rt.door_here().aiterate(events):
-            yield StreamPart(event, data)
+        async for item in self._rt.door_here().aiterate(events):
+            yield StreamPart(*item)
 
 
 class LocalAssistantsClient(_Sub):
@@ -120,6 +124,35 @@ class LocalAssistantsClient(_Sub):
     ) -> dict[str, GraphSchema]:
         """Each subgraph's schemas, by namespace."""
         return await self._call(self._rt.assistants_get_subgraphs(assistant_id, namespace, recurse))
+
+    async def count(
+        self,
+        *,
+        metadata: Any = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> int:
+        """How many assistants match."""
+        return await self._call(
+            self._rt.assistants_count(metadata=metadata, graph_id=graph_id, name=name)
+        )
+
+    async def get_versions(
+        self,
+        assistant_id: str,
+        metadata: Any = None,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> list[AssistantVersion]:
+        """The assistant's versions (a graph's default assistant has one)."""
+        return await self._call(
+            self._rt.assistants_get_versions(assistant_id, metadata, limit, offset)
+        )
 
 
 class LocalThreadsClient(_Sub):
@@ -300,6 +333,19 @@ class LocalThreadsClient(_Sub):
         )
 
 
+    async def prune(
+        self,
+        thread_ids: Sequence[str],
+        *,
+        strategy: str = "delete",
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> dict[str, Any]:
+        """Delete the threads named (unknown ids are skipped): ``{"pruned_count": n}``."""
+        count = await self._call(self._rt.threads_prune(thread_ids, strategy))
+        return {"pruned_count": count}
+
+
 class LocalRunsClient(_Sub):
     """``client.runs``: start, stream, wait for, join, list and cancel runs."""
 
@@ -346,6 +392,7 @@ class LocalRunsClient(_Sub):
             metadata=metadata,
             stream_mode=stream_mode,
             stream_subgraphs=stream_subgraphs,
+            stream_resumable=stream_resumable,
             checkpoint=checkpoint,
             checkpoint_id=checkpoint_id,
             interrupt_before=interrupt_before,
@@ -451,6 +498,7 @@ class LocalRunsClient(_Sub):
             metadata=metadata,
             stream_mode=stream_mode,
             stream_subgraphs=stream_subgraphs,
+            stream_resumable=stream_resumable,
             checkpoint=checkpoint,
             checkpoint_id=checkpoint_id,
             interrupt_before=interrupt_before,
@@ -485,8 +533,11 @@ class LocalRunsClient(_Sub):
         params: Any = None,
         last_event_id: str | None = None,
     ) -> AsyncIterator[StreamPart]:
-        """A run's events from its start, then live until it ends."""
-        return self._iterate(self._rt.runs_join_stream(thread_id, run_id, stream_mode))
+        """A run's events from now until it ends, or, for a run started with
+        ``stream_resumable=True``, those after ``last_event_id`` first."""
+        return self._iterate(
+            self._rt.runs_join_stream(thread_id, run_id, stream_mode, last_event_id)
+        )
 
     async def get(
         self,
@@ -538,6 +589,42 @@ class LocalRunsClient(_Sub):
     ) -> None:
         """Delete a finished run's record."""
         return await self._call(self._rt.runs_delete(thread_id, run_id))
+
+    async def cancel_many(
+        self,
+        *,
+        thread_id: str | None = None,
+        run_ids: Sequence[str] | None = None,
+        status: str | None = None,
+        action: str = "interrupt",
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> None:
+        """Cancel the runs named (``thread_id`` + ``run_ids``), or every run in ``status``
+        (``pending``, ``running`` or ``all``)."""
+        return await self._call(
+            self._rt.runs_cancel_many(
+                thread_id=thread_id, run_ids=run_ids, status=status, action=action
+            )
+        )
+
+    async def create_batch(
+        self,
+        payloads: builtins.list[Any],
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> builtins.list[Run]:
+        """Start one run without a thread per payload (``assistant_id``, ``input`` ...)."""
+        requests = [_run_create(payload) for payload in payloads]
+        return await self._call(self._rt.runs_create_batch(requests))
+
+
+def _run_create(payload: Mapping[str, Any]) -> RunCreate:
+    """A batch payload (the SDK's ``RunCreate`` dict) as a run request; keys only a deployed
+    server uses (``webhook``, ...) are dropped, as the other methods ignore them."""
+    known = {f.name for f in dataclasses.fields(RunCreate)}
+    return RunCreate(**{k: v for k, v in payload.items() if k in known and v is not None})
 
 
 class LocalQueuesClient(_Sub):

@@ -45,12 +45,12 @@ class _SyncSub(_Sub):
     """A sub-client whose streams are plain iterators: the async twin's streaming methods
     run unchanged over this ``_iterate``."""
 
-    def _iterate(self, events: AsyncIterator[tuple[str, Any]]) -> Iterator[StreamPart]:  # type: ignore[override]
+    def _iterate(self, events: AsyncIterator[tuple[Any, ...]]) -> Iterator[StreamPart]:  # type: ignore[override]
         # No loop of the caller's to yield on: the runtime's generator is driven on its own
         # loop and its items handed across a thread-safe queue.
         self._rt.check_open()
-        for event, data in self._rt.door.iterate(events):
-            yield StreamPart(event, data)
+        for item in self._rt.door.iterate(events):
+            yield StreamPart(*item)
 
 
 def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:

@@ -72,11 +72,6 @@ def _refuse_if_busy(slot: ThreadRuns, strategy: str, thread_id: str) -> None:
 def stream_modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
     """The requested stream modes as a list, or a 400 naming the ones we do not offer."""
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode)
-    if "events" in modes:
-        raise bad_request(
-            "stream mode 'events' (LangChain callback events) is not available in the kernel; "
-            "use 'messages-tuple' for tokens, 'debug' or 'tasks' for steps"
-        )
     unknown = [m for m in modes if m not in STREAM_MODES]
     if unknown:
         raise bad_request(f"unknown stream mode(s) {unknown}; choose from {sorted(STREAM_MODES)}")

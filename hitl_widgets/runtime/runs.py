@@ -14,11 +14,11 @@ import asyncio
 import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from langchain_core.messages import BaseMessageChunk
-from langchain_core.runnables import RunnableConfig
 
+from hitl_widgets.runtime.events import EVENTS, graph_stream
 from hitl_widgets.runtime.graphs import AnyGraph
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import checkpoint_of, error_json
@@ -26,10 +26,19 @@ from hitl_widgets.runtime.state import checkpoint_of, error_json
 __all__ = ["STREAM_MODES", "RunHandle", "execute"]
 
 STREAM_MODES = frozenset(
-    {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints", "debug"}
+    {
+        "values",
+        "updates",
+        "custom",
+        "messages",
+        "messages-tuple",
+        "tasks",
+        "checkpoints",
+        "debug",
+        "events",
+    }
 )
-"""The stream modes a run accepts (the server's ``events`` — LangChain callback events — is
-not offered in the kernel; asking for it is a 400 that says so)."""
+"""The stream modes a run accepts (``events``: LangChain's callback events, ``events.py``)."""
 
 _END = object()
 _NOT_YET = object()
@@ -99,6 +108,8 @@ class RunHandle:
     """The run's task took its first step (a task cancelled before that runs no code)."""
     cancel_requested: bool = False
     """Cancelled before its task started: the task ends the run as cancelled at once."""
+    resumable: bool = False
+    """Started with ``stream_resumable``: its events carry ids (``resumable.py``)."""
     _values: Any = None
     _interrupt_chunks: list[Any] = field(default_factory=list)
 
@@ -235,7 +246,7 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _langgraph_modes(requested: list[str]) -> list[str]:
-    modes = {"messages" if m == "messages-tuple" else m for m in requested}
+    modes = {"messages" if m == "messages-tuple" else m for m in requested if m != EVENTS}
     modes.add("values")  # the final body is built from values chunks, as on the server
     return sorted(modes)
 
@@ -252,16 +263,7 @@ async def execute(handle: RunHandle) -> None:
     messages = MessageAccumulator() if "messages" in handle.stream_mode else None
     handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
     try:
-        stream = handle.graph.astream(
-            handle.input,
-            cast(RunnableConfig, handle.config),
-            stream_mode=cast(Any, _langgraph_modes(handle.stream_mode)),
-            subgraphs=handle.subgraphs,
-            interrupt_before=handle.interrupt_before,
-            interrupt_after=handle.interrupt_after,
-            context=handle.context,
-        )
-        async for item in stream:
+        async for item in graph_stream(handle, _langgraph_modes(handle.stream_mode)):
             parts: tuple[Any, ...] = tuple(item) if handle.subgraphs else ((), *item)
             ns: tuple[str, ...] = tuple(parts[0])
             mode: str = parts[1]

@@ -11,13 +11,14 @@ import logging
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime import bulk, resumable
 from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
@@ -218,6 +219,31 @@ class Runtime(RunOps):
         ]
         return found[offset : offset + limit]
 
+    async def assistants_count(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+    ) -> int:
+        found = await self.assistants_search(
+            metadata=metadata, graph_id=graph_id, name=name, limit=len(self.graphs.assistants)
+        )
+        return len(found)
+
+    async def assistants_get_versions(
+        self,
+        assistant_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """A graph's default assistant has one version, itself (``version`` 1)."""
+        assistant = self.graphs.assistant(assistant_id)
+        versions = [{k: v for k, v in assistant.items() if k != "updated_at"}]
+        versions = [v for v in versions if not metadata or contains(v["metadata"], metadata)]
+        return versions[offset : offset + limit]
+
     async def assistants_get_graph(
         self, assistant_id: str, xray: int | bool = False
     ) -> dict[str, Any]:
@@ -291,9 +317,10 @@ class Runtime(RunOps):
         request: RunCreate,
         *,
         on_run_created: Callable[[dict[str, str]], object] | None = None,
-    ) -> AsyncIterator[tuple[str, Any]]:
+    ) -> AsyncIterator[resumable.Item]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
-        async for item in handle.follow():
+        handle.resumable = request.stream_resumable  # before its task takes a step
+        async for item in resumable.follow(handle):
             yield item
 
     async def runs_create(
@@ -304,6 +331,7 @@ class Runtime(RunOps):
         on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> dict[str, Any]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
+        handle.resumable = request.stream_resumable
         return dict(handle.run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
@@ -330,13 +358,19 @@ class Runtime(RunOps):
         return body
 
     async def runs_join_stream(
-        self, thread_id: str, run_id: str, stream_mode: Any = None
-    ) -> AsyncIterator[tuple[str, Any]]:
+        self,
+        thread_id: str,
+        run_id: str,
+        stream_mode: Any = None,
+        last_event_id: str | None = None,
+    ) -> AsyncIterator[resumable.Item]:
+        """The run's events after ``last_event_id`` (a resumable run's), else from now on
+        (``resumable.py``)."""
         handle = await self._handle(thread_id, run_id)
         if handle is None:
             return
         modes = None if stream_mode is None else stream_modes(stream_mode)
-        async for item in handle.follow(modes):
+        async for item in resumable.join(handle, modes, last_event_id):
             yield item
 
     async def runs_get(self, thread_id: str, run_id: str) -> dict[str, Any]:
@@ -375,6 +409,29 @@ class Runtime(RunOps):
         handle.cancel()
         if wait:
             await handle.done.wait()
+
+    # -- many at once (bulk.py) ------------------------------------------------------------
+
+    async def runs_cancel_many(
+        self,
+        *,
+        thread_id: str | None = None,
+        run_ids: Sequence[str] | None = None,
+        status: str | None = None,
+        action: str = "interrupt",
+    ) -> None:
+        await bulk.cancel_many(
+            self, thread_id=thread_id, run_ids=run_ids, status=status, action=action
+        )
+
+    async def runs_create_batch(self, requests: Sequence[RunCreate]) -> list[dict[str, Any]]:
+        return await bulk.create_batch(self, requests)
+
+    async def threads_prune(self, thread_ids: Sequence[str], strategy: str = "delete") -> int:
+        return await bulk.prune(self, thread_ids, strategy)
+
+    async def run_stats(self) -> dict[str, Any]:
+        return await bulk.run_stats(self)
 
 
 async def _join(leases: Any, label: str, seconds: float) -> Presence:
