@@ -25,11 +25,20 @@ import ipywidgets as widgets
 from langgraph_sdk.errors import NotFoundError
 
 from hitl_widgets.client.audit import storage_problem
-from hitl_widgets.views.bulk import BulkResult, apply_bulk, apply_plan, plan_accept
+from hitl_widgets.views.bulk import BulkResult
 from hitl_widgets.views.errors import ErrorArea, ErrorInfo, error_from_exception, guarded
 from hitl_widgets.views.identity import Identity, IdentityProbe, reviewer_identity
-from hitl_widgets.views.inbox_rows import COUNTED, InboxQuery, InboxSource, age_text
+from hitl_widgets.views.inbox_rows import (
+    COUNTED,
+    STATUSES,
+    InboxQuery,
+    InboxSource,
+    counts_html,
+    parse_metadata_filter,
+    row_label,
+)
 from hitl_widgets.views.queue.bulk_panel import BulkPanel
+from hitl_widgets.views.queue.selection import SelectionBar
 from hitl_widgets.views.record import Decision
 from hitl_widgets.views.render import esc
 from hitl_widgets.views.runner import JobRunner
@@ -37,21 +46,6 @@ from hitl_widgets.views.thread_view import ThreadView
 from hitl_widgets.views.widget_tree import close_tree
 
 __all__ = ["Inbox"]
-
-STATUSES = ("interrupted", "idle", "error", "busy", "all")
-
-
-def _label(row: Mapping[str, Any]) -> str:
-    """One line per row (a `Select` option: plain text, so nothing in it is markup)."""
-    meta = ", ".join(f"{k}={v}" for k, v in list(row["metadata"].items())[:3]
-                     if k not in ("graph_id", "assistant_id"))
-    parts = [age_text(row["age_s"]).rjust(6), str(row["graph_id"] or "?"), row["summary"]]
-    if meta:
-        parts.append(f"[{meta}]")
-    if row["status"] != "interrupted":
-        parts.insert(1, str(row["status"]))
-    return " · ".join(parts)
-
 
 class Inbox(widgets.VBox):
     """The review queue over many threads of one client.
@@ -110,11 +104,7 @@ class Inbox(widgets.VBox):
                                              layout=widgets.Layout(width="100%"))
         self.open_button = widgets.Button(description="Open", icon="folder-open",
                                           tooltip="Review the (first) selected thread here")
-        self.select_all_button = widgets.Button(description="Select all", icon="check-square",
-                                                layout=widgets.Layout(width="auto"))
-        self.select_none_button = widgets.Button(description="Select none", icon="square",
-                                                 layout=widgets.Layout(width="auto"))
-        self.selected_html = widgets.HTML("0 selected")
+        self.selection = SelectionBar(self.picker)
         self.bulk_panel = BulkPanel(
             client, selected=lambda: self.selected, rows=lambda: self.rows,
             schedule=self._runner.schedule, done=self._bulk_done,
@@ -134,8 +124,7 @@ class Inbox(widgets.VBox):
         self.list_box = widgets.VBox([
             widgets.HBox([self.graph_filter, self.metadata_filter]),
             widgets.HBox([self.status_filter, self.sort_filter, self.apply_button]),
-            widgets.HBox([self.select_all_button, self.select_none_button,
-                          self.selected_html]),
+            self.selection,
             self.picker,
             widgets.HBox([self.previous_button, self.page_html, self.next_button,
                           self.open_button], layout=widgets.Layout(flex_flow="row wrap")),
@@ -148,9 +137,6 @@ class Inbox(widgets.VBox):
         on = guarded  # every click reports its own failure in the error area
         self.apply_button.on_click(on(self._report, "Filter", lambda _b: self._apply_filters()))
         self.open_button.on_click(on(self._report, "Open", lambda _b: self._open_selected()))
-        self.select_all_button.on_click(lambda _b: self.select_all())
-        self.select_none_button.on_click(lambda _b: self.select([]))
-        self.picker.observe(lambda _c: self._render_selected(), names="value")
         self.previous_button.on_click(on(self._report, "Previous", lambda _b:
                                          self.previous_page()))
         self.next_button.on_click(on(self._report, "Next", lambda _b: self.next_page()))
@@ -224,7 +210,7 @@ class Inbox(widgets.VBox):
 
     def select_all(self) -> None:
         """Select every row of the current page."""
-        self.picker.value = tuple(r["thread_id"] for r in self.rows)
+        self.selection.select_all()
 
     def open_thread(self, thread_id: str) -> None:
         """Review one thread in place (its `ThreadView` replaces the list until Back)."""
@@ -241,22 +227,16 @@ class Inbox(widgets.VBox):
         validated first and applied one by one: a failing thread fails alone."""
         await self.wait()
         try:
-            results = await apply_bulk(self.client, thread_ids, answer, identity=self.identity)
+            return await self.bulk_panel.apply_shared(thread_ids, answer)
         except Exception as exc:
             self._report(exc, "Bulk answer")
             raise
-        await self._bulk_done(results)
-        return results
 
     async def accept_proposed(self, thread_ids: Sequence[str]) -> list[BulkResult]:
         """Answer each thread with its own proposal, as it is (a thread with nothing to
         accept is left for a person, its reason in the result); then the page reloads."""
         await self.wait()
-        plan = await plan_accept(self.client, thread_ids)
-        results = await apply_plan(self.client, plan, identity=self.identity,
-                                   origin="bulk: accept")
-        await self._bulk_done(results)
-        return results
+        return await self.bulk_panel.apply_accept(thread_ids)
 
     async def wait(self) -> None:
         """Return when everything asked of the inbox (and of its open view) is shown."""
@@ -299,9 +279,8 @@ class Inbox(widgets.VBox):
                               * self.query.page_size)
             rows = await self.source.page(self.query, self.offset)
         self.rows = rows
-        self.picker.options = [(_label(r), r["thread_id"]) for r in self.rows]
+        self.picker.options = [(row_label(r), r["thread_id"]) for r in self.rows]
         self._render_page()
-        self._render_selected()
 
     async def _open_job(self, thread_id: str) -> None:
         row = next((r for r in self.rows if r["thread_id"] == thread_id), None)
@@ -356,14 +335,9 @@ class Inbox(widgets.VBox):
         await self._open_job(target)
 
     def _apply_filters(self) -> None:
-        text = self.metadata_filter.value.strip()
-        try:
-            metadata = json.loads(text) if text else {}
-        except json.JSONDecodeError as exc:
-            self.notice.value = f"<b>Metadata filter is not JSON:</b> {esc(exc)}"
-            return
-        if not isinstance(metadata, dict):
-            self.notice.value = "<b>Metadata filter must be a JSON object</b>, like {\"k\": 1}"
+        metadata = parse_metadata_filter(self.metadata_filter.value)
+        if isinstance(metadata, str):
+            self.notice.value = metadata
             return
         self.notice.value = ""
         self.set_filter(graph_id=self.graph_filter.value.strip(), metadata=metadata,
@@ -408,14 +382,8 @@ class Inbox(widgets.VBox):
         self.header.value = (f"<b>Review inbox</b> · reviewing as <code>{esc(self.reviewer)}"
                              f"</code> <small>({esc(self.identity.source)})</small>")
 
-    def _render_selected(self) -> None:
-        self.selected_html.value = f"<b>{len(self.picker.value)}</b> of {len(self.rows)} selected"
-
     def _render_counts(self) -> None:
-        c = self.counts
-        self.counts_html.value = (f"<b>{c.get('pending', 0)}</b> pending · "
-                                  f"<b>{c.get('answered', 0)}</b> answered · "
-                                  f"<b>{c.get('failed', 0)}</b> failed")
+        self.counts_html.value = counts_html(self.counts)
 
     def _render_page(self) -> None:
         size = self.query.page_size

@@ -96,7 +96,7 @@ async def test_the_default_bulk_action_accepts_each_threads_own_proposal(
     await inbox.wait()
     assert not any(isinstance(w, widgets.Textarea) for w in _tree(inbox))  # no raw JSON
     inbox.select_all()
-    assert inbox.selected_html.value == "<b>3</b> of 3 selected"
+    assert inbox.selection.count.value == "<b>3</b> of 3 selected"
     inbox.bulk_button.click()
     await inbox.wait()
     assert [r["ok"] for r in inbox.last_bulk] == [True, True, True]

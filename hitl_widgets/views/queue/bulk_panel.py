@@ -110,7 +110,7 @@ class BulkPanel(widgets.VBox):
         plan = self.plan
         if plan is None:
             return
-        self._schedule("Apply the shared answer", lambda: self._apply_job(plan))
+        self._schedule("Apply the shared answer", lambda: self._previewed_job(plan))
 
     def cancel(self) -> None:
         """Close the form and drop the plan."""
@@ -123,11 +123,19 @@ class BulkPanel(widgets.VBox):
         self.apply_button.layout.display = "none"
         self.cancel_button.layout.display = "none"
 
+    async def apply_accept(self, thread_ids: Sequence[str]) -> list[BulkResult]:
+        """Accept each thread's own proposal now (code's twin of the default button)."""
+        return await self._apply_job(await plan_accept(self.client, thread_ids))
+
+    async def apply_shared(self, thread_ids: Sequence[str], answer: Any) -> list[BulkResult]:
+        """Send ``answer`` to every thread now, with no preview: for code that chose one
+        answer for all itself (its audit rows say ``bulk: shared``)."""
+        return await self._apply_job(await plan_shared(self.client, thread_ids, answer))
+
     # --- jobs ----------------------------------------------------------------------------
 
     async def _accept_job(self, ids: list[str]) -> None:
-        plan = await plan_accept(self.client, ids)
-        await self._apply_job(plan)
+        await self.apply_accept(ids)
 
     async def _shared_job(self, ids: list[str], answer: Any) -> None:
         plan = await plan_shared(self.client, ids, answer)
@@ -144,8 +152,12 @@ class BulkPanel(widgets.VBox):
         self.apply_button.description = f"Apply to {len(plan.ready)} thread(s)"
         self.apply_button.layout.display = "" if plan.ready else "none"
 
-    async def _apply_job(self, plan: BulkPlan) -> None:
+    async def _previewed_job(self, plan: BulkPlan) -> None:
+        await self._apply_job(plan)
+
+    async def _apply_job(self, plan: BulkPlan) -> list[BulkResult]:
         results = await apply_plan(self.client, plan, identity=self._identity(),
                                    origin=f"bulk: {plan.kind}")
         self.cancel()
         await self._done(results)
+        return results
