@@ -3,16 +3,17 @@
 In order: a name given explicitly (``source="explicit"``); the Jupyter server's
 authenticated user, as the browser page reads it from the server's ``api/me`` (JupyterLab,
 Notebook 7, Voila served by a Jupyter server: ``source="jupyter-server"``, through
-``IdentityProbe``); JupyterHub's user of this single-user server (``$JUPYTERHUB_USER``,
-``source="jupyterhub"``); else the name the client was opened with (``get_client(...,
-reviewer=...)``, by default the OS user: ``source="client"``). Every viewer of one Voila
-page runs as the same OS user, so only the first three tell viewers apart.
+``IdentityProbe``; not the anonymous user a shared token logs in); JupyterHub's user of
+this single-user server (``$JUPYTERHUB_USER``, ``source="jupyterhub"``); else the name the
+client was opened with (``get_client(..., reviewer=...)``, by default the OS user:
+``source="client"``). Every viewer of one Voila page runs as the same OS user, so only the
+first three tell viewers apart.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,20 @@ import traitlets
 
 from hitl_widgets.client.audit import reviewer_of
 
-__all__ = ["Identity", "IdentityProbe", "reviewer_identity"]
+__all__ = ["Identity", "IdentityProbe", "in_voila", "reviewer_identity"]
 
 SOURCES = ("explicit", "jupyter-server", "jupyterhub", "client")
 """Where a reviewer's name can come from, most trusted first."""
+
+
+def in_voila(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this kernel serves a Voila page (Voila sets these in each page's kernel,
+    preheated or not): a notebook's demo code that answers must not run there, where every
+    page load would answer again under the viewer's name."""
+    env = os.environ if environ is None else environ
+    return (any(k in env for k in ("VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_REQUEST_URL",
+                                   "VOILA_PREHEAT", "VOILA_KERNEL_ID"))
+            or str(env.get("SERVER_SOFTWARE", "")).startswith("voila/"))
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,16 @@ async function render({ model }) {
     if (!response.ok) { throw new Error("api/me answered " + response.status); }
     const body = await response.json();
     const who = body.identity || {};
-    model.set("user", String(who.username || who.name || ""));
-    model.set("problem", "");
+    // A shared token logs in an anonymous user (a random id, "Anonymous <moon>"): that
+    // names nobody, so the name the kernel already has is kept.
+    const anonymous = /^[0-9a-f]{32}$/.test(String(who.username || ""))
+      && String(who.name || "").startsWith("Anonymous ");
+    if (anonymous) {
+      model.set("problem", "the server's user is anonymous (a shared token names nobody)");
+    } else {
+      model.set("user", String(who.username || who.name || ""));
+      model.set("problem", "");
+    }
   } catch (error) {
     model.set("problem", String(error));
   }

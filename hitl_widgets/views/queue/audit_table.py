@@ -77,7 +77,7 @@ def _row(d: Mapping[str, Any]) -> str:
         f'<b class="hw-v-{esc(verdict)}">{esc(verdict)}</b>',
         _cut(edits_text(d.get("edits") or [])) if d.get("edits") else "",
         _cut(str(d.get("comment") or "")),
-        f'<span class="{"hw-code" if origin == "code" else ""}">{esc(origin)}</span>',
+        f'<span class="{"hw-code" if origin.startswith("code") else ""}">{esc(origin)}</span>',
         _cut(run),
     ]
     wrap = {4, 5}

@@ -124,23 +124,26 @@ class BulkPanel(widgets.VBox):
         self.cancel_button.layout.display = "none"
 
     async def apply_accept(self, thread_ids: Sequence[str]) -> list[BulkResult]:
-        """Accept each thread's own proposal now (code's twin of the default button)."""
-        return await self._apply_job(await plan_accept(self.client, thread_ids))
+        """Accept each thread's own proposal now: code's twin of the default button (its
+        audit rows say ``code: bulk accept``, a decision nobody clicked)."""
+        return await self._apply_job(await plan_accept(self.client, thread_ids),
+                                     "code: bulk accept")
 
     async def apply_shared(self, thread_ids: Sequence[str], answer: Any) -> list[BulkResult]:
         """Send ``answer`` to every thread now, with no preview: for code that chose one
-        answer for all itself (its audit rows say ``bulk: shared``)."""
-        return await self._apply_job(await plan_shared(self.client, thread_ids, answer))
+        answer for all itself (its audit rows say ``code: bulk shared``)."""
+        return await self._apply_job(await plan_shared(self.client, thread_ids, answer),
+                                     "code: bulk shared")
 
     # --- jobs ----------------------------------------------------------------------------
 
     async def _accept_job(self, ids: list[str]) -> None:
-        await self.apply_accept(ids)
+        await self._apply_job(await plan_accept(self.client, ids), "bulk: accept")
 
     async def _shared_job(self, ids: list[str], answer: Any) -> None:
         plan = await plan_shared(self.client, ids, answer)
         if plan.ready and (plan.same_proposals or plan.unchanged):
-            await self._apply_job(plan)
+            await self._apply_job(plan, "bulk: shared")
             return
         self.plan = plan
         lines = plan.lines()
@@ -153,11 +156,13 @@ class BulkPanel(widgets.VBox):
         self.apply_button.layout.display = "" if plan.ready else "none"
 
     async def _previewed_job(self, plan: BulkPlan) -> None:
-        await self._apply_job(plan)
+        await self._apply_job(plan, "bulk: shared")
 
-    async def _apply_job(self, plan: BulkPlan) -> list[BulkResult]:
+    async def _apply_job(self, plan: BulkPlan, origin: str) -> list[BulkResult]:
+        """Send the plan; its audit rows say ``origin`` (a button: ``bulk: ...``; code:
+        ``code: bulk ...``)."""
         results = await apply_plan(self.client, plan, identity=self._identity(),
-                                   origin=f"bulk: {plan.kind}")
+                                   origin=origin)
         self.cancel()
         await self._done(results)
         return results
