@@ -4,60 +4,19 @@ the typed form, and only at once when the proposals agree, else after a per-thre
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal, TypedDict
+from typing import Any
 
 import ipywidgets as widgets
 import pytest
-from langgraph.constants import START
-from langgraph.graph import StateGraph
-from langgraph.types import interrupt
-from pydantic import BaseModel
 
 import hitl_widgets
 from hitl_widgets import Inbox, get_client
 from hitl_widgets.forms import InterruptForm
 from hitl_widgets.views.bulk import plan_accept
 from hitl_widgets.views.queue.proposals import NoProposal, accept_answer
+from tests.views.labeller import asker, labeller
 
 pytestmark = pytest.mark.anyio
-
-
-class Verdict(BaseModel):
-    label: Literal["invoice", "contract", "letter", "spam"]
-    approved: bool
-    note: str = ""
-
-
-class Doc(TypedDict, total=False):
-    text: str
-    label: str
-    approved: bool
-
-
-def _propose(doc: Doc) -> dict[str, Any]:
-    return {"label": "invoice" if "total" in doc["text"] else "letter"}
-
-
-def _review(doc: Doc) -> dict[str, Any]:
-    verdict = interrupt({"document": doc["text"], "proposed_label": doc["label"]},
-                        response_schema=Verdict)
-    return {"label": verdict.label, "approved": verdict.approved}
-
-
-def _question(doc: Doc) -> dict[str, Any]:
-    return {"approved": interrupt("Send it?")}
-
-
-_b = StateGraph(Doc)
-_b.add_node("propose", _propose)
-_b.add_node("review", _review)
-_b.add_edge(START, "propose")
-_b.add_edge("propose", "review")
-labeller = _b.compile()
-_q = StateGraph(Doc)
-_q.add_node("ask", _question)
-_q.add_edge(START, "ask")
-asker = _q.compile()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import jsonschema
 
 from hitl_widgets.runtime.verdicts import proposal_of
 
-__all__ = ["NoProposal", "accept_answer", "proposal_key"]
+__all__ = ["NoProposal", "accept_answer", "proposal_key", "reject_answer"]
 
 _APPROVAL_KEYS = ("approved", "approve", "accept", "accepted", "ok")
 
@@ -91,3 +91,41 @@ def proposal_key(interrupt: Mapping[str, Any]) -> str:
     import json
 
     return json.dumps(proposal_of(interrupt.get("value")), sort_keys=True, default=str)
+
+
+REJECTED = "rejected by the reviewer"
+"""The message a rejection sends where the payload takes one."""
+
+
+def reject_answer(interrupt: Mapping[str, Any]) -> Any:
+    """The answer rejecting ``interrupt``'s proposal; ``NoProposal`` when the payload has no
+    way to say no (then the reviewer answers in the form)."""
+    value = interrupt.get("value")
+    if isinstance(value, Mapping) and isinstance(value.get("action_requests"), list):
+        configs = {str(c.get("action_name")): c for c in value.get("review_configs") or ()
+                   if isinstance(c, Mapping)}
+        decisions = []
+        for action in value["action_requests"]:
+            allowed = (configs.get(str(action.get("name"))) or {}).get("allowed_decisions")
+            if allowed is not None and "reject" not in allowed:
+                raise NoProposal(f"the call {action.get('name')!r} may not be rejected")
+            decisions.append({"type": "reject", "message": REJECTED})
+        return {"decisions": decisions}
+    if isinstance(value, Mapping) and value.get("type") == "tool_approval":
+        return {"type": "reject", "message": REJECTED}
+    if (isinstance(value, list) and value and isinstance(value[0], Mapping)
+            and isinstance(value[0].get("action_request"), Mapping)):
+        if not (value[0].get("config") or {}).get("allow_ignore"):
+            raise NoProposal("its action may not be ignored")
+        return [{"type": "ignore", "args": None}]
+    schema = interrupt.get("response_schema")
+    props = (schema.get("properties") or {}) if isinstance(schema, Mapping) else {}
+    flag = next((k for k in _APPROVAL_KEYS if isinstance(props.get(k), Mapping)
+                 and props[k].get("type") == "boolean"), None)
+    if flag is not None:
+        answer = accept_answer(interrupt)
+        return {**answer, flag: False}
+    if (isinstance(schema, Mapping) and schema.get("type") == "boolean") or (
+            schema is None and isinstance(value, str)):
+        return False
+    raise NoProposal("it has no way to say no; answer it in the form")
