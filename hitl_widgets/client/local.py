@@ -8,7 +8,7 @@ signatures), so code written against this client runs unchanged against
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from typing import Any, Self
 
 from langgraph_sdk.schema import (
@@ -30,17 +30,28 @@ __all__ = ["LocalAssistantsClient", "LocalClient", "LocalRunsClient", "LocalThre
 
 
 class _Sub:
+    """What every sub-client shares: the runtime, and the two ways into its loop."""
+
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
 
-    async def _call(self, op: str, /, *args: Any, **kwargs: Any) -> Any:
-        self._rt.check_open()
-        return await self._rt.door_here().acall(getattr(self._rt, op)(*args, **kwargs))
+    async def _call(self, call: Coroutine[Any, Any, Any]) -> Any:
+        """Await a runtime coroutine on the runtime's loop (in place when it is ours).
 
-    async def _iterate(self, op: str, /, *args: Any, **kwargs: Any) -> AsyncIterator[StreamPart]:
+        The runtime answers in JSON-shaped dicts; the SDK's TypedDicts in the methods'
+        signatures are the contract, checked against a live server by the differential
+        tests."""
+        try:
+            self._rt.check_open()
+        except BaseException:
+            call.close()
+            raise
+        return await self._rt.door_here().acall(call)
+
+    async def _iterate(self, events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[StreamPart]:
+        """A runtime event generator driven on the runtime's loop, as ``StreamPart``s."""
         self._rt.check_open()
-        door = self._rt.door_here()
-        async for event, data in door.aiterate(getattr(self._rt, op)(*args, **kwargs)):
+        async for event, data in self._rt.door_here().aiterate(events):
             yield StreamPart(event, data)
 
 
@@ -51,7 +62,7 @@ class LocalAssistantsClient(_Sub):
         self, assistant_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
     ) -> Assistant:
         """The assistant for an assistant id or a graph id."""
-        return await self._call("assistants_get", assistant_id)
+        return await self._call(self._rt.assistants_get(assistant_id))
 
     async def search(
         self,
@@ -70,12 +81,9 @@ class LocalAssistantsClient(_Sub):
     ) -> list[Assistant]:
         """Assistants filtered by graph id, name and metadata."""
         return await self._call(
-            "assistants_search",
-            metadata=metadata,
-            graph_id=graph_id,
-            name=name,
-            limit=limit,
-            offset=offset,
+            self._rt.assistants_search(
+                metadata=metadata, graph_id=graph_id, name=name, limit=limit, offset=offset
+            )
         )
 
     async def get_graph(
@@ -87,13 +95,13 @@ class LocalAssistantsClient(_Sub):
         params: Any = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The graph's nodes and edges (LangGraph's ``get_graph().to_json()``)."""
-        return await self._call("assistants_get_graph", assistant_id, xray)
+        return await self._call(self._rt.assistants_get_graph(assistant_id, xray))
 
     async def get_schemas(
         self, assistant_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
     ) -> GraphSchema:
         """Input, output, state, config and context JSON Schemas."""
-        return await self._call("assistants_get_schemas", assistant_id)
+        return await self._call(self._rt.assistants_get_schemas(assistant_id))
 
     async def get_subgraphs(
         self,
@@ -105,7 +113,7 @@ class LocalAssistantsClient(_Sub):
         params: Any = None,
     ) -> dict[str, GraphSchema]:
         """Each subgraph's schemas, by namespace."""
-        return await self._call("assistants_get_subgraphs", assistant_id, namespace, recurse)
+        return await self._call(self._rt.assistants_get_subgraphs(assistant_id, namespace, recurse))
 
 
 class LocalThreadsClient(_Sub):
@@ -125,13 +133,14 @@ class LocalThreadsClient(_Sub):
     ) -> Thread:
         """Create a thread (``if_exists='do_nothing'`` returns an existing one)."""
         return await self._call(
-            "threads_create",
-            metadata=metadata,
-            thread_id=thread_id,
-            if_exists=if_exists,
-            supersteps=supersteps,
-            graph_id=graph_id,
-            ttl=ttl,
+            self._rt.threads_create(
+                metadata=metadata,
+                thread_id=thread_id,
+                if_exists=if_exists,
+                supersteps=supersteps,
+                graph_id=graph_id,
+                ttl=ttl,
+            )
         )
 
     async def get(
@@ -143,7 +152,7 @@ class LocalThreadsClient(_Sub):
         params: Any = None,
     ) -> Thread:
         """The thread: status, metadata, latest values, pending interrupts by task id."""
-        return await self._call("threads_get", thread_id, include)
+        return await self._call(self._rt.threads_get(thread_id, include))
 
     async def update(
         self,
@@ -157,14 +166,16 @@ class LocalThreadsClient(_Sub):
     ) -> Thread | None:
         """Merge ``metadata`` into the thread's."""
         return await self._call(
-            "threads_update", thread_id, metadata=metadata, ttl=ttl, return_minimal=return_minimal
+            self._rt.threads_update(
+                thread_id, metadata=metadata, ttl=ttl, return_minimal=return_minimal
+            )
         )
 
     async def delete(
         self, thread_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
     ) -> None:
         """Delete the thread, its runs and its checkpoints."""
-        return await self._call("threads_delete", thread_id)
+        return await self._call(self._rt.threads_delete(thread_id))
 
     async def search(
         self,
@@ -184,16 +195,17 @@ class LocalThreadsClient(_Sub):
     ) -> list[Thread]:
         """Threads by status, metadata and values containment, newest update first."""
         return await self._call(
-            "threads_search",
-            metadata=metadata,
-            values=values,
-            ids=ids,
-            status=status,
-            limit=limit,
-            offset=offset,
-            sort_by=sort_by,
-            sort_order=sort_order,
-            select=select,
+            self._rt.threads_search(
+                metadata=metadata,
+                values=values,
+                ids=ids,
+                status=status,
+                limit=limit,
+                offset=offset,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                select=select,
+            )
         )
 
     async def count(
@@ -206,14 +218,16 @@ class LocalThreadsClient(_Sub):
         params: Any = None,
     ) -> int:
         """How many threads match."""
-        return await self._call("threads_count", metadata=metadata, values=values, status=status)
+        return await self._call(
+            self._rt.threads_count(metadata=metadata, values=values, status=status)
+        )
 
     async def copy(
         self, thread_id: str, *, headers: Mapping[str, str] | None = None, params: Any = None
     ) -> None:
         """Copy the thread, checkpoints included, to a new thread id; returns the new thread
         (the server does too, though the SDK's annotation says ``None``)."""
-        return await self._call("threads_copy", thread_id)
+        return await self._call(self._rt.threads_copy(thread_id))
 
     async def get_state(
         self,
@@ -228,12 +242,9 @@ class LocalThreadsClient(_Sub):
     ) -> ThreadState:
         """The thread's state at its head (or at a checkpoint)."""
         return await self._call(
-            "threads_get_state",
-            thread_id,
-            checkpoint,
-            checkpoint_id,
-            subgraphs=subgraphs,
-            select=select,
+            self._rt.threads_get_state(
+                thread_id, checkpoint, checkpoint_id, subgraphs=subgraphs, select=select
+            )
         )
 
     async def update_state(
@@ -249,12 +260,13 @@ class LocalThreadsClient(_Sub):
     ) -> ThreadUpdateStateResponse:
         """Write ``values`` as if ``as_node`` had returned them; a past checkpoint forks."""
         return await self._call(
-            "threads_update_state",
-            thread_id,
-            values,
-            as_node=as_node,
-            checkpoint=checkpoint,
-            checkpoint_id=checkpoint_id,
+            self._rt.threads_update_state(
+                thread_id,
+                values,
+                as_node=as_node,
+                checkpoint=checkpoint,
+                checkpoint_id=checkpoint_id,
+            )
         )
 
     async def get_history(
@@ -271,13 +283,14 @@ class LocalThreadsClient(_Sub):
     ) -> list[ThreadState]:
         """The thread's past states, newest first."""
         return await self._call(
-            "threads_get_history",
-            thread_id,
-            limit=limit,
-            before=before,
-            metadata=metadata,
-            checkpoint=checkpoint,
-            select=select,
+            self._rt.threads_get_history(
+                thread_id,
+                limit=limit,
+                before=before,
+                metadata=metadata,
+                checkpoint=checkpoint,
+                select=select,
+            )
         )
 
 
@@ -337,7 +350,7 @@ class LocalRunsClient(_Sub):
             on_disconnect=on_disconnect,
         )
         return self._iterate(
-            "runs_stream", thread_id, request, on_run_created=on_run_created
+            self._rt.runs_stream(thread_id, request, on_run_created=on_run_created)
         )
 
     async def wait(
@@ -387,7 +400,9 @@ class LocalRunsClient(_Sub):
             on_disconnect=on_disconnect,
         )
         return await self._call(
-            "runs_wait", thread_id, request, raise_error=raise_error, on_run_created=on_run_created
+            self._rt.runs_wait(
+                thread_id, request, raise_error=raise_error, on_run_created=on_run_created
+            )
         )
 
     async def create(
@@ -439,7 +454,7 @@ class LocalRunsClient(_Sub):
             on_completion=on_completion,
         )
         return await self._call(
-            "runs_create", thread_id, request, on_run_created=on_run_created
+            self._rt.runs_create(thread_id, request, on_run_created=on_run_created)
         )
 
     async def join(
@@ -451,7 +466,7 @@ class LocalRunsClient(_Sub):
         params: Any = None,
     ) -> dict[str, Any]:
         """Wait for a run to end; its final values (or ``__interrupt__`` / ``__error__``)."""
-        return await self._call("runs_join", thread_id, run_id)
+        return await self._call(self._rt.runs_join(thread_id, run_id))
 
     def join_stream(
         self,
@@ -465,7 +480,7 @@ class LocalRunsClient(_Sub):
         last_event_id: str | None = None,
     ) -> AsyncIterator[StreamPart]:
         """A run's events from its start, then live until it ends."""
-        return self._iterate("runs_join_stream", thread_id, run_id, stream_mode)
+        return self._iterate(self._rt.runs_join_stream(thread_id, run_id, stream_mode))
 
     async def get(
         self,
@@ -476,7 +491,7 @@ class LocalRunsClient(_Sub):
         params: Any = None,
     ) -> Run:
         """The run record."""
-        return await self._call("runs_get", thread_id, run_id)
+        return await self._call(self._rt.runs_get(thread_id, run_id))
 
     async def list(
         self,
@@ -490,7 +505,9 @@ class LocalRunsClient(_Sub):
         params: Any = None,
     ) -> list[Run]:
         """The thread's runs, newest first."""
-        return await self._call("runs_list", thread_id, limit=limit, offset=offset, status=status)
+        return await self._call(
+            self._rt.runs_list(thread_id, limit=limit, offset=offset, status=status)
+        )
 
     async def cancel(
         self,
@@ -503,7 +520,7 @@ class LocalRunsClient(_Sub):
         params: Any = None,
     ) -> None:
         """Stop a run (``interrupt`` keeps what it did, ``rollback`` drops its record)."""
-        return await self._call("runs_cancel", thread_id, run_id, wait=wait, action=action)
+        return await self._call(self._rt.runs_cancel(thread_id, run_id, wait=wait, action=action))
 
     async def delete(
         self,
@@ -514,7 +531,7 @@ class LocalRunsClient(_Sub):
         params: Any = None,
     ) -> None:
         """Delete a finished run's record."""
-        return await self._call("runs_delete", thread_id, run_id)
+        return await self._call(self._rt.runs_delete(thread_id, run_id))
 
 
 class LocalClient:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Self
 
 from langgraph_sdk.schema import StreamPart
@@ -39,39 +39,27 @@ def _blocking(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def iterate(self: _Sub, *args: Any, **kwargs: Any) -> Iterator[StreamPart]:
-        # The async twin yields on the caller's loop; here there is none, so drive the
-        # runtime's generator on the runner and hand items across a thread-safe queue.
-        name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
-        for event, data in self._rt.door.iterate(
-            getattr(self._rt, name)(*call_args, **call_kwargs)
-        ):
+class _SyncSub(_Sub):
+    """A sub-client whose streams are plain iterators: the async twin's streaming methods
+    run unchanged over this ``_iterate``."""
+
+    def _iterate(self, events: AsyncIterator[tuple[str, Any]]) -> Iterator[StreamPart]:  # type: ignore[override]
+        # No loop of the caller's to yield on: the runtime's generator is driven on its own
+        # loop and its items handed across a thread-safe queue.
+        self._rt.check_open()
+        for event, data in self._rt.door.iterate(events):
             yield StreamPart(event, data)
-
-    return iterate
-
-
-class _Recorder:
-    """Stands in for ``self`` to learn which runtime generator a streaming method calls."""
-
-    def _iterate(
-        self, op: str, /, *args: Any, **kwargs: Any
-    ) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-        return op, args, kwargs
 
 
 def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:
+    """The sync class of ``async_cls``: coroutine methods block on the runtime's loop;
+    streaming methods (plain functions returning ``self._iterate(...)``) are shared."""
     namespace: dict[str, Any] = {"__doc__": f"Sync twin of ``{async_cls.__name__}``."}
     for attr, member in vars(async_cls).items():
         if attr.startswith("_") or not callable(member):
             continue
-        if inspect.iscoroutinefunction(member):
-            namespace[attr] = _blocking(member)
-        else:
-            namespace[attr] = _iterating(member)
-    return type(name, (_Sub,), namespace)
+        namespace[attr] = _blocking(member) if inspect.iscoroutinefunction(member) else member
+    return type(name, (_SyncSub,), namespace)
 
 
 SyncLocalAssistantsClient = _sync_twin(LocalAssistantsClient, "SyncLocalAssistantsClient")

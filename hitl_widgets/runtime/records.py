@@ -163,6 +163,11 @@ class RecordStore(ABC):
     def unfinished_runs(self) -> list[dict[str, Any]]:
         """Runs recorded as ``pending`` or ``running`` (after a crash, none of them is)."""
 
+    @abstractmethod
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        """Store ``run`` (ended by someone other than its owner) only while its stored record
+        is still ``pending`` or ``running``: True for the one caller that did it."""
+
     def busy_threads(self) -> list[dict[str, Any]]:
         """Threads recorded as ``busy``."""
         return self.search_threads(status="busy", limit=1_000_000)
@@ -295,5 +300,12 @@ class MemoryRecords(RecordStore):
 
     def unfinished_runs(self) -> list[dict[str, Any]]:
         return [_copy(r) for r in self._runs.values() if r["status"] in ("pending", "running")]
+
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        stored = self._runs.get(run["run_id"])
+        if stored is None or stored["status"] not in ("pending", "running"):
+            return False
+        self._runs[run["run_id"]] = _copy(run)
+        return True
 
 

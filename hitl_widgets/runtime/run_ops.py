@@ -8,8 +8,8 @@ what is pending, the run's task on the runner loop, and the thread record when i
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import os
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +28,7 @@ from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.jsonable import to_json, to_record
+from hitl_widgets.runtime.leases import Presence
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (
     drop_conflicting_writes,
@@ -86,6 +87,7 @@ class RunOps(ThreadOps):
 
     _handles: OrderedDict[str, RunHandle]
     reviewer: str
+    presence: Presence
 
     async def _open_thread(
         self, thread_id: str | None, if_not_exists: str | None
@@ -147,7 +149,9 @@ class RunOps(ThreadOps):
                 "stream_mode": modes,
                 "interrupt_before": interrupt_before,
                 "interrupt_after": interrupt_after,
-                "owner_pid": os.getpid(),  # so a later process knows a dead run from a live one
+                # Whose lease this run lives by: another kernel releases it only once that
+                # lease has run out (a process id would say nothing across machines).
+                "owner": self.presence.owner,
             },
         }
         run_config: dict[str, Any] = {**dict(config or {})}
@@ -254,9 +258,9 @@ class RunOps(ThreadOps):
             ]
             at = thread_config(tid)
             paused = thread["status"] == "interrupted"
-        refuse_answered(self.backend.decision_log, handle, thread, fork)  # issue 8
+        refuse_answered(self.backend.decision_log, handle, thread, fork)
         handle.input = build_command(tid, handle.command, pending, paused)
-        # issue 8: the claim, in one transaction with "still pending?" (409 to the loser)
+        # The claim, in one transaction with "still pending?" (409 to the loser).
         claim_resume(self.backend.decision_log, handle, pending, reviewer=self.reviewer, fork=fork)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
@@ -297,6 +301,11 @@ class RunOps(ThreadOps):
     def _launch(self, handle: RunHandle) -> None:
         slot = self.backend.thread_runs(handle.run["thread_id"])
         slot.active = handle
+        if self.backend.leases.shared:
+            # Each checkpoint the run writes first asks whether the lease still holds.
+            self.backend.fences[handle.run_id] = functools.partial(
+                self.presence.check, handle.run["kwargs"]["owner"], handle.run_id,
+                handle.run["thread_id"])
         handle.task = asyncio.get_running_loop().create_task(self._run(handle))
 
     async def _run(self, handle: RunHandle) -> None:
@@ -338,14 +347,26 @@ class RunOps(ThreadOps):
         ``busy``, and the failure is the run's result.
         """
         tid = handle.run["thread_id"]
+        self.backend.fences.pop(handle.run_id, None)
         # The database failing under the graph (locked, full, gone) is a storage failure,
         # named as such; the graph's own misuse of a driver stays the graph's error.
         if handle.error is not None and type(handle.error).__name__ == "OperationalError":
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
-                # issue 8: the decisions' outcome, before the thread is freed (a reader never
-                # sees it free while its claim is unsettled)
+                if self.backend.leases.shared:
+                    # A run whose lease lapsed writes nothing more: another kernel may have
+                    # released its thread and answered it already.
+                    self.presence.check(handle.run["kwargs"]["owner"], handle.run_id, tid)
+            except APIStatusError as lapsed:
+                if not isinstance(handle.error, APIStatusError):
+                    handle.fail(lapsed)
+                self._take_asked(tid)
+                self._release(handle)
+                return
+            try:
+                # The decisions' outcome, before the thread is freed (a reader never sees
+                # it free while its claim is unsettled).
                 settle_run(self.backend.decision_log, handle)
                 await self._record_end(handle)
             except Exception as error:  # noqa: BLE001 - becomes the run's (and thread's) error

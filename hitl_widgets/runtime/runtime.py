@@ -7,8 +7,9 @@ clients in ``hitl_widgets.client`` are the ways in from the kernel.
 from __future__ import annotations
 
 import asyncio
-import os
+import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
+from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence, describe_owner
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
@@ -33,6 +35,8 @@ from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
 
 __all__ = ["GraphRunError", "Runtime"]
+
+log = logging.getLogger(__name__)
 
 
 class GraphRunError(Exception):
@@ -60,8 +64,9 @@ class Runtime(RunOps):
         checkpointer: CheckpointerSpec = None,
         *,
         reviewer: str | None = None,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
-        self.reviewer = default_reviewer(reviewer)  # issue 8: who the decisions are by
+        self.reviewer = default_reviewer(reviewer)  # who the decisions are by
         loaded = {graph_id: load_graph(spec) for graph_id, spec in graphs.items()}
         self.backend = open_backend(checkpointer_of(loaded, checkpointer))
         self.closed = False
@@ -70,12 +75,20 @@ class Runtime(RunOps):
             self.runner = get_runner()
             self.door: LoopDoor = self.runner
             """Where this runtime's coroutines run: the runner, or its async client's loop."""
+            shared = self.backend.leases.shared
             # Storage nobody else shares (memory) may follow its async client onto the
-            # client's own loop (door_here); shared storage stays on the runner's one thread.
-            self._movable = self.backend.key is None and not self.backend.rebuild
+            # client's own loop (door_here); shared storage stays on the runner's one thread,
+            # where the heartbeat runs too.
+            self._movable = self.backend.key is None and not self.backend.rebuild and not shared
             self._moving = threading.Lock()
             self._handles: OrderedDict[str, RunHandle] = OrderedDict()
+            self.presence = self.runner.call(
+                _join(self.backend.leases, self.reviewer, lease_seconds))
+            """This runtime's lease on the store: its runs live as long as it does."""
             self.runner.call(self._recover())
+            self._heartbeat = (
+                self.runner.submit(_keep_alive(weakref.ref(self), self.presence.interval))
+                if shared else None)
         except BaseException:
             release_backend(self.backend)
             raise
@@ -115,10 +128,26 @@ class Runtime(RunOps):
 
     def close(self) -> None:
         """Let go of the storage (the last runtime on a file or database closes it).
-        Idempotent; a closed runtime's calls fail with ``StorageError``."""
+        Idempotent; a closed runtime's calls fail with ``StorageError``. Runs still in
+        flight go on under the heartbeat, which gives the lease up when they end."""
         if not self.closed:
             self.closed = True
-            release_backend(self.backend)
+            if self._heartbeat is None or not self.running():
+                self._leave()
+
+    def running(self) -> bool:
+        """Whether a run of this runtime is still in flight."""
+        return any(not handle.done.is_set() for handle in self._handles.values())
+
+    def _leave(self) -> None:
+        """Give up the lease, stop the heartbeat, let go of the storage."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        try:
+            self.runner.call(_leave(self.presence))
+        except Exception:  # the store is gone: the lease simply runs out
+            log.warning("could not give up the lease of %s", self.presence.owner, exc_info=True)
+        release_backend(self.backend)
 
     def check_open(self) -> None:
         """Refuse calls on a closed runtime with a message that says what to do."""
@@ -129,33 +158,16 @@ class Runtime(RunOps):
             )
 
     async def _recover(self) -> None:
-        """Mend what a process that stopped mid-run left behind.
+        """Mend what a runtime that stopped mid-run left behind, when the store is opened.
 
-        Runs left ``pending``/``running`` by a process that no longer exists did not
-        finish; threads left ``busy`` with no run alive anywhere are told what they are.
-        Records kept in memory beside a saver that outlives the process are rebuilt.
+        Runs whose owner's lease ran out are released (``release_dead_runs``); threads left
+        ``busy`` with no run recorded at all are told what they are. Records kept in memory
+        beside a saver that outlives the process are rebuilt.
         """
         if self.backend.rebuild:
             await rebuild_records(self.backend, self.graphs)
         records = self.backend.records
-        for run in records.unfinished_runs():
-            pid = run.get("kwargs", {}).get("owner_pid")
-            if pid == os.getpid() or (pid is not None and _alive(pid)):
-                continue
-            run.update(status="error", updated_at=now())
-            records.put_run(run)
-            # issue 8: a decision whose run died with its process released its interrupt
-            self.backend.decision_log.settle(run["run_id"], "error", f"run aborted (pid {pid})")
-            if records.get_thread(run["thread_id"]) is not None:
-                await self._mend(
-                    run["thread_id"],
-                    {
-                        "error": "RunAborted",
-                        "message": f"run {run['run_id']} stopped with the process running it "
-                        f"(pid {pid}); its committed steps are kept: run again with "
-                        "input=None to continue from the last checkpoint",
-                    },
-                )
+        await self.release_dead_runs(records.unfinished_runs())
         alive = {r["thread_id"] for r in records.unfinished_runs()}
         for thread in records.busy_threads():
             if thread["thread_id"] not in alive and not self.backend.live.get(
@@ -163,10 +175,51 @@ class Runtime(RunOps):
             ):
                 await self._mend(thread["thread_id"], None)
 
-    async def _mend(self, thread_id: str, error: dict[str, Any] | None) -> None:
-        """Recompute a thread's record after a run that did not end properly."""
+    async def release_dead_runs(self, runs: list[dict[str, Any]]) -> None:
+        """Release those of ``runs`` (unfinished ones) whose owner's lease ran out.
+
+        Only an expired lease counts, by the store's clock — never a process id, which says
+        nothing about a kernel on another machine. A released resume's question is pending
+        again; the run, its decisions and its thread say who stopped.
+        """
+        named = [run["kwargs"].get("owner") for run in runs]
+        owners = self.backend.leases.owners(o for o in named if o is not None)
+        for run, owner in zip(runs, named, strict=True):
+            lease, live = owners.get(owner, (None, False)) if owner else (None, False)
+            if not live:
+                await self._release_run(run, describe_owner(owner, lease))
+
+    async def release_dead_runs_on(self, thread_id: str) -> None:
+        """``release_dead_runs`` for one busy thread (when it is read)."""
+        runs = [r for r in self.backend.records.list_runs(thread_id, limit=1_000)
+                if r["status"] in ("pending", "running")]
+        await self.release_dead_runs(runs)
+
+    async def _release_run(self, run: dict[str, Any], who: str) -> None:
+        started = run["status"] == "running"
+        ended = {**run, "status": "error", "updated_at": now()}
+        if not self.backend.records.abandon_run(ended):
+            return  # another runtime released it, or it ended meanwhile
+        run_id, thread_id = run["run_id"], run["thread_id"]
+        what = (f"{who} stopped while running run {run_id}: the steps it committed are kept, "
+                "and a node it was in may have carried out its side effects" if started else
+                f"{who} stopped before run {run_id} started: nothing of it ran")
+        self.backend.decision_log.settle(
+            run_id, "error", f"released: {what}; its question is open again")
+        log.warning("released thread %s: %s", thread_id, what)
+        if self.backend.records.get_thread(thread_id) is not None:
+            await self._mend(thread_id, {
+                "error": "KernelStopped",
+                "message": f"{what}. A question it was answering is open again; otherwise "
+                "run again with input=None to continue from the last checkpoint",
+            }, reopen=True)
+
+    async def _mend(self, thread_id: str, error: dict[str, Any] | None, *,
+                    reopen: bool = False) -> None:
+        """Recompute a thread's record after a run that did not end properly (``reopen``:
+        pending questions leave it ``interrupted``, the error kept as what happened)."""
         try:
-            await self.refresh_thread(thread_id, error=error)
+            await self.refresh_thread(thread_id, error=error, reopen=reopen)
         except Exception as failure:  # noqa: BLE001 - its state cannot be read: say so
             thread = self._thread(thread_id)
             thread["status"] = "error"
@@ -354,11 +407,30 @@ class Runtime(RunOps):
             await handle.done.wait()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+async def _join(leases: Any, label: str, seconds: float) -> Presence:
+    return Presence(leases, label, seconds)
+
+
+async def _leave(presence: Presence) -> None:
+    presence.leave()
+
+
+async def _keep_alive(ref: weakref.ref[Runtime], interval: float) -> None:
+    """The heartbeat, on the runner's loop: renew the lease and release runs whose owner's
+    lease ran out, every ``interval`` seconds, while the runtime lives (a closed one's until
+    its last run ends). Holds only a weak reference: a runtime nobody keeps is let go, and
+    its lease runs out."""
+    while True:
+        await asyncio.sleep(interval)
+        runtime = ref()
+        if runtime is None:
+            return
+        if runtime.closed and not runtime.running():
+            runtime._leave()
+            return
+        try:
+            runtime.presence.beat()
+            await runtime.release_dead_runs(runtime.backend.records.unfinished_runs())
+        except Exception:  # the store is unreachable now: try again next beat
+            log.warning("heartbeat of %s failed", runtime.presence.owner, exc_info=True)
+        del runtime

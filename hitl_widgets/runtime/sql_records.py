@@ -48,7 +48,16 @@ CREATE TABLE IF NOT EXISTS hitl_runs (
     status TEXT NOT NULL,
     record {blob} NOT NULL
 );
-CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at)
+CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at);
+CREATE INDEX IF NOT EXISTS hitl_runs_status ON hitl_runs (status);
+CREATE TABLE IF NOT EXISTS hitl_leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    label TEXT NOT NULL,
+    thread_id TEXT,
+    expires_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_leases_owner ON hitl_leases (owner)
 """
 
 # ON CONFLICT ... DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
@@ -150,6 +159,16 @@ class SqlRecords(RecordStore):
         with self._guard():
             return self._run(sql, params)
 
+    clock_sql = ""
+    """The database's clock in seconds since the epoch, as an SQL expression (leases are
+    judged by it, so clocks of different machines never disagree)."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement (``?`` placeholders) in a transaction of its own on the shared
+        connection; the rows it returned. For the tables beside the records (leases)."""
+        with self._guard(), self._transaction():
+            return self._run(sql, params)
+
     def put(
         self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
     ) -> None:
@@ -246,6 +265,12 @@ class SqlRecords(RecordStore):
         rows = self._read("SELECT record FROM hitl_runs WHERE status IN ('pending', 'running')")
         return [_load(r[0]) for r in rows]
 
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        return bool(self.execute(
+            "UPDATE hitl_runs SET status = ?, record = ? WHERE run_id = ? AND status IN "
+            "('pending', 'running') RETURNING run_id",
+            (run["status"], orjson.dumps(run), run["run_id"])))
+
     def busy_threads(self) -> list[dict[str, Any]]:
         rows = self._read("SELECT record FROM hitl_threads WHERE status = 'busy'")
         return [_load(r[0]) for r in rows]
@@ -266,6 +291,8 @@ def _where(*, ids: Iterable[str] | None, status: str | None) -> tuple[str, tuple
 
 class SqliteRecords(SqlRecords):
     """Records in the SQLite checkpoint file, beside LangGraph's own tables."""
+
+    clock_sql = "((julianday('now') - 2440587.5) * 86400.0)"
 
     def __init__(
         self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None
@@ -308,6 +335,7 @@ class PostgresRecords(SqlRecords):
     """Records in the PostgreSQL database of a ``PostgresSaver``, on its connection."""
 
     blob_type = "BYTEA"
+    clock_sql = "extract(epoch from clock_timestamp())::double precision"
 
     def __init__(self, conn: Any, lock: threading.Lock, where: str) -> None:
         super().__init__(lock)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
@@ -73,6 +73,7 @@ class ThreadOps:
 
     graphs: Graphs
     backend: Backend
+    release_dead_runs_on: Callable[[str], Awaitable[None]]
 
     # -- records -------------------------------------------------------------------------
 
@@ -125,16 +126,20 @@ class ThreadOps:
         status: str | None = None,
         error: Any = None,
         runs: Sequence[dict[str, Any]] = (),
+        reopen: bool = False,
     ) -> dict[str, Any]:
         """Recompute a thread's values, interrupts and status from its checkpoints (and
-        write ``runs`` with it, in one go)."""
+        write ``runs`` with it, in one go). ``reopen``: a thread whose questions are still
+        pending is ``interrupted`` whatever the error says (a run that never applied its
+        answer leaves the question open)."""
         thread = self._thread(thread_id)
         graph = self._graph_of(thread)
         state = await graph.aget_state(thread_config(thread_id)) if graph is not None else None
         if state is not None and state.created_at is not None:
             thread["values"] = to_json(state.values)
             thread["interrupts"] = interrupts_by_task(state)
-        thread["status"] = status or thread_status(state, errored=error is not None)
+        errored = error is not None and not (reopen and state is not None and state.interrupts)
+        thread["status"] = status or thread_status(state, errored=errored)
         self.backend.records.put(thread=stamp_run_end(thread, error), runs=runs)
         return thread
 
@@ -198,7 +203,12 @@ class ThreadOps:
     async def threads_get(
         self, thread_id: str, include: Sequence[str] | None = None
     ) -> dict[str, Any]:
-        return self._thread(thread_id)
+        thread = self._thread(thread_id)
+        if thread["status"] == "busy" and not self.backend.live.get(str(thread_id)):
+            # Busy with no run of this process on it: another kernel's, maybe a dead one.
+            await self.release_dead_runs_on(str(thread_id))
+            thread = self._thread(thread_id)
+        return thread
 
     async def threads_update(
         self,

@@ -143,3 +143,17 @@ def test_runs(store: RecordStore) -> None:
     assert sorted(r["run_id"] for r in store.unfinished_runs()) == ["r1", "r2"]
     store.delete_run("r0")
     assert store.get_run("r0") is None and store.get_run("r1")["status"] == "running"  # type: ignore[index]
+
+
+def test_abandon_run_writes_only_a_run_still_unfinished(store: RecordStore) -> None:
+    """Two kernels releasing the same dead run: exactly one of them does it."""
+    store.put_thread(_thread(1))
+    run = {"run_id": "r1", "thread_id": "t01", "created_at": "2026-01-01T00:00:00+00:00",
+           "updated_at": "2026-01-01T00:00:00+00:00", "status": "running", "metadata": {},
+           "kwargs": {}}
+    store.put_run(run)
+    assert store.abandon_run({**run, "status": "error"}) is True
+    assert store.abandon_run({**run, "status": "error"}) is False
+    got = store.get_run("r1")
+    assert got is not None and got["status"] == "error"
+    assert store.abandon_run({**run, "run_id": "missing", "status": "error"}) is False
