@@ -8,10 +8,12 @@ comment, and the buttons **Accept [a]**, **Reject [x]**, **Edit [e]** (send the 
 edited), **Next [n]**, **Skip [s]**, the same keys in a help line and on the page
 (``Hotkeys``). After each decision a confirmation says what was sent, with "n of N".
 
-Each answer goes to the client as ``runs.wait(command={"resume": ...})`` with a strict
-resume (an item someone else answered meanwhile is refused, and the screen says who), and
-its audit row says it was made on this screen, by whom, what was shown and the comment.
-Holds (an item reserved for one reviewer) are not part of this screen yet.
+The item under review is held for this reviewer on the shared store (``holds``: five
+minutes by default, and no longer than this kernel lives); other reviewers' screens pass
+over it and show who holds it, so two reviewers never read the same item. Each answer goes
+to the client as ``runs.wait(command={"resume": ...})`` with a strict resume (an item
+someone else answered meanwhile is refused, and the screen says who), and its audit row
+says it was made on this screen, by whom, what was shown and the comment.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from hitl_widgets.views.identity import Identity, reviewer_identity
 from hitl_widgets.views.inbox_rows import InboxQuery, InboxSource
 from hitl_widgets.views.queue.bulk_panel import BulkPanel
 from hitl_widgets.views.queue.context import context_html, heading_of
+from hitl_widgets.views.queue.holds import HOLD_SECONDS, Holds
 from hitl_widgets.views.queue.hotkeys import Hotkeys
 from hitl_widgets.views.queue.items_table import ItemsTable
 from hitl_widgets.views.queue.proposals import NoProposal, accept_answer, reject_answer
@@ -58,7 +61,8 @@ class ReviewScreen(widgets.VBox):
 
     def __init__(self, client: Any, *, instructions: str = "", graph_id: str | None = None,
                  metadata: Mapping[str, Any] | None = None, reviewer: str | None = None,
-                 page_size: int = 25, load: bool = True, **kwargs: Any) -> None:
+                 page_size: int = 25, hold_seconds: float = HOLD_SECONDS, load: bool = True,
+                 **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
                                                    "search", None)):
             raise TypeError("ReviewScreen needs an async client: hitl_widgets.get_client(...) "
@@ -69,6 +73,10 @@ class ReviewScreen(widgets.VBox):
                                 status="interrupted", page_size=page_size)
         self.identity: Identity = reviewer_identity(client, reviewer)
         """Who decides on this screen, and where the name came from."""
+        self.holds = Holds(client, lambda: self.identity.name, hold_seconds)
+        """The items this screen holds for its reviewer, and the others' holds."""
+        self.held_by: dict[str, str] = {}
+        """Items other reviewers hold (thread id → who), as last read."""
         self.items: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
         self.decided = 0
@@ -146,6 +154,7 @@ class ReviewScreen(widgets.VBox):
         """Stop and close every widget of the screen."""
         if hasattr(self, "_runner"):
             self._runner.cancel()
+            self.holds.release_all()
         close_tree(self)
 
     # --- jobs ------------------------------------------------------------------------------
@@ -156,16 +165,37 @@ class ReviewScreen(widgets.VBox):
         order = [r for r in self.items if r["thread_id"] not in self.skipped] + [
             r for r in self.items if r["thread_id"] in self.skipped]
         self.items = order
-        first = order[0]["thread_id"] if order else None
-        await self._show_item(first)
+        await self._show_first([r["thread_id"] for r in order])
+
+    async def _show_first(self, candidates: list[str]) -> None:
+        """Review the first of ``candidates`` nobody else holds (taking its hold)."""
+        self.held_by = self.holds.others()
+        for tid in candidates:
+            if tid in self.held_by:
+                continue
+            refused = self.holds.take(tid)
+            if refused is None:
+                await self._show_item(tid)
+                return
+            self.held_by = self.holds.others()  # taken meanwhile by someone else
+        await self._show_item(None)
 
     async def _show_item(self, thread_id: str | None) -> None:
+        for held in list(self.holds.until):
+            if held != thread_id:
+                self.holds.release(held)
+        if thread_id is not None and thread_id not in self.holds.until:
+            refused = self.holds.take(thread_id)
+            if refused is not None:
+                self.confirmation.value = f"<b>Held by someone else:</b> {esc(refused)}"
+                thread_id = None
         self.current = next((r for r in self.items if r["thread_id"] == thread_id), None)
         if self.form is not None:
             self.form.close()
             self.form = None
         states = {r["thread_id"]: "skipped" if r["thread_id"] in self.skipped else "pending"
                   for r in self.items}
+        states.update({t: f"held by {who}" for t, who in self.held_by.items() if t in states})
         if self.current is None:
             self.heading.value = "<b>Nothing left to review.</b>"
             self.context.value = ""
@@ -250,7 +280,7 @@ class ReviewScreen(widgets.VBox):
             t for t in self.skipped if t in fresh]
         if skip and tid in [r["thread_id"] for r in self.items] and not (following or rest):
             rest = [tid]
-        await self._show_item((following or rest or [None])[0])
+        await self._show_first(list(dict.fromkeys(following + rest)))
 
     async def _load_page_only(self) -> None:
         self.items = await self.source.page(self.query, 0)
@@ -268,9 +298,13 @@ class ReviewScreen(widgets.VBox):
 
     def _render_header(self) -> None:
         total = self.decided + self.pending
+        held = ""
+        if self.current is not None and self.current["thread_id"] in self.holds.until:
+            until = self.holds.until[self.current["thread_id"]].strftime("%H:%M:%S")
+            held = f" · held for you until {until} UTC"
         self.header.value = (f"<b>Review queue</b> · reviewing as <code>{esc(self.identity.name)}"
                              f"</code> <small>({esc(self.identity.source)})</small> · "
-                             f"<b>{self.decided} of {total}</b> decided")
+                             f"<b>{self.decided} of {total}</b> decided{esc(held)}")
 
     def _report(self, exc: BaseException, title: str) -> None:
         self.errors.show(error_from_exception(exc, title=f"{title} failed"))
