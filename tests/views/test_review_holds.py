@@ -79,6 +79,7 @@ async def test_two_reviewers_never_review_the_same_item(clients: tuple[Any, Any]
     log = hitl_widgets.decisions(ana)
     assert sorted((d["thread_id"], d["reviewer"]) for d in log) == sorted(
         [(ids[0], "ana"), (ids[1], "bob <b>"), (ids[2], "ana")])  # none refused, none twice
+    assert {d["origin"] for d in log} == {"code: screen"}  # act() from code says so
     assert a.holds.until == {} and b.holds.until == {}
     a.close()
     b.close()

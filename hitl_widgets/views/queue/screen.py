@@ -114,9 +114,9 @@ class ReviewScreen(widgets.VBox):
             "skip": widgets.Button(description="Skip [s]", icon="forward"),
         }
         for name, button in self.buttons.items():
-            button.on_click(lambda _b, n=name: self.act(n))
+            button.on_click(lambda _b, n=name: self.act(n, origin="screen"))
         self.hotkeys = Hotkeys(KEYS)
-        self.hotkeys.on_key(lambda key: self.act(KEYS[key]))
+        self.hotkeys.on_key(lambda key: self.act(KEYS[key], origin="screen"))
         item = widgets.VBox([self.heading, widgets.HBox(
             [widgets.VBox([self.context], layout=widgets.Layout(width="66%")),
              self.instructions], layout=widgets.Layout(width="100%")),
@@ -140,11 +140,13 @@ class ReviewScreen(widgets.VBox):
         """Review this item."""
         self._runner.schedule("Opening", lambda: self._show_item(thread_id))
 
-    def act(self, action: str) -> None:
-        """``accept``, ``reject``, ``edit`` (send the form as edited), ``next`` or ``skip``."""
+    def act(self, action: str, *, origin: str = "code: screen") -> None:
+        """``accept``, ``reject``, ``edit`` (send the form as edited), ``next`` or ``skip``.
+        The audit row says ``origin``: a button or key on the page says ``screen``; a call
+        from code, by default, says it was code."""
         if action not in VERDICT_WORDS and action not in ("next", "skip"):
             raise ValueError(f"unknown action {action!r}; one of {sorted(KEYS.values())}")
-        self._runner.schedule(action.capitalize(), lambda: self._act(action))
+        self._runner.schedule(action.capitalize(), lambda: self._act(action, origin))
 
     async def wait(self) -> None:
         """Return when everything asked of the screen is done and shown."""
@@ -207,12 +209,12 @@ class ReviewScreen(widgets.VBox):
             self.heading.value = f"<h3 style='margin:4px 0'>{esc(heading_of(value))}</h3>"
             self.context.value = "".join(context_html(i.get("value")) for i in asked)
             self.form = InterruptForm(asked, submit_label="Edit [e]: send as edited")
-            self.form.on_submit(lambda _resume: self.act("edit"))
+            self.form.on_submit(lambda _resume: self.act("edit", origin="screen"))
             self.form_box.children = (self.form,)
         self.table.show(self.items, states)
         self._render_header()
 
-    async def _act(self, action: str) -> None:
+    async def _act(self, action: str, origin: str) -> None:
         row = self.current
         if action == "next" or row is None:
             await self._move(row, skip=False)
@@ -235,16 +237,16 @@ class ReviewScreen(widgets.VBox):
             self.confirmation.value = (f"<b>Cannot {action} as it is:</b> {esc(why)}. Answer "
                                        "in the form and press Edit [e].")
             return
-        await self._resume_item(row, answers, action)
+        await self._resume_item(row, answers, action, origin)
 
     async def _resume_item(self, row: Mapping[str, Any], answers: dict[str, Any],
-                           action: str) -> None:
+                           action: str, origin: str) -> None:
         tid = str(row["thread_id"])
         shown = {str(i["id"]): i.get("value") for i in row["interrupts"]}
         comment, self.comment.value = self.comment.value.strip() or None, ""
         for iid, answer in answers.items():
             stage_review(self.client, tid, iid, answer, {
-                "origin": "screen", "comment": comment, "reviewer": self.identity.name,
+                "origin": origin, "comment": comment, "reviewer": self.identity.name,
                 "reviewer_source": self.identity.source,
                 "shown_sha256": shown_digest(iid, shown.get(iid))})
         graph_id = str(row.get("graph_id") or "agent")
