@@ -1,8 +1,11 @@
 """`Hotkeys`: single keys on the page sent to the kernel (accept, reject, edit, next, skip).
 
-An invisible anywidget leaf listens on the page while its view is shown; a key typed in a
-text field, a select or with a modifier is left alone (so typing a note never decides
-anything). Python receives ``{"event": "key", "key": "a"}`` and calls the handler; ``press``
+An invisible anywidget leaf listens on the page while its view is shown, and takes a key
+only when the focus is inside its view (the element with the class ``hw-hotkeys-scope``
+around it, made focusable: a click on it focuses it) or on nothing at all (a Voila page just
+loaded). So a notebook's own keys keep working while the focus is on its cells, and a key
+typed in a text field, a select or with a modifier is left alone (typing a note never
+decides anything). Python receives ``{"event": "key", "key": "a"}`` and calls the handler; ``press``
 does the same from Python (tests, notebooks).
 """
 
@@ -20,8 +23,22 @@ _ESM = r"""
 function render({ model, el }) {
   const typing = (t) => t && (t.isContentEditable
     || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
+  const scope = () => el.closest(".hw-hotkeys-scope");
+  let tries = 0;
+  const focusable = () => {  // once on the page: a click anywhere in the view focuses it
+    const view = scope();
+    if (view && !view.hasAttribute("tabindex")) { view.tabIndex = -1; }
+    else if (!view && tries++ < 100) { setTimeout(focusable, 100); }
+  };
+  focusable();
+  const ours = () => {
+    const active = document.activeElement;
+    const view = scope();
+    return !active || active === document.body || (view !== null && view.contains(active));
+  };
   const onKey = (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (!ours()) { return; }
     const key = event.key.toLowerCase();
     // Only while this view is on screen: a notebook in a tab behind another, or a view
     // taken off the page, has no offsetParent.

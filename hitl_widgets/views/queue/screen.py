@@ -127,6 +127,7 @@ class ReviewScreen(widgets.VBox):
             [widgets.VBox([self.table, self.bulk], layout=widgets.Layout(width="42%")), item],
             layout=widgets.Layout(width="100%", overflow="hidden")), self.hotkeys], **kwargs)
         self.add_class("hw-review-screen")
+        self.add_class("hw-hotkeys-scope")  # the keys act while the focus is in the screen
         if load:
             self.refresh()
 
