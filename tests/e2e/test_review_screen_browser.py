@@ -42,6 +42,10 @@ def test_keys_decide_on_the_voila_page(page: Page, voila_app: Server) -> None:
     expect(screen).to_contain_text("0 of 12", timeout=LONG)  # the page load answered nothing
     expect(screen).to_contain_text("Instructions")
     expect(screen.get_by_role("button", name="Accept [a]")).to_be_visible()
+    # The table of items fits its box: no right edge past the page.
+    widths = screen.locator(".hw-items").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1] + 1, widths
+    expect(screen.locator(".hw-items input[type=checkbox]")).to_have_count(12)
     # A key typed into the comment field is text, not a decision.
     comment = screen.get_by_role("textbox", name="Comment")
     comment.fill("")
