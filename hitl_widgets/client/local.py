@@ -26,7 +26,13 @@ from langgraph_sdk.schema import (
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.runtime import Runtime
 
-__all__ = ["LocalAssistantsClient", "LocalClient", "LocalRunsClient", "LocalThreadsClient"]
+__all__ = [
+    "LocalAssistantsClient",
+    "LocalClient",
+    "LocalQueuesClient",
+    "LocalRunsClient",
+    "LocalThreadsClient",
+]
 
 
 class _Sub:
@@ -534,6 +540,45 @@ class LocalRunsClient(_Sub):
         return await self._call(self._rt.runs_delete(thread_id, run_id))
 
 
+class LocalQueuesClient(_Sub):
+    """``client.queues``: review queues' holds and votes (not part of the SDK: they live
+    beside the checkpoints, in the file or database, under this client's reviewer)."""
+
+    async def take(
+        self, queue: str, thread_id: str, seconds: float, *, shared: bool = False
+    ) -> dict[str, Any]:
+        """Hold ``thread_id`` in ``queue`` for ``seconds``, or renew this reviewer's hold;
+        a 409 naming the reviewer who holds it otherwise (``shared``: this reviewer's slot
+        of an item several reviewers answer)."""
+        return await self._call(self._rt.queues.take(queue, thread_id, seconds, shared=shared))
+
+    async def release(
+        self, queue: str, thread_id: str, *, anyone: bool = False, shared: bool = False
+    ) -> None:
+        """Give the hold up; ``anyone=True`` frees every hold on the item."""
+        return await self._call(
+            self._rt.queues.release(queue, thread_id, anyone=anyone, shared=shared)
+        )
+
+    async def holds(self, queue: str) -> list[dict[str, Any]]:
+        """The live holds of ``queue``: thread id, reviewer, seconds left, ``mine``."""
+        return await self._call(self._rt.queues.holds(queue))
+
+    async def cast(self, queue: str, thread_id: str, answer: Any) -> list[dict[str, Any]]:
+        """Record this reviewer's answer to an item (a 409 the second time); all its votes."""
+        return await self._call(self._rt.queues.cast(queue, thread_id, answer))
+
+    async def votes(
+        self, queue: str, thread_ids: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The votes of ``queue`` (on these threads, if given), oldest first."""
+        return await self._call(self._rt.queues.votes(queue, thread_ids))
+
+    async def clear(self, queue: str, thread_id: str) -> None:
+        """Forget an item's votes."""
+        return await self._call(self._rt.queues.clear(queue, thread_id))
+
+
 class LocalClient:
     """An in-kernel ``LangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""
 
@@ -546,6 +591,7 @@ class LocalClient:
         self.assistants = LocalAssistantsClient(runtime)
         self.threads = LocalThreadsClient(runtime)
         self.runs = LocalRunsClient(runtime)
+        self.queues = LocalQueuesClient(runtime)
 
     async def __aenter__(self) -> Self:
         return self

@@ -17,6 +17,7 @@ from langgraph_sdk.schema import StreamPart
 
 from hitl_widgets.client.local import (
     LocalAssistantsClient,
+    LocalQueuesClient,
     LocalRunsClient,
     LocalThreadsClient,
     _Sub,
@@ -26,6 +27,7 @@ from hitl_widgets.runtime.runtime import Runtime
 __all__ = [
     "SyncLocalAssistantsClient",
     "SyncLocalClient",
+    "SyncLocalQueuesClient",
     "SyncLocalRunsClient",
     "SyncLocalThreadsClient",
 ]
@@ -65,6 +67,7 @@ def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:
 SyncLocalAssistantsClient = _sync_twin(LocalAssistantsClient, "SyncLocalAssistantsClient")
 SyncLocalThreadsClient = _sync_twin(LocalThreadsClient, "SyncLocalThreadsClient")
 SyncLocalRunsClient = _sync_twin(LocalRunsClient, "SyncLocalRunsClient")
+SyncLocalQueuesClient = _sync_twin(LocalQueuesClient, "SyncLocalQueuesClient")
 
 
 class SyncLocalClient:
@@ -78,6 +81,7 @@ class SyncLocalClient:
         self.assistants = SyncLocalAssistantsClient(runtime)
         self.threads = SyncLocalThreadsClient(runtime)
         self.runs = SyncLocalRunsClient(runtime)
+        self.queues = SyncLocalQueuesClient(runtime)
 
     def __enter__(self) -> Self:
         return self

@@ -43,6 +43,7 @@ from hitl_widgets.runtime.records import MemoryRecords, RecordStore
 from hitl_widgets.runtime.saver_bridge import usable_async
 from hitl_widgets.runtime.sql_decisions import PostgresDecisions, SqliteDecisions
 from hitl_widgets.runtime.sql_records import SqliteRecords, SqlRecords
+from hitl_widgets.runtime.votes import MemoryVotes, SqlVotes, VoteStore
 
 if TYPE_CHECKING:
     from hitl_widgets.runtime.runs import RunHandle
@@ -96,12 +97,16 @@ class Backend:
     saver's own dict when it is ``Fenced``; unused otherwise)."""
     leases: LeaseStore = field(init=False)
     """Who is alive on this store, and what they hold: beside the records too."""
+    votes: VoteStore = field(init=False)
+    """Multi-reviewer queues' answers until the team decides: beside the records too."""
 
     def __post_init__(self) -> None:
         if isinstance(self.records, SqlRecords):
             self.leases = SqlLeases(self.records)
+            self.votes = SqlVotes(self.records)
         else:
             self.leases = MemoryLeases()
+            self.votes = MemoryVotes()
         if self.decisions is None:  # records in memory: decisions in memory too
             if not isinstance(self.records, MemoryRecords):
                 raise TypeError("records in a database need the decision log beside them")

@@ -27,10 +27,10 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Interrupt
 
 from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.langgraph_names import INTERRUPT
 from hitl_widgets.runtime.saver_bridge import SyncAsAsync
 
 __all__ = [
-    "INTERRUPT",
     "CheckpointerSpec",
     "Fenced",
     "LocalMemorySaver",
@@ -47,9 +47,6 @@ T = TypeVar("T")
 
 CheckpointerSpec = BaseCheckpointSaver[Any] | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""
-
-INTERRUPT = "__interrupt__"
-"""The channel LangGraph writes a task's interrupts to (its own constant is private)."""
 
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process's lock before giving up with a clear error."""

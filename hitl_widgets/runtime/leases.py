@@ -98,6 +98,10 @@ class LeaseStore(ABC):
     """Whether other processes can see this store (then owners need a heartbeat)."""
 
     @abstractmethod
+    def now(self) -> float:
+        """The store's clock: seconds since the epoch."""
+
+    @abstractmethod
     def join(self, owner: str, label: str, seconds: float) -> None:
         """Write ``owner``'s own lease, expiring ``seconds`` from now."""
 
@@ -121,8 +125,9 @@ class LeaseStore(ABC):
         the holder while someone else holds it. Taking it again renews it."""
 
     @abstractmethod
-    def release(self, key: str, owner: str) -> None:
-        """Give ``key`` up (nothing happens if ``owner`` does not hold it)."""
+    def release(self, key: str, owner: str | None) -> None:
+        """Give ``key`` up (nothing happens if ``owner`` does not hold it); ``owner=None``
+        frees it whoever holds it (an item put back in the queue by hand)."""
 
     @abstractmethod
     def holders(self, prefix: str) -> list[Lease]:
@@ -150,6 +155,9 @@ class MemoryLeases(LeaseStore):
     def __init__(self) -> None:
         self._rows: dict[str, Lease] = {}
         self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return time.time()
 
     def join(self, owner: str, label: str, seconds: float) -> None:
         with self._lock:
@@ -184,10 +192,10 @@ class MemoryLeases(LeaseStore):
             self._rows[key] = lease
             return lease
 
-    def release(self, key: str, owner: str) -> None:
+    def release(self, key: str, owner: str | None) -> None:
         with self._lock:
             row = self._rows.get(key)
-            if row is not None and row.owner == owner:
+            if row is not None and owner in (None, row.owner):
                 del self._rows[key]
 
     def holders(self, prefix: str) -> list[Lease]:
@@ -216,6 +224,9 @@ class SqlLeases(LeaseStore):
     def __init__(self, records: SqlRecords) -> None:
         self._records = records
         self._now = records.clock_sql
+
+    def now(self) -> float:
+        return float(self._records.execute(f"SELECT {self._now}")[0][0])
 
     def join(self, owner: str, label: str, seconds: float) -> None:
         self._records.execute(
@@ -267,9 +278,12 @@ class SqlLeases(LeaseStore):
             return self.take(key, owner, label, seconds, thread_id=thread_id)
         raise _taken(key, _lease(held[0][:5]), float(held[0][5]))
 
-    def release(self, key: str, owner: str) -> None:
-        self._records.execute("DELETE FROM hitl_leases WHERE key = ? AND owner = ?",
-                              (key, owner))
+    def release(self, key: str, owner: str | None) -> None:
+        if owner is None:
+            self._records.execute("DELETE FROM hitl_leases WHERE key = ?", (key,))
+        else:
+            self._records.execute("DELETE FROM hitl_leases WHERE key = ? AND owner = ?",
+                                  (key, owner))
 
     def holders(self, prefix: str) -> list[Lease]:
         rows = self._records.execute(

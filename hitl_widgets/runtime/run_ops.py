@@ -21,13 +21,14 @@ from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import ThreadRuns
-from hitl_widgets.runtime.checkpointers import INTERRUPT, SeesInterrupts
+from hitl_widgets.runtime.checkpointers import SeesInterrupts
 from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.jsonable import to_json, to_record
+from hitl_widgets.runtime.langgraph_names import INTERRUPT
 from hitl_widgets.runtime.leases import Presence
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (

@@ -28,6 +28,7 @@ from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence, describe_owner
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
+from hitl_widgets.runtime.review_queues import ReviewQueues
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import LoopDoor, get_runner
 from hitl_widgets.runtime.runs import RunHandle
@@ -85,6 +86,8 @@ class Runtime(RunOps):
             self.presence = self.runner.call(
                 _join(self.backend.leases, self.reviewer, lease_seconds))
             """This runtime's lease on the store: its runs live as long as it does."""
+            self.queues = ReviewQueues(self.backend.leases, self.backend.votes, self.presence)
+            """The review queues' holds and votes, under this runtime's reviewer."""
             self.runner.call(self._recover())
             self._heartbeat = (
                 self.runner.submit(_keep_alive(weakref.ref(self), self.presence.interval))

@@ -57,7 +57,15 @@ CREATE TABLE IF NOT EXISTS hitl_leases (
     thread_id TEXT,
     expires_at DOUBLE PRECISION NOT NULL
 );
-CREATE INDEX IF NOT EXISTS hitl_leases_owner ON hitl_leases (owner)
+CREATE INDEX IF NOT EXISTS hitl_leases_owner ON hitl_leases (owner);
+CREATE TABLE IF NOT EXISTS hitl_votes (
+    queue TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    answer {blob} NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (queue, thread_id, reviewer)
+)
 """
 
 # ON CONFLICT ... DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
