@@ -81,8 +81,8 @@ async def test_two_reviewers_never_review_the_same_item(clients: tuple[Any, Any]
         [(ids[0], "ana"), (ids[1], "bob <b>"), (ids[2], "ana")])  # none refused, none twice
     assert {d["origin"] for d in log} == {"code: screen"}  # act() from code says so
     assert a.holds.until == {} and b.holds.until == {}
-    a.close()
-    b.close()
+    await a.leave()
+    await b.leave()
 
 
 async def test_a_held_item_opened_by_hand_is_refused_naming_the_holder(
@@ -97,21 +97,19 @@ async def test_a_held_item_opened_by_hand_is_refused_naming_the_holder(
     await b.wait()
     assert b.current is None
     assert "held by ana" in b.confirmation.value
-    a.close()  # ana's holds are released with her screen
-    assert Holds(bob, lambda: "bob").others() == {}
-    b.close()
+    await a.leave()  # ana's holds go back to the queue with her screen
+    assert await Holds(bob).others() == {}
+    await b.leave()
 
 
 HOLDER = textwrap.dedent('''
-    import sys, time
-    from hitl_widgets import get_client
-    from hitl_widgets.views.queue.holds import Holds
+    import asyncio, sys, time
+    from hitl_widgets import ReviewQueue, get_client
     from tests.views.labeller import labeller
     client = get_client(graphs={"labeller": labeller}, checkpointer=sys.argv[1],
                         reviewer="ana", lease_seconds=2)
-    holds = Holds(client, lambda: "ana", seconds=600)
-    assert holds.take(sys.argv[2]) is None
-    print("held", flush=True)
+    item = asyncio.run(ReviewQueue(client, hold_seconds=600).next())  # the oldest: held
+    print("held", item.thread_id, flush=True)
     time.sleep(600)
 ''')
 
@@ -125,7 +123,7 @@ async def test_a_killed_reviewers_hold_lapses_and_the_item_returns(
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         line = proc.stdout.readline()
-        assert line.strip() == "held", proc.stderr.read() if proc.stderr else ""
+        assert line.strip() == f"held {ids[0]}", proc.stderr.read() if proc.stderr else ""
         screen = ReviewScreen(bob)
         await screen.wait()
         assert screen.current is not None and screen.current["thread_id"] == ids[1]
@@ -134,12 +132,12 @@ async def test_a_killed_reviewers_hold_lapses_and_the_item_returns(
         proc.wait()
         # Nobody releases it: it lapses with ana's kernel lease (2 s), by the store's clock.
         deadline = time.monotonic() + 120
-        while Holds(bob, lambda: "bob").others() and time.monotonic() < deadline:
+        while await Holds(bob).others() and time.monotonic() < deadline:
             time.sleep(0.2)
         screen.act("skip")
         await screen.wait()
         assert screen.current is not None and screen.current["thread_id"] == ids[0]
         assert json.dumps(screen.table.states).count("held by") == 0
-        screen.close()
+        await screen.leave()
     finally:
         await bob.aclose()

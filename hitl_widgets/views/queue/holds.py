@@ -1,84 +1,74 @@
-"""Review holds: an item under review is held for its reviewer, on the shared store.
+"""Review holds for a screen: the item under review is held for its reviewer, in the store.
 
-A hold is a lease (``runtime.leases``) keyed ``hold:<thread_id>``, owned by this kernel's
-runtime (its ``presence``) and labelled with the reviewer's name. It lasts ``seconds``
-(default five minutes) and never longer than the kernel's own lease: a reviewer whose
-kernel died or whose tab closed loses it with nobody cleaning up, and the item goes back
-to the queue. Another reviewer's screen passes over a held item; the store refuses a second
-hold naming the holder. Only an in-kernel client's store keeps holds (a remote server has no
-place for them): there ``available`` is False and every item is free.
+The holds are the review queues' own (``client.queues``, ``runtime/review_queues.py``:
+leases in the shared store), in the queue named ``queue`` — ``"review"`` by default, the
+same queue ``ReviewQueue`` hands items out from, so a reviewer on a screen and one calling
+``ReviewQueue.next()`` from code never take the same item. A hold lasts ``seconds`` (five
+minutes by default) and never longer than the kernel that took it: a reviewer whose kernel
+died or whose tab closed loses it with nobody cleaning up, and the item goes back to the
+queue. A remote server's client keeps no holds: there ``available`` is False and every item
+is free.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from langgraph_sdk.errors import ConflictError
 
-from hitl_widgets.client.audit import is_local
+from hitl_widgets.client.queue import HOLD_SECONDS
 
-__all__ = ["HOLD_PREFIX", "HOLD_SECONDS", "Holds"]
-
-HOLD_SECONDS = 300.0
-"""How long taking an item holds it (renewed each time it is taken again)."""
-
-HOLD_PREFIX = "hold:"
-"""Lease keys of review holds: the prefix and the thread id."""
+__all__ = ["HOLD_SECONDS", "Holds"]
 
 
 class Holds:
-    """This kernel's review holds on ``client``'s store, in the name of ``label()``."""
+    """This kernel's holds in one review queue of ``client``'s store."""
 
-    def __init__(self, client: Any, label: Callable[[], str],
+    def __init__(self, client: Any, queue: str = "review",
                  seconds: float = HOLD_SECONDS) -> None:
         if not seconds > 0:
             raise ValueError(f"a hold lasts a positive number of seconds, not {seconds!r}")
         self.client = client
+        self.queue = queue
         self.seconds = float(seconds)
-        self._label = label
         self.until: dict[str, datetime] = {}
-        """The items this kernel holds, and until when (UTC)."""
+        """The items this kernel holds, and until when (UTC, as the store said)."""
 
     @property
     def available(self) -> bool:
         """Whether the store keeps holds (an in-kernel client's)."""
-        return is_local(self.client) and hasattr(self.client.runtime, "presence")
+        return hasattr(self.client, "queues")
 
-    def _owner(self) -> str:
-        return str(self.client.runtime.presence.owner)
-
-    def take(self, thread_id: str) -> str | None:
-        """Hold ``thread_id`` for ``seconds``; None when held (or holds are not kept), else
-        who holds it instead (the store's 409 message)."""
+    async def take(self, thread_id: str) -> str | None:
+        """Hold ``thread_id`` (again: renew it); None when held (or holds are not kept),
+        else who holds it instead (the store's 409 message)."""
         if not self.available:
             return None
         try:
-            lease = self.client.runtime.backend.leases.take(
-                HOLD_PREFIX + thread_id, self._owner(), self._label(), self.seconds,
-                thread_id=thread_id)
+            hold = await self.client.queues.take(self.queue, thread_id, self.seconds)
         except ConflictError as refused:
             return str(refused)
-        self.until[thread_id] = datetime.fromtimestamp(min(lease.expires_at, 4e9), UTC)
+        left = hold.get("expires_in")
+        self.until[thread_id] = datetime.fromtimestamp(
+            time.time() + (float(left) if left is not None else self.seconds), UTC)
         return None
 
-    def release(self, thread_id: str) -> None:
+    async def release(self, thread_id: str) -> None:
         """Give the hold on ``thread_id`` up (nothing if this kernel does not hold it)."""
         self.until.pop(thread_id, None)
         if self.available:
-            self.client.runtime.backend.leases.release(HOLD_PREFIX + thread_id, self._owner())
+            await self.client.queues.release(self.queue, thread_id)
 
-    def release_all(self) -> None:
-        """Give every hold of this kernel up."""
+    async def release_all(self) -> None:
+        """Give every hold of this kernel in the queue up."""
         for thread_id in list(self.until):
-            self.release(thread_id)
+            await self.release(thread_id)
 
-    def others(self) -> dict[str, str]:
+    async def others(self) -> dict[str, str]:
         """The items other reviewers hold now: thread id → who."""
         if not self.available:
             return {}
-        owner = self._owner()
-        return {str(h.thread_id or h.key[len(HOLD_PREFIX):]): h.label
-                for h in self.client.runtime.backend.leases.holders(HOLD_PREFIX)
-                if h.owner != owner}
+        return {str(h["thread_id"]): str(h["reviewer"])
+                for h in await self.client.queues.holds(self.queue) if not h["mine"]}

@@ -8,9 +8,10 @@ comment, and the buttons **Accept [a]**, **Reject [x]**, **Edit [e]** (send the 
 edited), **Next [n]**, **Skip [s]**, the same keys in a help line and on the page
 (``Hotkeys``). After each decision a confirmation says what was sent, with "n of N".
 
-The item under review is held for this reviewer on the shared store (``holds``: five
-minutes by default, and no longer than this kernel lives); other reviewers' screens pass
-over it and show who holds it, so two reviewers never read the same item. Each answer goes
+The item under review is held for this reviewer in the store's review queue ``queue``
+(``holds``: the holds ``ReviewQueue`` hands items out under; five minutes by default, and no
+longer than this kernel lives); other reviewers' screens and queues pass over it and the
+table shows who holds it, so two reviewers never read the same item. Each answer goes
 to the client as ``runs.wait(command={"resume": ...})`` with a strict resume (an item
 someone else answered meanwhile is refused, and the screen says who), and its audit row
 says it was made on this screen, by whom, what was shown and the comment.
@@ -18,6 +19,8 @@ says it was made on this screen, by whom, what was shown and the comment.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 from collections.abc import Mapping
 from typing import Any
@@ -61,8 +64,8 @@ class ReviewScreen(widgets.VBox):
 
     def __init__(self, client: Any, *, instructions: str = "", graph_id: str | None = None,
                  metadata: Mapping[str, Any] | None = None, reviewer: str | None = None,
-                 page_size: int = 25, hold_seconds: float = HOLD_SECONDS, load: bool = True,
-                 **kwargs: Any) -> None:
+                 page_size: int = 25, queue: str = "review",
+                 hold_seconds: float = HOLD_SECONDS, load: bool = True, **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
                                                    "search", None)):
             raise TypeError("ReviewScreen needs an async client: hitl_widgets.get_client(...) "
@@ -73,7 +76,7 @@ class ReviewScreen(widgets.VBox):
                                 status="interrupted", page_size=page_size)
         self.identity: Identity = reviewer_identity(client, reviewer)
         """Who decides on this screen, and where the name came from."""
-        self.holds = Holds(client, lambda: self.identity.name, hold_seconds)
+        self.holds = Holds(client, queue, hold_seconds)
         """The items this screen holds for its reviewer, and the others' holds."""
         self.held_by: dict[str, str] = {}
         """Items other reviewers hold (thread id → who), as last read."""
@@ -157,8 +160,17 @@ class ReviewScreen(widgets.VBox):
         """Stop and close every widget of the screen."""
         if hasattr(self, "_runner"):
             self._runner.cancel()
-            self.holds.release_all()
+            if self.holds.until:  # given up in the background; else they lapse on their own
+                with contextlib.suppress(RuntimeError):  # no loop running: let them lapse
+                    asyncio.get_running_loop().create_task(self.holds.release_all())
         close_tree(self)
+
+    async def leave(self) -> None:
+        """Give this screen's holds up (the items go back to the queue at once), then
+        close it."""
+        await self.wait()
+        await self.holds.release_all()
+        self.close()
 
     # --- jobs ------------------------------------------------------------------------------
 
@@ -172,23 +184,23 @@ class ReviewScreen(widgets.VBox):
 
     async def _show_first(self, candidates: list[str]) -> None:
         """Review the first of ``candidates`` nobody else holds (taking its hold)."""
-        self.held_by = self.holds.others()
+        self.held_by = await self.holds.others()
         for tid in candidates:
             if tid in self.held_by:
                 continue
-            refused = self.holds.take(tid)
+            refused = await self.holds.take(tid)
             if refused is None:
                 await self._show_item(tid)
                 return
-            self.held_by = self.holds.others()  # taken meanwhile by someone else
+            self.held_by = await self.holds.others()  # taken meanwhile by someone else
         await self._show_item(None)
 
     async def _show_item(self, thread_id: str | None) -> None:
         for held in list(self.holds.until):
             if held != thread_id:
-                self.holds.release(held)
+                await self.holds.release(held)
         if thread_id is not None and thread_id not in self.holds.until:
-            refused = self.holds.take(thread_id)
+            refused = await self.holds.take(thread_id)
             if refused is not None:
                 self.confirmation.value = f"<b>Held by someone else:</b> {esc(refused)}"
                 thread_id = None
