@@ -40,19 +40,17 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import orjson
-
 from hitl_widgets.runtime.audit_trail import (
     GENESIS,
     Verification,
     chain_row,
-    shown_digest,
     verify_rows,
 )
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import conflict, not_found
 from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.records import MemoryRecords
+from hitl_widgets.runtime.staging import CONTEXT_FIELDS, StagedContexts
 from hitl_widgets.runtime.verdicts import final_of, judge, proposal_of
 
 __all__ = [
@@ -70,9 +68,6 @@ __all__ = [
 
 LIVE_OUTCOMES = ("claimed", "resumed")
 """Outcomes that hold an interrupt: no second claim on it while one of these stands."""
-
-CONTEXT_FIELDS = ("shown_sha256", "checkpoint_id", "comment", "origin", "reviewer_source")
-"""What a view may stage for a decision it is about to send (``DecisionLog.stage``)."""
 
 FORKED = "resumed, then forked"
 """The outcome of a decision answered again on a new branch (a fork from before it)."""
@@ -205,21 +200,11 @@ def _matches(d: Mapping[str, Any], thread_id: str | None, reviewer: str | None,
             and (since is None or d["at"] >= since))
 
 
-def _same_json(a: Any, b: Any) -> bool:
-    return bool(orjson.dumps(a, option=orjson.OPT_SORT_KEYS)
-                == orjson.dumps(b, option=orjson.OPT_SORT_KEYS))
-
-
-STAGED_LIMIT = 10_000
-"""Staged contexts a log keeps (the oldest go first): a view that staged and never sent."""
-
-
 class DecisionLog(ABC):
     """Where decisions live, and the claim that makes each interrupt answered once."""
 
     def __init__(self) -> None:
-        self._staged: dict[tuple[str, str], dict[str, Any]] = {}
-        self._staged_lock = threading.Lock()
+        self._staged = StagedContexts()
 
     def stage(self, thread_id: str, interrupt_id: str, answer: Any,
               context: Mapping[str, Any]) -> None:
@@ -227,32 +212,11 @@ class DecisionLog(ABC):
         plus ``reviewer`` with a ``reviewer_source``, and ``verdict="defaulted"``). The
         claim of that same answer on that interrupt takes it into its decision; an answer
         that differs does not (the view's submit lost, code answered instead)."""
-        kept = {k: context[k] for k in (*CONTEXT_FIELDS, "reviewer", "verdict") if k in context}
-        with self._staged_lock:
-            self._staged.pop((thread_id, interrupt_id), None)
-            self._staged[(thread_id, interrupt_id)] = {"answer": answer, **kept}
-            while len(self._staged) > STAGED_LIMIT:
-                del self._staged[next(iter(self._staged))]
+        self._staged.stage(thread_id, interrupt_id, answer, context)
 
     def _with_context(self, decisions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """The decisions with what their views staged for them (taken: used once)."""
-        out = []
-        for d in decisions:
-            row = dict(d)
-            with self._staged_lock:
-                staged = self._staged.pop((row["thread_id"], row["interrupt_id"]), None)
-            if staged is not None and _same_json(staged["answer"], row["answer"]):
-                row.update({k: staged[k] for k in CONTEXT_FIELDS if k in staged})
-                if staged.get("reviewer") and staged.get("reviewer_source") not in (
-                        None, "client"):
-                    row["client_reviewer"], row["reviewer"] = row["reviewer"], staged["reviewer"]
-                if staged.get("verdict") == "defaulted":
-                    row["verdict"] = "defaulted"
-                if row.get("shown_sha256") is not None:
-                    row["shown_matches"] = row["shown_sha256"] == shown_digest(
-                        str(row["interrupt_id"]), row["value"])
-            out.append(row)
-        return out
+        return [self._staged.apply(d) for d in decisions]
 
     @abstractmethod
     def trail(self, *, since_seq: int = 0) -> list[dict[str, Any]]:
