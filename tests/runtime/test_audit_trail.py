@@ -233,3 +233,39 @@ def test_parquet_needs_pyarrow_and_says_so(client: Any, tmp_path: Path) -> None:
     decisions(client).to_parquet(tmp_path / "log.parquet")
     frame = pd.read_parquet(tmp_path / "log.parquet")
     assert [json.loads(v) for v in frame["answer"]] == ["A", "B", "C"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_two_processes_racing_leave_one_unbroken_chain(tmp_path: Path, database: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    """Two reviewers' processes answer the same 20 threads at once: every row they append
+    lands in one chain (no fork, no gap), one decision and one outcome per thread."""
+    import subprocess
+    import sys
+
+    from tests.runtime.test_decisions import RACER, ROOT, _asked, _interrupted
+
+    path = (str(request.getfixturevalue("postgres_db")) if database == "postgres"
+            else str(tmp_path / "race.sqlite"))
+    setup = get_sync_client(graphs=SCENARIOS, checkpointer=path, reviewer="lead")
+    tids = _interrupted(setup, "seed", 20)
+    (tmp_path / "pairs.json").write_text(json.dumps([(t, _asked(setup, t)) for t in tids]))
+    go = tmp_path / "go"
+    racers = [subprocess.Popen([sys.executable, "-c", RACER, path, name,
+                                str(tmp_path / "pairs.json"), str(go)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for name in ("ana", "bob")]
+    for proc in racers:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", (
+            proc.stderr.read() if proc.stderr else "")
+    go.touch()
+    for proc in racers:
+        _out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+    rows = audit_trail(setup)
+    assert [r["seq"] for r in rows] == list(range(1, 41))
+    assert sorted((r["thread_id"], r["kind"]) for r in rows) == sorted(
+        [(t, "decision") for t in tids] + [(t, "outcome") for t in tids])
+    assert verify_trail(setup)["ok"]
+    setup.close()
