@@ -21,10 +21,21 @@ _CELL = ("overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:10
          "line-height:28px")
 
 
-def _cell(text: str, *, bold: bool = False) -> widgets.HTML:
+def _html(text: str, bold: bool) -> str:
     inner = f"<b>{esc(text)}</b>" if bold else esc(text)
-    return widgets.HTML(f'<div style="{_CELL}" title="{esc(text)}">{inner}</div>',
-                        layout=widgets.Layout(min_width="0", overflow="hidden"))
+    return f'<div style="{_CELL}" title="{esc(text)}">{inner}</div>'
+
+
+def _cell(text: str, *, bold: bool = False) -> widgets.HTML:
+    return widgets.HTML(_html(text, bold), layout=widgets.Layout(min_width="0",
+                                                                 overflow="hidden"))
+
+
+def _set(cell: widgets.HTML, text: str, *, bold: bool = False) -> None:
+    """Change a cell's text (nothing is sent when it is the same)."""
+    value = _html(text, bold)
+    if cell.value != value:
+        cell.value = value
 
 
 class ItemsTable(widgets.VBox):
@@ -39,6 +50,9 @@ class ItemsTable(widgets.VBox):
         """Each item's state as shown."""
         self.checks: dict[str, widgets.Checkbox] = {}
         """Each item's checkbox."""
+        self._cells: dict[str, list[widgets.Widget]] = {}
+        self._header = [widgets.HTML(""), widgets.HTML(""), _cell("Item", bold=True),
+                        _cell("Age", bold=True), _cell("State", bold=True)]
         self.all_button = widgets.Button(description="Select all", icon="check-square",
                                          layout=widgets.Layout(width="auto"))
         self.none_button = widgets.Button(description="Select none", icon="square",
@@ -61,30 +75,35 @@ class ItemsTable(widgets.VBox):
         return [r["thread_id"] for r in self.rows if self.checks[r["thread_id"]].value]
 
     def show(self, rows: Sequence[Mapping[str, Any]], states: Mapping[str, str]) -> None:
-        """Show these rows (checked ones stay checked)."""
-        kept = set(self.selected)
+        """Show these rows (checked ones stay checked). A row already shown keeps its
+        widgets (only its age and state are updated), so a decision costs the front end
+        one row's change, not a new table."""
         self.rows, self.states = list(rows), dict(states)
-        self.checks = {}
-        cells: list[widgets.Widget] = [widgets.HTML(""), widgets.HTML(""),
-                                       _cell("Item", bold=True), _cell("Age", bold=True),
-                                       _cell("State", bold=True)]
+        shown = {str(r["thread_id"]) for r in self.rows}
+        for gone in [t for t in self._cells if t not in shown]:
+            for widget in self._cells.pop(gone):
+                widget.close()
+            self.checks.pop(gone, None)
+        cells: list[widgets.Widget] = list(self._header)
         for row in self.rows:
             tid = str(row["thread_id"])
-            check = widgets.Checkbox(value=tid in kept, indent=False,
-                                     layout=widgets.Layout(width="2em"))
-            check.observe(lambda _c: self._render_count(), names="value")
-            self.checks[tid] = check
-            opener = widgets.Button(icon="arrow-right", tooltip=f"Review {tid}",
-                                    layout=widgets.Layout(width="2.4em"))
-            opener.on_click(lambda _b, t=tid: self._on_open(t))
             state = self.states.get(tid, "pending")
-            cells += [check, opener, _cell(str(row.get("summary") or tid)),
-                      _cell(age_text(row.get("age_s"))), _cell(state, bold=state == "reviewing")]
-        old = self.grid.children
-        self.grid.children = tuple(cells)
-        for widget in old:
-            if widget not in cells:
-                widget.close()
+            if tid not in self._cells:
+                check = widgets.Checkbox(value=False, indent=False,
+                                         layout=widgets.Layout(width="2em"))
+                check.observe(lambda _c: self._render_count(), names="value")
+                self.checks[tid] = check
+                opener = widgets.Button(icon="arrow-right", tooltip=f"Review {tid}",
+                                        layout=widgets.Layout(width="2.4em"))
+                opener.on_click(lambda _b, t=tid: self._on_open(t))
+                self._cells[tid] = [check, opener, _cell(str(row.get("summary") or tid)),
+                                    _cell(""), _cell("")]
+            age, status = self._cells[tid][3], self._cells[tid][4]
+            _set(age, age_text(row.get("age_s")))
+            _set(status, state, bold=state == "reviewing")
+            cells += self._cells[tid]
+        if tuple(cells) != self.grid.children:
+            self.grid.children = tuple(cells)
         self._render_count()
 
     def mark(self, thread_id: str, state: str) -> None:
