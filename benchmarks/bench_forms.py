@@ -69,6 +69,10 @@ def main() -> int:
                             "allowed_decisions": ["approve", "edit", "reject"]}
                            for i in range(20)]}}
     build_hitl = median_ms(lambda: InterruptForm(hitl))
+    chain = {"value": None, "id": "chain", "response_schema": {"$defs": {"L": {
+        "type": "object", "properties": {"v": {"type": "integer"}, "next": {"$ref": "#/$defs/L"}},
+        "required": ["v", "next"]}}, "$ref": "#/$defs/L"}}
+    build_chain = median_ms(lambda: InterruptForm(chain))
 
     rows = [
         ("build form, 200-field schema", build_200, 150.0, "200 bare Text", bare_200),
@@ -76,6 +80,7 @@ def main() -> int:
         ("read form.value, 200 fields", read, 10.0, "read 200 .value", bare_read),
         ("form.errors, 200 fields", validate, None, "", None),
         ("build form, HITL 20 actions", build_hitl, None, "", None),
+        ("build form, recursive required $ref", build_chain, 2000.0, "", None),
     ]
     print(f"Python {sys.version.split()[0]}, ipywidgets {W.__version__}, median of {RUNS} runs")
     print(f"{'measurement':32} {'ms':>8} {'target':>8} {'ok':>4}   "

@@ -9,8 +9,8 @@ Every reviewer is a process of its own on one SQLite file, reading each item for
 - "review queue": each reviewer takes ``ReviewQueue.next()`` — the oldest item nobody
   holds — reads it and answers;
 - "one reviewer": the baseline, one process with the queue, run in the same invocation.
-Prints submissions, refused (wasted) submissions and the batch's wall time, and the
-speed-up of three reviewers over one.
+Prints submissions, refused (wasted) submissions and the batch's wall time (from the moment
+every reviewer's kernel is up), and its ratio to one reviewer's.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ async def main(path, name, mode, scale, seed):
     rng = random.Random(seed)
     client = get_client(graphs=SCENARIOS, checkpointer=path, reviewer=name)
     queue = ReviewQueue(client)
+    print("ready", flush=True)
+    sys.stdin.readline()  # every reviewer starts at once, imports done
     sent = refused = 0
     while True:
         if mode == "queue":
@@ -84,10 +86,16 @@ def session(items: int, reviewers: int, mode: str, scale: float) -> dict[str, fl
     """One review session on a fresh file: submissions, refused ones, wall seconds."""
     path = str(Path(tempfile.mkdtemp()) / "team.sqlite")
     asyncio.run(_batch(path, items))
-    start = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-c", REVIEWER, path, f"r{n}", mode,
-                               str(scale), str(n)], cwd=ROOT, stdout=subprocess.PIPE,
-                              text=True) for n in range(reviewers)]
+                               str(scale), str(n)], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for n in range(reviewers)]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    start = time.monotonic()  # the session proper: Python's start-up is not reviewing
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outs = [json.loads(p.communicate()[0]) for p in procs]
     wall = time.monotonic() - start
     return {"sent": sum(o["sent"] for o in outs), "refused": sum(o["refused"] for o in outs),

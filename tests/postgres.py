@@ -2,8 +2,8 @@
 
 ``postgres_url`` makes a cluster in a temp dir with ``initdb`` as the ``postgres`` user,
 starts it with ``pg_ctl`` on a free 127.0.0.1 port, and stops it by PID at the end of the
-session. ``postgres_db`` gives each test a database of its own. Under ``CI=true`` a missing
-PostgreSQL is a failure, never a skip.
+session. ``postgres_db`` gives each test a database of its own. Under CI (``tests.ci.in_ci``)
+a missing PostgreSQL is a failure, never a skip.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import missing
 from tests.processes import free_port, tail
 
 
@@ -38,10 +39,7 @@ def postgres_url() -> Iterator[str]:
     """``postgresql://postgres@127.0.0.1:PORT/postgres`` of a cluster made for this session."""
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if initdb is None or pg_ctl is None:
-        message = "PostgreSQL is not installed (apt-get install postgresql); tests/run.sh does it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("PostgreSQL (initdb, pg_ctl)", "apt-get install postgresql (tests/run.sh does it)")
     root = Path(tempfile.mkdtemp(prefix="hitl-pg-"))
     data, log = root / "data", root / "server.log"
     if os.geteuid() == 0:

@@ -17,6 +17,7 @@ their own threads. Tests using it are marked `@pytest.mark.server`.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from tests.ci import missing
 from tests.processes import free_port, stop_group, tail
 
 SCENARIOS_FILE = Path(__file__).parent / "graphs" / "scenarios.py"
@@ -51,9 +53,11 @@ def scenario_names() -> list[str]:
     return list(SCENARIOS)
 
 
-def write_config(folder: Path) -> Path:
-    """Write a `langgraph.json` mapping every scenario to its graph by absolute file path."""
-    graphs = {name: f"{SCENARIOS_FILE}:{name}" for name in scenario_names()}
+def write_config(folder: Path, graphs: dict[str, str] | None = None) -> Path:
+    """Write a `langgraph.json` mapping graph ids to `file:attribute` (default: every
+    scenario to its graph by absolute file path)."""
+    if graphs is None:
+        graphs = {name: f"{SCENARIOS_FILE}:{name}" for name in scenario_names()}
     config = folder / "langgraph.json"
     config.write_text(json.dumps({"dependencies": ["."], "graphs": graphs}, indent=2))
     return config
@@ -120,19 +124,22 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, port: int, log: Path) -
 
 
 def start_server(
-    folder: Path, port: int | None = None
+    folder: Path, port: int | None = None, graphs: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """Start `langgraph dev` in `folder` on `port` (default: a free one).
+    """Start `langgraph dev` in `folder` on `port` (default: a free one), serving `graphs`
+    (`write_config`'s argument; default: every scenario).
 
     Returns (process, base URL, log file) once it answers; raises RuntimeError with the log's
     tail if it dies, does not answer in time, or does not listen on `port` itself.
     """
     global startup_seconds
-    write_config(folder)
+    write_config(folder, graphs)
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "langgraph-dev.log"
     cli = Path(sys.executable).with_name("langgraph")
+    if not cli.exists() and importlib.util.find_spec("langgraph_cli") is None:
+        missing("`langgraph dev`", "pip install -e '.[test]' (it holds langgraph-cli[inmem])")
     command = [str(cli)] if cli.exists() else [sys.executable, "-m", "langgraph_cli"]
     command += ["dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, **OFFLINE_ENV}

@@ -4,6 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# This is CI: a missing browser, database, Node or `langgraph dev` fails its tests instead of
+# skipping them (tests/ci.py). Whoever calls this script gets the same rule as .ci/run.
+export CI=true
+
+# apt-get needs root; as another user, go through sudo.
+apt_get() {
+    if [ "$(id -u)" -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get "$@"
+    else
+        sudo DEBIAN_FRONTEND=noninteractive apt-get "$@"
+    fi
+}
+
 # Debian's chromium for the browser tests (Playwright drives it; no browser download),
 # postgresql for the storage tests (the fixture makes a throwaway cluster; no service runs),
 # curl, Node.js and npm for the seed's cURL and JavaScript tabs (tests/http).
@@ -13,16 +26,25 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+# Debian splits venv (and ensurepip) out of python3; `python3 -m venv` fails without it.
+if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    missing+=("python3-venv")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_get update -qq
+    apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The build backend itself, so tests/package/test_wheel.py builds the wheel offline (no build
+# isolation, no index): whatever pyproject.toml's [build-system] requires.
+.venv/bin/python - <<'PY' | xargs -0 -r .venv/bin/python -m pip install -q --disable-pip-version-check
+import sys, tomllib
+sys.stdout.write("\0".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))
+PY
 
 # The official JavaScript SDK, pinned, into ~/.cache/hitl-widgets-npm (a no-op when there).
 .venv/bin/python -m tests.http.js_sdk

@@ -578,6 +578,22 @@ class LocalQueuesClient(_Sub):
         """Forget an item's votes."""
         return await self._call(self._rt.queues.clear(queue, thread_id))
 
+    async def set_deadline(
+        self, thread_id: str, seconds: float, action: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Set the thread's deadline ``seconds`` from now: ``{"resume": ...,
+        "interrupt_ids": [...]}`` or ``{"escalate_to": ..., "assignee_key": ...,
+        "interrupt_ids": [...]}``."""
+        return await self._call(self._rt.queues.set_deadline(thread_id, seconds, action))
+
+    async def cancel_deadline(self, thread_id: str) -> None:
+        """Drop the thread's deadline."""
+        return await self._call(self._rt.queues.cancel_deadline(thread_id))
+
+    async def deadlines(self) -> list[dict[str, Any]]:
+        """The deadlines not yet due."""
+        return await self._call(self._rt.queues.deadlines())
+
 
 class LocalClient:
     """An in-kernel ``LangGraphClient``: ``.assistants``, ``.threads``, ``.runs``."""

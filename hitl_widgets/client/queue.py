@@ -14,6 +14,12 @@ are votes, and the graph is resumed once, by whoever casts the vote that meets t
 (``"majority"`` or ``"all"`` agreeing). Items whose votes disagree wait for a lead:
 ``disagreements()`` shows the answers side by side, ``adjudicate()`` decides.
 ``agreement()`` gives per cent agreement and Fleiss' kappa over the decided items.
+
+Items may be assigned: the reviewer named in an item's metadata under ``assignee_key``
+(``"assignee"``) is the only one it is handed to; an item without one goes to anyone.
+``assign()`` names a reviewer for items, ``assign_round_robin()`` deals them out in turn.
+``set_deadline()`` gives an item a time limit, after which it gets a safe default answer or
+goes to a named reviewer.
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ class ReviewQueue:
         hold_seconds: float = HOLD_SECONDS,
         reviewers_per_item: int = 1,
         rule: Literal["majority", "all"] = "majority",
+        assignee_key: str = "assignee",
     ) -> None:
         if not hasattr(client, "queues"):
             raise TypeError(
@@ -93,6 +100,7 @@ class ReviewQueue:
             raise ValueError(f"rule must be 'majority' or 'all', not {rule!r}")
         self.reviewers_per_item = reviewers_per_item
         self.rule = rule
+        self.assignee_key = assignee_key
         self.client = client
         self.name = name
         self.graph_id = graph_id
@@ -115,10 +123,13 @@ class ReviewQueue:
             page = await self.client.threads.search(**self._filter(), limit=_BATCH,
                                                     offset=offset)
             taken = await self._taken([t["thread_id"] for t in page])
+            me = self._me()
             for thread in page:
                 if not taken.get(thread["thread_id"], _Free()).open_to(
                         self.reviewers_per_item):
                     continue
+                if (thread.get("metadata") or {}).get(self.assignee_key) not in (None, me):
+                    continue  # assigned to someone else
                 try:
                     hold = await self._hold(thread["thread_id"])
                 except ConflictError:
@@ -243,6 +254,56 @@ class ReviewQueue:
         """Who holds what right now: ``thread_id``, ``reviewer``, ``expires_in``, ``mine``."""
         holds: list[dict[str, Any]] = await self.client.queues.holds(self.name)
         return holds
+
+    async def assign(self, thread_ids: list[str], reviewer: str | None) -> None:
+        """Hand these items to ``reviewer`` only (``None``: to anyone again)."""
+        for thread_id in thread_ids:
+            await self.client.threads.update(thread_id, metadata={self.assignee_key: reviewer})
+
+    async def assign_round_robin(self, reviewers: list[str]) -> dict[str, list[str]]:
+        """Deal the pending items out to ``reviewers`` in turn, oldest first; who got which."""
+        if not reviewers:
+            raise ValueError("assign_round_robin needs at least one reviewer's name")
+        dealt: dict[str, list[str]] = {r: [] for r in reviewers}
+        offset = 0
+        while True:
+            page = await self.client.threads.search(**self._filter(), limit=_BATCH,
+                                                    offset=offset)
+            for thread in page:
+                reviewer = reviewers[sum(map(len, dealt.values())) % len(reviewers)]
+                dealt[reviewer].append(thread["thread_id"])
+            if len(page) < _BATCH:
+                break
+            offset += _BATCH
+        for reviewer, thread_ids in dealt.items():
+            await self.assign(thread_ids, reviewer)
+        return dealt
+
+    async def set_deadline(self, thread_id: str, seconds: float, *,
+                           default: Any = None, escalate_to: str | None = None) -> dict[str, Any]:
+        """Give an item ``seconds`` to be answered: then it gets the ``default`` answer
+        (recorded as given by the deadline) or goes to reviewer ``escalate_to``. Applied by
+        whichever kernel, CLI or extension is open on the store — or by the next one to open
+        it. Only the questions pending now are covered: a later question is not."""
+        if (default is None) == (escalate_to is None):
+            raise ValueError("a deadline needs either default=... or escalate_to=...")
+        item = _item(await self.client.threads.get(thread_id), {})
+        if not item.interrupts:
+            raise ValueError(f"thread {thread_id} asks nothing now; a deadline needs a question")
+        ids = [i["id"] for i in item.interrupts]
+        action: dict[str, Any] = {"interrupt_ids": ids}
+        if escalate_to is not None:
+            action.update(escalate_to=escalate_to, assignee_key=self.assignee_key)
+        else:
+            action["resume"] = _resume(item, default)
+        deadline: dict[str, Any] = await self.client.queues.set_deadline(thread_id, seconds,
+                                                                         action)
+        return deadline
+
+    async def deadlines(self) -> list[dict[str, Any]]:
+        """The deadlines not yet due: ``thread_id``, ``due_in`` seconds, ``action``."""
+        deadlines: list[dict[str, Any]] = await self.client.queues.deadlines()
+        return deadlines
 
     async def progress(self) -> dict[str, int]:
         """``pending`` (waiting for an answer, held or not) and ``held`` right now."""

@@ -30,6 +30,7 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
+from hitl_widgets.runtime.deadlines import DeadlineStore, MemoryDeadlines, SqlDeadlines
 from hitl_widgets.runtime.decisions import DecisionLog, MemoryDecisions
 from hitl_widgets.runtime.errors import StorageError
 from hitl_widgets.runtime.leases import LeaseStore, MemoryLeases, SqlLeases
@@ -99,14 +100,18 @@ class Backend:
     """Who is alive on this store, and what they hold: beside the records too."""
     votes: VoteStore = field(init=False)
     """Multi-reviewer queues' answers until the team decides: beside the records too."""
+    deadlines: DeadlineStore = field(init=False)
+    """When unanswered items get their default answer or go to another reviewer."""
 
     def __post_init__(self) -> None:
         if isinstance(self.records, SqlRecords):
             self.leases = SqlLeases(self.records)
             self.votes = SqlVotes(self.records)
+            self.deadlines: DeadlineStore = SqlDeadlines(self.records)
         else:
             self.leases = MemoryLeases()
             self.votes = MemoryVotes()
+            self.deadlines = MemoryDeadlines()
         if self.decisions is None:  # records in memory: decisions in memory too
             if not isinstance(self.records, MemoryRecords):
                 raise TypeError("records in a database need the decision log beside them")

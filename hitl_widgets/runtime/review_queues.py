@@ -7,6 +7,9 @@ owner's lease when the reviewer's kernel stops: nobody has to clean up after a r
 left. The answer-once claim stays the decision log's: a hold only keeps reviewers from
 reading the same item at once.
 
+A *deadline* gives an unanswered item a default answer, or hands it to another reviewer
+(``deadlines.py``).
+
 A *vote* is one reviewer's answer to an item that several reviewers answer (``votes.py``);
 the queue resumes the graph once its rule is met.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from hitl_widgets.runtime.deadlines import DeadlineStore
 from hitl_widgets.runtime.leases import Lease, LeaseStore, Presence
 from hitl_widgets.runtime.votes import VoteStore
 
@@ -32,9 +36,11 @@ def _key(queue: str, thread_id: str, reviewer: str | None = None) -> str:
 class ReviewQueues:
     """Holds and votes of review queues, taken and cast as this runtime's reviewer."""
 
-    def __init__(self, leases: LeaseStore, votes: VoteStore, presence: Presence) -> None:
+    def __init__(self, leases: LeaseStore, votes: VoteStore, deadlines: DeadlineStore,
+                 presence: Presence) -> None:
         self._leases = leases
         self._votes = votes
+        self._deadlines = deadlines
         self._presence = presence
 
     def _json(self, queue: str, lease: Lease, now: float) -> dict[str, Any]:
@@ -89,3 +95,26 @@ class ReviewQueues:
     async def clear(self, queue: str, thread_id: str) -> None:
         """Forget an item's votes."""
         self._votes.clear(queue, thread_id)
+
+    async def set_deadline(self, thread_id: str, seconds: float,
+                           action: dict[str, Any]) -> dict[str, Any]:
+        """Set the thread's deadline ``seconds`` from now (``action``: ``resume`` and
+        ``interrupt_ids``, or ``escalate_to`` and ``assignee_key``)."""
+        if not self._leases.shared:
+            raise ValueError(
+                "deadlines are kept and applied in a store every kernel shares: open the "
+                "client with checkpointer='team.sqlite' or 'postgresql://...'")
+        if not seconds >= 0:
+            raise ValueError(
+                f"deadline of thread {thread_id}: {seconds!r} s is in the past; give the "
+                "seconds from now until the default answer applies (0: at once)")
+        self._deadlines.set(thread_id, seconds, action)
+        return next(d for d in self._deadlines.pending() if d["thread_id"] == thread_id)
+
+    async def cancel_deadline(self, thread_id: str) -> None:
+        """Drop the thread's deadline."""
+        self._deadlines.cancel(thread_id)
+
+    async def deadlines(self) -> list[dict[str, Any]]:
+        """The deadlines not yet due: ``thread_id``, ``due_in`` seconds, ``action``."""
+        return self._deadlines.pending()

@@ -96,7 +96,7 @@ class RunOps(ThreadOps):
         if thread_id is None:
             return await self.threads_create(metadata={}), True
         if if_not_exists != "create" or self.backend.records.get_thread(str(thread_id)):
-            return self._thread(thread_id), False  # the 404 with its advice when missing
+            return self._thread(thread_id, values=False), False  # a 404 with advice if missing
         return await self.threads_create(thread_id=str(thread_id)), False
 
     async def start_run(
@@ -105,8 +105,10 @@ class RunOps(ThreadOps):
         request: RunCreate,
         *,
         on_run_created: Callable[[dict[str, str]], object] | None = None,
+        decided_by: str | None = None,
     ) -> RunHandle:
-        """Create a run and start it (or queue it behind the thread's current run)."""
+        """Create a run and start it (or queue it behind the thread's current run).
+        ``decided_by``: who its answers are recorded as given by (default: the reviewer)."""
         assistant_id, input, command = request.assistant_id, request.input, request.command
         config, context, metadata = request.config, request.context, request.metadata
         stream_mode, stream_subgraphs = request.stream_mode, request.stream_subgraphs
@@ -187,6 +189,7 @@ class RunOps(ThreadOps):
             context=context,
             command=dict(command) if command is not None else None,
             stateless=stateless and on_completion != "keep",
+            decided_by=decided_by,
         )
         busy: dict[str, Any] = {"status": "busy", "updated_at": stamp}
         if thread["metadata"].get("graph_id") != assistant["graph_id"]:
@@ -233,7 +236,7 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
-        thread = thread if thread is not None else self._thread(tid)
+        thread = thread if thread is not None else self._thread(tid, values=False)
         if thread["status"] == "error" and not fork:
             if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
                 # The paused nodes ask again, under new interrupt ids: an answer given for
@@ -262,7 +265,8 @@ class RunOps(ThreadOps):
         refuse_answered(self.backend.decision_log, handle, thread, fork)
         handle.input = build_command(tid, handle.command, pending, paused)
         # The claim, in one transaction with "still pending?" (409 to the loser).
-        claim_resume(self.backend.decision_log, handle, pending, reviewer=self.reviewer, fork=fork)
+        claim_resume(self.backend.decision_log, handle, pending,
+                     reviewer=handle.decided_by or self.reviewer, fork=fork)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
             return

@@ -24,7 +24,7 @@ from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
-from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence, describe_owner
+from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
@@ -34,6 +34,7 @@ from hitl_widgets.runtime.runner import LoopDoor, get_runner
 from hitl_widgets.runtime.runs import RunHandle
 from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
+from hitl_widgets.runtime.upkeep import Upkeep, keep_alive
 
 __all__ = ["GraphRunError", "Runtime"]
 
@@ -86,11 +87,15 @@ class Runtime(RunOps):
             self.presence = self.runner.call(
                 _join(self.backend.leases, self.reviewer, lease_seconds))
             """This runtime's lease on the store: its runs live as long as it does."""
-            self.queues = ReviewQueues(self.backend.leases, self.backend.votes, self.presence)
+            self.queues = ReviewQueues(self.backend.leases, self.backend.votes,
+                                       self.backend.deadlines, self.presence)
             """The review queues' holds and votes, under this runtime's reviewer."""
+            self.upkeep = Upkeep(self.backend, mend=self._mend, start_run=self.start_run,
+                                 update_thread=self.threads_update)
+            """What a shared store needs from whichever runtime is alive on it."""
             self.runner.call(self._recover())
             self._heartbeat = (
-                self.runner.submit(_keep_alive(weakref.ref(self), self.presence.interval))
+                self.runner.submit(keep_alive(weakref.ref(self), self.presence.interval))
                 if shared else None)
         except BaseException:
             release_backend(self.backend)
@@ -163,59 +168,21 @@ class Runtime(RunOps):
     async def _recover(self) -> None:
         """Mend what a runtime that stopped mid-run left behind, when the store is opened.
 
-        Runs whose owner's lease ran out are released (``release_dead_runs``); threads left
+        Runs whose owner's lease ran out are released (``Upkeep``); threads left
         ``busy`` with no run recorded at all are told what they are. Records kept in memory
         beside a saver that outlives the process are rebuilt.
         """
         if self.backend.rebuild:
             await rebuild_records(self.backend, self.graphs)
         records = self.backend.records
-        await self.release_dead_runs(records.unfinished_runs())
+        await self.upkeep.release_dead_runs(records.unfinished_runs())
+        await self.upkeep.apply_deadlines()  # what fell due while no kernel was running
         alive = {r["thread_id"] for r in records.unfinished_runs()}
         for thread in records.busy_threads():
             if thread["thread_id"] not in alive and not self.backend.live.get(
                 thread["thread_id"]
             ):
                 await self._mend(thread["thread_id"], None)
-
-    async def release_dead_runs(self, runs: list[dict[str, Any]]) -> None:
-        """Release those of ``runs`` (unfinished ones) whose owner's lease ran out.
-
-        Only an expired lease counts, by the store's clock — never a process id, which says
-        nothing about a kernel on another machine. A released resume's question is pending
-        again; the run, its decisions and its thread say who stopped.
-        """
-        named = [run["kwargs"].get("owner") for run in runs]
-        owners = self.backend.leases.owners(o for o in named if o is not None)
-        for run, owner in zip(runs, named, strict=True):
-            lease, live = owners.get(owner, (None, False)) if owner else (None, False)
-            if not live:
-                await self._release_run(run, describe_owner(owner, lease))
-
-    async def release_dead_runs_on(self, thread_id: str) -> None:
-        """``release_dead_runs`` for one busy thread (when it is read)."""
-        runs = [r for r in self.backend.records.list_runs(thread_id, limit=1_000)
-                if r["status"] in ("pending", "running")]
-        await self.release_dead_runs(runs)
-
-    async def _release_run(self, run: dict[str, Any], who: str) -> None:
-        started = run["status"] == "running"
-        ended = {**run, "status": "error", "updated_at": now()}
-        if not self.backend.records.abandon_run(ended):
-            return  # another runtime released it, or it ended meanwhile
-        run_id, thread_id = run["run_id"], run["thread_id"]
-        what = (f"{who} stopped while running run {run_id}: the steps it committed are kept, "
-                "and a node it was in may have carried out its side effects" if started else
-                f"{who} stopped before run {run_id} started: nothing of it ran")
-        self.backend.decision_log.settle(
-            run_id, "error", f"released: {what}; its question is open again")
-        log.warning("released thread %s: %s", thread_id, what)
-        if self.backend.records.get_thread(thread_id) is not None:
-            await self._mend(thread_id, {
-                "error": "KernelStopped",
-                "message": f"{what}. A question it was answering is open again; otherwise "
-                "run again with input=None to continue from the last checkpoint",
-            }, reopen=True)
 
     async def _mend(self, thread_id: str, error: dict[str, Any] | None, *,
                     reopen: bool = False) -> None:
@@ -416,24 +383,3 @@ async def _join(leases: Any, label: str, seconds: float) -> Presence:
 
 async def _leave(presence: Presence) -> None:
     presence.leave()
-
-
-async def _keep_alive(ref: weakref.ref[Runtime], interval: float) -> None:
-    """The heartbeat, on the runner's loop: renew the lease and release runs whose owner's
-    lease ran out, every ``interval`` seconds, while the runtime lives (a closed one's until
-    its last run ends). Holds only a weak reference: a runtime nobody keeps is let go, and
-    its lease runs out."""
-    while True:
-        await asyncio.sleep(interval)
-        runtime = ref()
-        if runtime is None:
-            return
-        if runtime.closed and not runtime.running():
-            runtime._leave()
-            return
-        try:
-            runtime.presence.beat()
-            await runtime.release_dead_runs(runtime.backend.records.unfinished_runs())
-        except Exception:  # the store is unreachable now: try again next beat
-            log.warning("heartbeat of %s failed", runtime.presence.owner, exc_info=True)
-        del runtime

@@ -1,5 +1,5 @@
 """The in-kernel clients have langgraph_sdk's methods, arguments and defaults; the sync
-client is the async one's twin."""
+client is the async one's twin, in what it answers as well as in its signatures."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from langgraph_sdk._sync.assistants import SyncAssistantsClient
 from langgraph_sdk._sync.runs import SyncRunsClient
 from langgraph_sdk._sync.threads import SyncThreadsClient
 
+from hitl_widgets import get_client, get_sync_client
 from hitl_widgets.client.local import LocalAssistantsClient, LocalRunsClient, LocalThreadsClient
 from hitl_widgets.client.sync import (
     SyncLocalAssistantsClient,
     SyncLocalRunsClient,
     SyncLocalThreadsClient,
 )
+from tests.graphs.scenarios import SCENARIOS
+from tests.runtime.differential import AsyncOverSync, assert_same
+from tests.runtime.flows import FLOWS
+from tests.runtime.flows_api import FLOWS as API_FLOWS
 
 PAIRS = [
     (LocalAssistantsClient, AssistantsClient),
@@ -77,3 +82,22 @@ def test_sync_twin_method_for_method(async_cls: type, sync_cls: type) -> None:
     for name, method in _public(sync_cls).items():
         assert not inspect.iscoroutinefunction(method)
         assert _shape(method) == _shape(getattr(async_cls, name))
+
+
+# --- the same answers, not only the same signatures -------------------------------------------
+
+BEHAVIOUR_FLOWS = {**FLOWS, **API_FLOWS}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flow", sorted(BEHAVIOUR_FLOWS))
+async def test_sync_twin_answers_what_the_async_client_answers(flow: str) -> None:
+    """Every flow (threads, runs, streams, state, search, errors) driven through the async
+    client and through the sync twin gives the same transcript once ids and times are
+    normalised: a sync method that only had the right signature would differ here."""
+    run = BEHAVIOUR_FLOWS[flow]
+    expected = await run(get_client(graphs=dict(SCENARIOS)))
+    twin = AsyncOverSync(get_sync_client(graphs=dict(SCENARIOS)))
+    got = await run(twin)
+    assert expected, f"flow {flow} recorded nothing"
+    assert_same(expected, got, what=f"the sync client's {flow} transcript")

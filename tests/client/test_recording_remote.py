@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from langgraph_sdk.client import LangGraphClient, RunsClient, SyncRunsClient
+from langgraph_sdk.errors import NotFoundError
 
 from hitl_widgets import decisions, get_client, get_sync_client
 from hitl_widgets.client.recording import UnrecordedDecision
@@ -162,7 +163,7 @@ def test_thread_deleted_during_the_resume_says_what_was_not_recorded(sam: Any,
     try:
         with pytest.warns(UnrecordedDecision, match=rf"{asked['id']} of thread {tid} was "
                           r"sent \(outcome error\).*no longer exists"), \
-                pytest.raises(Exception, match="404: Run not found"):
+                pytest.raises(NotFoundError, match="404: Run not found"):
             sam.runs.wait(tid, "seed", command={"resume": "late"},
                           on_run_created=lambda _meta: other.threads.delete(tid))
     finally:

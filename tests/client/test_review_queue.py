@@ -147,3 +147,20 @@ async def test_clear_errors() -> None:
     with pytest.raises(ValueError, match="hold_seconds must be a positive number"):
         ReviewQueue(client, hold_seconds=0)
     await client.aclose()
+
+
+async def test_assigned_items_go_to_their_reviewer_only(team: tuple[Any, Any]) -> None:
+    ana, bob = team
+    tids = await _pending(ana, 4)
+    qa, qb = ReviewQueue(ana), ReviewQueue(bob)
+    dealt = await qa.assign_round_robin(["bob", "ana"])
+    assert dealt == {"bob": [tids[0], tids[2]], "ana": [tids[1], tids[3]]}
+    got_a = await qa.next()
+    got_b = await qb.next()
+    assert got_a is not None and got_b is not None
+    assert (got_a.thread_id, got_b.thread_id) == (tids[1], tids[0])
+    await qa.assign([tids[2]], None)  # back to anyone: ana's oldest free item now
+    again = await qa.next()
+    assert again is not None and again.thread_id == tids[2]
+    with pytest.raises(ValueError, match="at least one reviewer"):
+        await qa.assign_round_robin([])

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import missing
 from tests.processes import free_port, stop_group, tail
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,20 +66,16 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
 
 
 def require(path: Path, how: str) -> None:
-    """Skip when `path` (a browser, a server) is missing — but fail under `CI=true`, so CI
-    can never go green without the browser tests."""
-    if path.exists():
-        return
-    missing = f"{path} is not installed ({how})"
-    if os.environ.get("CI", "").lower() in ("true", "1"):
-        pytest.fail(f"{missing}; under CI=true a browser test fails instead of skipping")
-    pytest.skip(missing)
+    """Skip when `path` (a browser, a server) is missing — but fail under CI
+    (`tests.ci.in_ci`), so CI can never go green without the browser tests."""
+    if not path.exists():
+        missing(str(path), how)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Debian's chromium with the flags that keep it offline and quiet."""
-    require(CHROMIUM, "tests/run.sh installs it")
+    require(CHROMIUM, "apt-get install chromium (tests/run.sh does it)")
     xdg = tmp_path_factory.mktemp("xdg")
     env = {**os.environ, "XDG_CONFIG_HOME": str(xdg / "config"),
            "XDG_CACHE_HOME": str(xdg / "cache")}

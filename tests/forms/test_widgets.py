@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 from typing import Any
 
@@ -107,9 +106,8 @@ def test_recursive_required_chain_is_bounded() -> None:
     schema = {"$defs": {"L": {"type": "object", "properties": {
         "v": {"type": "integer"}, "next": {"$ref": "#/$defs/L"}}, "required": ["v", "next"]}},
         "$ref": "#/$defs/L"}
-    start = time.perf_counter()
+    # How long it takes is measured by benchmarks/bench_forms.py, not here.
     form = InterruptForm({"value": None, "id": "r", "response_schema": schema})
-    assert time.perf_counter() - start < 2
     kinds = [f.kind for f in form.parts[0].field.walk()]
     assert kinds.count("json") == 1  # the level past the bound is a JSON editor
 

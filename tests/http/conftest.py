@@ -3,7 +3,7 @@ Jupyter server with the extension, and helpers that run the seed's three tabs.
 
 - ``served``: ``hitl_widgets.serve`` over every scenario graph plus the seed as ``agent``;
 - ``js_sdk``: a folder whose ``node_modules`` holds ``@langchain/langgraph-sdk`` (see
-  ``js_sdk.py``; without node/npm the tests skip, or fail when ``CI=true``);
+  ``js_sdk.py``; without node/npm the tests skip, or fail under CI, see ``tests/ci.py``);
 - ``jupyter_hitl``: ``jupyter server`` with ``jupyter-config/`` on its config path (so the
   shipped file is what enables the extension) serving a ``langgraph.json`` under ``/hitl/``.
 """
@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from tests.ci import missing, require_executable
 from tests.graphs.scenarios import SCENARIOS, seed
 from tests.http import seed_tabs
 from tests.http.js_sdk import ensure_js_sdk
@@ -36,13 +37,6 @@ from tests.processes import free_port, stop_group, tail
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS_FILE = ROOT / "tests" / "graphs" / "scenarios.py"
 STARTUP_TIMEOUT = 90.0
-
-
-def missing(what: str) -> None:
-    """Skip a test whose tool is absent, except in CI where that is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} (CI=true: tests/run.sh installs it)")
-    pytest.skip(what)
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +85,7 @@ def run_js_tab(folder: Path, url: str, key: str, work: Path) -> str:
 
 def run_curl(command: str, url: str, key: str, thread_id: str = "") -> Any:
     """Run one of the seed's cURL commands with the URL, thread and key filled in."""
-    if shutil.which("curl") is None:
-        missing("curl is not installed")
+    require_executable("curl", "apt-get install curl (tests/run.sh does it)")
     filled = command.replace("<DEPLOYMENT_URL>", url).replace("<THREAD_ID>", thread_id)
     # The key: one more header line after the --url line.
     filled = re.sub(r"(--url \S+ \\\n)", rf"\1--header 'x-api-key: {key}' \\\n", filled)
@@ -124,8 +117,8 @@ def js_sdk() -> Path:
     try:
         return ensure_js_sdk()
     except RuntimeError as error:
-        missing(str(error))
-        raise
+        missing(f"the JavaScript SDK ({error})",
+                "apt-get install nodejs npm; python -m tests.http.js_sdk (tests/run.sh does both)")
 
 
 # --- a real Jupyter server with the extension --------------------------------------------------

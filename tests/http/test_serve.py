@@ -27,13 +27,25 @@ def test_serves_an_in_kernel_clients_threads() -> None:
 
 
 def test_the_token_is_generated_unless_given() -> None:
+    """Each server makes its own token (unless given one) and takes only that one."""
     generated = serve({"agent": seed})
+    other = serve({"agent": seed})
     given = serve({"agent": seed}, token="my-token")
     try:
-        assert len(generated.token) >= 32
         assert given.token == "my-token"
+        assert len({generated.token, other.token, given.token}) == 3
+        assert len(generated.token) >= 32
+        for server in (generated, other, given):
+            ok = httpx.get(f"{server.url}/assistants/agent", headers={"x-api-key": server.token})
+            assert ok.status_code == 200, (server.url, ok.text)
+        refused = httpx.get(f"{generated.url}/assistants/agent",
+                            headers={"x-api-key": other.token})
+        assert refused.status_code == 403
+        refused = httpx.get(f"{given.url}/assistants/agent", headers={"x-api-key": "my-tokeN"})
+        assert refused.status_code == 403
     finally:
         generated.stop()
+        other.stop()
         given.stop()
 
 
@@ -65,13 +77,13 @@ def _status(server: Any, thread_id: str, run_id: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("on_disconnect", "status", "within"),
-    [("cancel", "interrupted", 1.5), ("continue", "success", 10.0)],
+    ("on_disconnect", "status"), [("cancel", "interrupted"), ("continue", "success")]
 )
 def test_a_dropped_stream_cancels_its_run_only_when_asked(
-    served: Any, on_disconnect: str, status: str, within: float
+    served: Any, on_disconnect: str, status: str
 ) -> None:
-    """Cancelled as soon as the client goes away: well before the node's 3 s are over."""
+    """Cancelled when the client goes away (the 3 s node never finishes: "interrupted"), or
+    left to finish ("success")."""
     headers = {"x-api-key": served.token}
     thread_id = httpx.post(f"{served.url}/threads", headers=headers, json={}).json()["thread_id"]
     body = {"assistant_id": "slow", "input": {"delay": 3.0}, "on_disconnect": on_disconnect}
@@ -80,8 +92,10 @@ def test_a_dropped_stream_cancels_its_run_only_when_asked(
         lines = response.iter_lines()
         assert next(lines) == "event: metadata"
         run_id = json.loads(next(lines).removeprefix("data: "))["run_id"]
-    deadline = time.monotonic() + within
+    hang_guard = time.monotonic() + 120  # not a bound on speed: only stops a hung run
     while _status(served, thread_id, run_id) in ("pending", "running"):
-        assert time.monotonic() < deadline
+        assert time.monotonic() < hang_guard, f"run {run_id} still running after 120 s"
         time.sleep(0.05)
     assert _status(served, thread_id, run_id) == status
+    values = httpx.get(f"{served.url}/threads/{thread_id}/state", headers=headers).json()["values"]
+    assert values.get("count") == (1 if status == "success" else None), values

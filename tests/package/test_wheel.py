@@ -1,4 +1,9 @@
-"""The built wheel holds every file the package needs (hatchling skips missing ones silently)."""
+"""The built wheel holds every file the package needs (hatchling skips missing ones silently).
+
+The wheel is built offline: no build isolation (which would download the build backend) and
+no package index, with the backend pyproject.toml names already in this venv. tests/run.sh
+installs it there; without it the tests skip, or fail under CI (tests/ci.py).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,28 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import require_module
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_wheel(folder: Path) -> Path:
+    """Build the project's wheel into `folder` offline; its path."""
+    require_module("hatchling", "pip install 'hatchling>=1.25' into this venv "
+                   "(tests/run.sh installs pyproject.toml's build-system requires)")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "-q", "-w", str(folder), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [wheel] = folder.glob("hitl_widgets-*.whl")
+    return wheel
 
 
 @pytest.mark.slow
 def test_wheel_contains_every_package_file(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    [wheel] = tmp_path.glob("hitl_widgets-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         str(p.relative_to(ROOT)) for p in (ROOT / "hitl_widgets").rglob("*")
@@ -49,12 +65,7 @@ def test_shared_data_mapping_is_the_one_tested() -> None:
 
 @pytest.mark.slow
 def test_pip_install_enables_the_server_extension(tmp_path: Path) -> None:
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    [wheel] = tmp_path.glob("hitl_widgets-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for target in SHARED_DATA.values():
         assert f"hitl_widgets-0.1.0.data/data/{target}" in names
@@ -62,8 +73,8 @@ def test_pip_install_enables_the_server_extension(tmp_path: Path) -> None:
     # --ignore-installed: with --prefix alone pip first uninstalls the copy this venv runs
     # (the editable install), and every later test that starts a kernel loses the package.
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "-q",
-         "--prefix", str(prefix), str(wheel)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "--no-index",
+         "-q", "--prefix", str(prefix), str(wheel)],
         capture_output=True, text=True, timeout=300,
     )
     assert installed.returncode == 0, installed.stderr

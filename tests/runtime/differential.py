@@ -203,10 +203,8 @@ LOCAL_BACKENDS = ("memory", "sqlite", "sync")
 def make_local_client(backend: str, folder: Path) -> Any:
     """Our in-kernel client over every scenario graph: `memory`, `sqlite` (a fresh file) or
     `sync` (the sync twin in memory, behind `AsyncOverSync`)."""
-    try:
-        from hitl_widgets import get_client, get_sync_client
-    except ImportError:
-        pytest.skip("hitl_widgets.get_client is not there yet (runtime being written)")
+    from hitl_widgets import get_client, get_sync_client
+
     if backend == "sync":
         return AsyncOverSync(get_sync_client(graphs=dict(SCENARIOS)))
     checkpointer = None if backend == "memory" else str(folder / "threads.sqlite")

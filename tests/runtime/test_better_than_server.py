@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 
+from hitl_widgets import GraphRunError
+
 
 def _interrupted(client: Any, graph: str, input: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     tid = client.threads.create()["thread_id"]
@@ -110,7 +112,9 @@ def test_batch_with_one_invalid_answer_applies_nothing(sync_client: Any) -> None
 def test_graph_error_then_retry_with_a_new_answer(sync_client: Any) -> None:
     """Server: every later resume replays the failing answer. Ours: the new answer counts."""
     tid, [pending] = _interrupted(sync_client, "flaky", {"some_text": "a"})
-    with pytest.raises(Exception, match="boom"):
+    with pytest.raises(GraphRunError, match=rf"^ValueError: boom: the reviewer's answer made "
+                       rf"the node fail \(thread {tid}, run [0-9a-f-]{{36}}; the thread is now "
+                       r"in status 'error'"):
         sync_client.runs.wait(tid, "flaky", command={"resume": "boom"})
     assert sync_client.threads.get(tid)["status"] == "error"
     assert [i["id"] for i in sync_client.threads.get_state(tid)["interrupts"]] == [pending["id"]]

@@ -24,6 +24,7 @@ import pytest
 from langgraph_sdk.errors import ConflictError
 
 from hitl_widgets import GraphRunError, decisions, get_sync_client
+from tests.ci import require_module
 from tests.graphs.scenarios import SCENARIOS
 from tests.runtime.review_graphs import GRAPHS
 
@@ -102,6 +103,7 @@ def test_filters_csv_and_dataframe(tmp_path: Path) -> None:
     lines = csv_text.splitlines()
     assert lines[0].startswith("at,reviewer,thread_id,interrupt_id") and len(lines) == 3
     assert '"bob, ""the"" <b>"' in lines[2] and '"""two"""' in lines[2]
+    require_module("pandas", "pip install -e '.[test]' (the pandas extra)")
     frame = decisions(ana).to_dataframe()
     assert list(frame["reviewer"]) == ["ana", "bob, \"the\" <b>"]
     assert str(frame["at"].dtype).startswith("datetime64")

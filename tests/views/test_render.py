@@ -1,8 +1,6 @@
-"""State rendering: escaping, folding, conversations, JSON toggle, diff, speed."""
+"""State rendering: escaping, folding, conversations, JSON toggle, diff."""
 
 from __future__ import annotations
-
-import time
 
 from hitl_widgets.views import StateView, diff_values
 from hitl_widgets.views.diff import render_diff
@@ -89,13 +87,11 @@ def test_a_changed_tail_shows_only_the_tail() -> None:
     assert "from item 499 on" in html and html.count('class="hw-msg ') == 2
 
 
-def test_a_thousand_messages_rerender_under_200_ms(widget_comms: list) -> None:
+def test_a_thousand_messages_rerender_with_one_new_item(widget_comms: list) -> None:
+    # How long it takes is measured by benchmarks/bench_view.py (target < 200 ms), not here.
     messages = chat(1000)
     view = StateView()
     view.show({"messages": messages[:-1]})
-    started = time.perf_counter()
     view.show({"messages": messages}, previous={"messages": messages[:-1]})
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.2, f"re-render took {elapsed * 1000:.0f} ms"
     assert view.body.value.count('class="hw-msg ') == 1000
     assert "1 new item" in view.changes.value

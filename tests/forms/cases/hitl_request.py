@@ -31,7 +31,7 @@ CASE = {
     ],
     "refused": [
         ({"decisions": [{"type": "approve"}, {"type": "edit", "edited_action": {
-            "name": "delete_file", "args": {}}}]}, ("decisions", 1), "not allowed"),
-        ({"decisions": [{"type": "approve"}]}, (), "2 decision(s)"),
+            "name": "delete_file", "args": {}}}]}, ("decisions", 1), "not allowed", ValueError),
+        ({"decisions": [{"type": "approve"}]}, (), "2 decision(s)", ValueError),
     ],
 }

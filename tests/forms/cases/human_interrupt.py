@@ -21,5 +21,5 @@ CASE = {
     "invalid": [
         ([{"type": "response", "args": ""}], (0, "args"), "must not be empty"),
     ],
-    "refused": [([{"type": "ignore", "args": None}], (0,), "not allowed")],
+    "refused": [([{"type": "ignore", "args": None}], (0,), "not allowed", ValueError)],
 }

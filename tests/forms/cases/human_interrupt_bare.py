@@ -11,5 +11,5 @@ CASE = {
     "untouched": [{"type": "accept", "args": None}],
     "valid": [[{"type": "ignore", "args": None}]],
     "refused": [([{"type": "edit", "args": {"action": "ping", "args": {"n": 2}}}], (0,),
-                 "not allowed")],
+                 "not allowed", ValueError)],
 }

@@ -36,5 +36,5 @@ CASE = {
         ({**GOOD, "site": "no scheme"}, ("site",), "Not a valid uri"),
         ({**GOOD, "ref": "1234"}, ("ref",), "Not a valid uuid"),
     ],
-    "refused": [({**GOOD, "day": "26/11/2026"}, ("day",), "Not a valid date")],
+    "refused": [({**GOOD, "day": "26/11/2026"}, ("day",), "Not a valid date", ValueError)],
 }

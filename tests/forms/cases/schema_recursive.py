@@ -20,5 +20,6 @@ CASE = {
     "untouched": {"name": "", "children": [], "next": None},
     "valid": [DEEP],
     "refused": [({"name": "a", "children": [{"children": [], "next": None, "name": 5}],
-                  "next": None}, ("children", 0, "name"), "expects a string")],
+                  "next": None}, ("children", 0, "name"), "expects a string",
+                 TypeError)],
 }
