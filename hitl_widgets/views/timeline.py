@@ -41,13 +41,19 @@ class TimelineRow:
     """The full `ThreadState` of this checkpoint."""
 
     @property
+    def number(self) -> int | None:
+        """The step as a person counts it: the input is step 1 (LangGraph's `-1`), the
+        first node's writes step 2, and so on."""
+        return None if self.step is None else self.step + 2
+
+    @property
     def label(self) -> str:
-        """One line: marker, step, node(s), time."""
+        """One line: marker, step (counted from 1), node(s), time."""
         mark = "●" if self.on_branch else "○"
         ran = ", ".join(self.ran) or "–"
         nxt = f" → {', '.join(self.next)}" if self.next else " (end)"
         clock = self.created_at[11:19] if len(self.created_at) >= 19 else self.created_at
-        step = "?" if self.step is None else str(self.step)
+        step = "?" if self.number is None else str(self.number)
         return f"{mark} step {step} · {ran}{nxt} · {clock}"
 
 
