@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from hitl_widgets.forms import InterruptForm
 from hitl_widgets.forms.fields.decision import NO_DECISION
 from hitl_widgets.forms.renderers.tool_text import is_destructive, preselected, purpose

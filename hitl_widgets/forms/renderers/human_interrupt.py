@@ -12,8 +12,8 @@ from typing import Any
 from hitl_widgets.forms.fields.base import MISSING, FormContext
 from hitl_widgets.forms.fields.decision import DecisionListField, Spelling
 from hitl_widgets.forms.part import InterruptPart
-from hitl_widgets.forms.renderers.tool_text import purpose
 from hitl_widgets.forms.renderers.actions import action_changes, action_panel, decision_schema
+from hitl_widgets.forms.renderers.tool_text import purpose
 from hitl_widgets.forms.schema.validate import make_validator
 
 _ALLOW = {"accept": "allow_accept", "edit": "allow_edit", "response": "allow_respond",
