@@ -30,7 +30,8 @@ SIDE_BY_SIDE_CSS = """<style>
 </style>"""
 
 FormFactory = Callable[..., Any]
-"""Builds a form: `factory(interrupts, labels={interrupt_id: node})` (`InterruptForm`)."""
+"""Builds a form: `factory(interrupts, labels={interrupt_id: heading})` (`InterruptForm`);
+each heading says what that interrupt asks (`part_labels`)."""
 
 
 def _build(factory: FormFactory, interrupts: list[dict[str, Any]],

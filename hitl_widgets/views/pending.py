@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PendingInterrupt", "pending_interrupts", "question_of", "tool_calls"]
+__all__ = ["PendingInterrupt", "pending_interrupts", "question_of", "tool_calls", "tool_names"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ class PendingInterrupt:
         if not self.path:
             return ()
         return (":".join(self.path), self.path[0])
+
+
+def tool_names(pending: PendingInterrupt) -> list[str]:
+    """The tools a tool-call review asks about, by name (`[]` for other interrupts)."""
+    return [name for name, _ in tool_calls(pending.interrupt.get("value"))]
 
 
 def tool_calls(value: Any) -> list[tuple[str, Any]]:

@@ -87,7 +87,7 @@ def test_quickstart_typed_key_by_key_and_clicked_at_once(page: Page, quickstart:
         timeout=30_000)
     expect(view.locator(".widget-html").filter(has_text="status").first).to_contain_text(
         "idle", timeout=30_000)
-    _record_agrees(view, "accepted", "status idle", ANSWER)
+    _record_agrees(view, "edited", "status idle", ANSWER)  # the proposed text, edited
     if quickstart.host == "lab" and os.environ.get("HITL_UPDATE_SCREENSHOT"):
         view.screenshot(path=str(DOCS / "quickstart.png"))
 
@@ -113,7 +113,7 @@ def test_typed_form_refuses_on_the_field_then_submits(page: Page, typed: Opened)
     dish = page.get_by_role("textbox", name="Name").first
     expect(view).to_contain_text("choose_starter", timeout=30_000)
     expect(dish).to_be_focused(timeout=30_000)
-    _record_agrees(view, "accepted", "Ada")
+    _record_agrees(view, "responded", "Ada")  # a typed answer of the reviewer's own
 
 
 def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
