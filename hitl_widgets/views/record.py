@@ -184,6 +184,10 @@ class ReviewRecord:
             else "<p><i>No decision made yet.</i></p>"
         )
         error = f"<p><b>Last error:</b> {esc(self.error)}</p>" if self.error else ""
+        # The live view shows the state in its State tab: once is enough there. The static
+        # copy keeps it, to be read without a kernel.
+        state = "" if live else (f"<details><summary>State</summary>"
+                                 f"{render_state(self.values)}</details>")
         marker = (f'<style>.hw-record-{self.display_id}{{display:none!important}}</style>'
                   '<div class="hw-live-record"' if live
                   else f'<div class="hw-static-record hw-record-{self.display_id}"')
@@ -192,8 +196,7 @@ class ReviewRecord:
             'padding:4px 8px;font-size:12px">'
             f"<p><b>Review record</b> · thread <code>{esc(self.thread_id)}</code> · "
             f"assistant <code>{esc(self.assistant_id)}</code> · status "
-            f"<b>{esc(self.status)}</b></p>{decisions}{error}"
-            f"<details><summary>State</summary>{render_state(self.values)}</details></div>"
+            f"<b>{esc(self.status)}</b></p>{decisions}{error}{state}</div>"
         )
 
     def to_text(self) -> str:
