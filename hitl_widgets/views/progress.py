@@ -177,8 +177,8 @@ class Progress(widgets.HTML):
             shown = list(dict.fromkeys(self.done))
             parts.append("ran " + " → ".join(f"<code>{esc(n)}</code>" for n in shown))
         if self.asking:
-            parts.append("waiting at " + ", ".join(f"<code>{esc(n)}</code>"
-                                                   for n in dict.fromkeys(self.asking)))
+            # Which node asks is the graph's business; the reviewer reads the question.
+            parts.append("waiting for your answer")
         if self.tool_calls:
             parts.append("called " + ", ".join(f"<code>{esc(n)}</code>"
                                                for n in dict.fromkeys(self.tool_calls)))

@@ -94,7 +94,8 @@ class ThreadView(widgets.VBox):
 
         self.header = widgets.HTML()
         self.refresh_button = widgets.Button(
-            description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"),
+            # No icon: Font Awesome comes from a CDN in some hosts (Voila), offline a box.
+            description="Refresh", layout=widgets.Layout(width="auto"),
             tooltip="Reload the thread (answered or changed elsewhere?)")
         self.progress = Progress()
         self.notice = widgets.HTML()

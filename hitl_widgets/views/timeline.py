@@ -123,12 +123,15 @@ class Timeline(widgets.VBox):
             layout=widgets.Layout(width="100%", height="90px"),
         )
         self.fork_button = widgets.Button(
-            description="Fork from here", icon="code-branch", disabled=True,
+            # No icon: Font Awesome comes from a CDN in some hosts (Voila) and shows as an
+            # empty box offline.
+            description="Fork from here", disabled=True,
             tooltip="Apply the edits above to this checkpoint and continue as a new branch",
         )
         self.message = widgets.HTML()
         super().__init__(children=[self.select, self.state_view, self.edit,
                                    widgets.HBox([self.fork_button, self.message])], **kwargs)
+        self.add_class("hw-timeline")
         self.select.observe(self._on_select, names="value")
         self.fork_button.on_click(
             lambda _button: guarded(self.report, "Fork from here", self.fork)())

@@ -119,16 +119,18 @@ def test_typed_form_refuses_on_the_field_then_submits(page: Page, typed: Opened)
 def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
     view = page.locator(".hw-thread-view").first
     expect(view).to_contain_text("Review 2 tool calls", timeout=90_000)
-    expect(view).to_contain_text("send_email(to=")
+    expect(view).to_contain_text("team@example.com")  # the arguments, as a table
     decision = page.get_by_role("combobox", name="Decision").first
     decision.select_option(label="Edit the arguments")
     body = page.get_by_role("textbox", name="Body").first
     expect(body).to_have_value("We ship on Friday.", timeout=30_000)
     body.fill("We ship on Monday.")
+    # A call that deletes is never pre-selected: the reviewer chooses.
+    page.get_by_role("combobox", name="Decision").nth(1).select_option(label="Reject")
     view.locator("button.hitl-submit").first.click()
     expect(view).to_contain_text("Done. Here is what happened", timeout=30_000)
     expect(view).to_contain_text("email sent to team@example.com")
-    _record_agrees(view, "accepted", "We ship on Monday.")
+    _record_agrees(view, "edited send_email, rejected delete_file", "We ship on Monday.")
 
 
 def _thread_id(view: Locator) -> str:

@@ -24,16 +24,26 @@ pytestmark = pytest.mark.e2e
 SCREENS = Path(__file__).parents[2] / "test-results" / "review-screens"
 LONG = 90_000
 
-#: What no reviewer should read anywhere in a review view.
+#: What no reviewer should read anywhere in a review view: internal keys, developer
+#: docstrings, Python reprs, LangGraph's step numbers, bad plurals, the middleware's node.
 NEVER = [
-    "hitl_edited_tool_calls", "ToolMessage", 'status="success"', "step -1", "characters)",
-    "1 characters", "{'", "': '", "\\u", "None)", "Interrupt(",
+    "hitl_edited_tool_calls", "ToolMessage", 'status="success"', "Tool execution requires",
+    "Args: {", "step -1", "step 0 ", " 1 characters", "{'", "': '", "Interrupt(",
+    "HumanInTheLoopMiddleware", "after_model", "human_node", "waiting at", "YYYY-MM-DD",
+    "ApproveDecision", "Response when a human",
 ]
 
 
 @pytest.fixture(params=HOSTS)
 def host(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+def browser_context_args() -> dict[str, object]:
+    # Tall enough for a whole view: JupyterLab scrolls inside its own panel, where a
+    # screenshot of an element cannot follow.
+    return {"viewport": {"width": 1300, "height": 2200}}
 
 
 def _server(request: pytest.FixtureRequest, host: str) -> Server:
@@ -57,9 +67,11 @@ def _shoot(view: Locator, name: str, host: str) -> str:
 def _reads_as_prose(text: str) -> None:
     for bad in NEVER:
         assert bad not in text, f"{bad!r} is shown to the reviewer:\n{text}"
-    # No emoji: the icons must render where no emoji font is installed.
+    # No emoji: icons must render where no emoji font is installed.
     emoji = [c for c in text if ord(c) >= 0x1F000 or 0x2600 <= ord(c) <= 0x27BF]
     assert not emoji, f"emoji {emoji} in:\n{text}"
+    # No cut fragment ("…d: send_email"): a shortened text starts at a whole word.
+    assert not re.search(r"…\w", text), text
 
 
 def _first_view(page: Page) -> Locator:
@@ -68,29 +80,86 @@ def _first_view(page: Page) -> Locator:
     return view
 
 
+def _heading(view: Locator) -> str:
+    """The form's first section heading: what is asked."""
+    heading = view.locator(".hitl-part .hitl-heading").first
+    expect(heading).to_be_visible(timeout=30_000)
+    return heading.inner_text().strip()
+
+
+def _selected(select: Locator) -> str:
+    return str(select.evaluate("s => s.options[s.selectedIndex].text"))
+
+
+def _options(select: Locator) -> list[str]:
+    return [str(t) for t in select.evaluate("s => [...s.options].map(o => o.text)")]
+
+
 def test_quickstart_review_view(page: Page, host: str, request: pytest.FixtureRequest) -> None:
     for _opened in _open(page, host, "quickstart.ipynb", request):
         view = _first_view(page)
-        field = view.locator(".hitl-form textarea, .hitl-form input[type='text']").first
-        expect(field).to_have_value("original text", timeout=LONG)
+        field = view.locator(".hitl-form textarea").first
+        expect(field).to_have_value("original text", timeout=LONG)  # the proposal
         text = _shoot(view, "quickstart", host)
         _reads_as_prose(text)
+        assert _heading(view) == "Review the text to revise"
+        field.fill("Edited in the browser")
+        view.locator("button.hitl-submit").click()
+        record = view.locator(".hw-live-record")
+        expect(record).to_contain_text("Edited in the browser", timeout=30_000)
+        expect(view.locator(".hw-del").first).to_be_visible()  # the red/green diff stays
+        expect(view.locator(".hw-add").first).to_be_visible()
+        text = _shoot(view, "quickstart-answered", host)
+        _reads_as_prose(text)
+        # Named for what happened: the proposed text was edited.
+        assert re.search(r"Review the text to revise\s+Edited in the browser\s+edited", text), text
 
 
 def test_typed_answers_review_view(page: Page, host: str,
                                    request: pytest.FixtureRequest) -> None:
     for _opened in _open(page, host, "typed_answers.ipynb", request):
         view = _first_view(page)
+        name = page.get_by_role("textbox", name="Name").first
+        expect(name).to_have_value("Ada", timeout=30_000)  # the schema's default
         text = _shoot(view, "typed_answers", host)
         _reads_as_prose(text)
+        asked = "A table booking, as the reviewer confirms it."
+        assert _heading(view) == asked and text.count(asked) == 1, text
+        assert "at least 1 character\n" in text + "\n" and "from 1 to 12" in text, text
+        # Nothing typed in Guests and Day: refused on the fields, nothing sent.
+        view.locator("button.hitl-submit").first.click()
+        expect(view).to_contain_text("2 problems to fix before submitting", timeout=30_000)
+        expect(view.locator(".hitl-error")).to_have_count(2)
+        text = _shoot(view, "typed_answers-errors", host)
+        _reads_as_prose(text)
+        assert "status interrupted" in text and "No decision made yet" in text
 
 
 def test_tool_call_review_view(page: Page, host: str, request: pytest.FixtureRequest) -> None:
     for _opened in _open(page, host, "tool_call_review.ipynb", request):
         view = _first_view(page)
         expect(view).to_contain_text("Review 2 tool calls", timeout=LONG)
+        per_call = page.locator(".hw-thread-view").nth(1)
+        expect(per_call).to_contain_text("Review 2 tool calls", timeout=LONG)
         text = _shoot(view, "tool_call_review", host)
         _reads_as_prose(text)
+        # Each tool with its purpose; each argument once, in a table.
+        for said in ("send_email", "Sends an email to the team", "delete_file",
+                     "Deletes a file for good", "team@example.com", "/data/old.csv"):
+            assert text.count(said) == 1, (said, text)
+        email, delete = (view.get_by_role("combobox", name="Decision").nth(i) for i in (0, 1))
+        assert _selected(email) == "Approve"  # described and harmless
+        assert _selected(delete) == "Choose a decision…"  # it deletes: the reviewer chooses
+        # The per-call form offers the same choices under the same labels.
+        by_call = per_call.get_by_role("combobox", name="Decision")
+        assert _options(by_call.nth(0))[-3:] == _options(email)[-3:]
+        assert _options(by_call.nth(1))[-3:] == _options(delete)[-3:]
+        per_call_text = _shoot(per_call, "tool_call_review-per_call", host)
+        _reads_as_prose(per_call_text)
+        view.locator("button.hitl-submit").first.click()
+        expect(view).to_contain_text("1 problem to fix before submitting", timeout=30_000)
+        expect(view).to_contain_text("Choose what to do with delete_file.")
+        assert "status interrupted" in view.inner_text()  # nothing sent
 
 
 def test_teaching_review_view(page: Page, host: str, request: pytest.FixtureRequest) -> None:
@@ -98,14 +167,26 @@ def test_teaching_review_view(page: Page, host: str, request: pytest.FixtureRequ
         view = _first_view(page)
         text = _shoot(view, "teaching", host)
         _reads_as_prose(text)
+        assert _heading(view) == "Publish this draft?" and text.count("Publish this draft?") == 1
+        view.get_by_role("tab", name="History").click()
+        steps = view.locator(".hw-timeline, select").filter(has_text="step").first
+        expect(steps).to_contain_text("step 1 · input", timeout=30_000)
+        text = _shoot(view, "teaching-history", host)
+        _reads_as_prose(text)
+        view.get_by_role("tab", name="Graph").click()
+        text = _shoot(view, "teaching-graph", host)
+        _reads_as_prose(text)
 
 
 def test_remote_server_review_view(page: Page, host: str,
                                    request: pytest.FixtureRequest) -> None:
     for _opened in _open(page, host, "remote_server.ipynb", request):
         view = _first_view(page)
+        expect(view.locator(".hitl-form textarea").first).to_have_value("original text",
+                                                                         timeout=LONG)
         text = _shoot(view, "remote_server", host)
         _reads_as_prose(text)
+        assert _heading(view) == "Review the text to revise"
 
 
 def test_review_session_review_view(page: Page, host: str,
@@ -120,4 +201,8 @@ def test_review_session_review_view(page: Page, host: str,
         expect(view).to_contain_text("interrupted", timeout=30_000)
         text = _shoot(view, "review_session", host)
         _reads_as_prose(text)
-        assert re.search(r"\S", text)
+        assert _heading(view) == "What the reviewer answers."
+        # The agent's proposed label is pre-filled (a letter, unless a total is due).
+        label = view.get_by_role("combobox", name="Label")
+        assert _selected(label) == ("invoice" if "total due" in text else "letter"), text
+        assert "Proposed label" not in text  # said once: in the field it fills
