@@ -22,6 +22,7 @@ from typing import Any
 
 from hitl_widgets.views.notebook_display import update_record
 from hitl_widgets.views.render import esc, render_state
+from hitl_widgets.views.state_view import for_people
 
 __all__ = ["Decision", "ReviewRecord", "now_iso", "what_happened"]
 
@@ -119,9 +120,42 @@ def what_happened(decision: Decision) -> str:
     return "accepted" if kept else "edited"
 
 
-def _readable(value: Any, limit: int = 300) -> str:
-    """A value for a person: text as it is, a dict as "Key: value · Key: value"."""
-    if isinstance(value, Mapping):
+def _tool_answer(question: Any, answer: Any) -> str | None:
+    """Tool decisions for a person: "send_email edited: Body: We ship on Monday. ·
+    delete_file rejected: Keep it." (None for other answers)."""
+    decisions = answer.get("decisions") if isinstance(answer, Mapping) else None
+    if isinstance(answer, Mapping) and answer.get("type") in _DID:
+        decisions = [answer]
+        requests: Any = [question] if isinstance(question, Mapping) else []
+    elif isinstance(decisions, list):
+        requests = question.get("action_requests") if isinstance(question, Mapping) else []
+    else:
+        return None
+    names = [str(r.get("name", "")) for r in requests or () if isinstance(r, Mapping)]
+    out = []
+    for i, d in enumerate(decisions):
+        if not isinstance(d, Mapping):
+            continue
+        name = names[i] if i < len(names) else ""
+        said = f"{name} {_DID.get(str(d.get('type')), str(d.get('type')))}".strip()
+        action = d.get("edited_action")
+        args = action.get("args") if isinstance(action, Mapping) else None
+        if isinstance(args, Mapping):
+            said += ": " + " · ".join(f"{_html_words(str(k))}: {_short(v, 80)}"
+                                      for k, v in args.items())
+        elif d.get("message"):
+            said += f": {_short(d['message'], 120)}"
+        out.append(said)
+    return " / ".join(out)
+
+
+def _readable(value: Any, limit: int = 300, question: Any = None) -> str:
+    """A value for a person: text as it is, a dict as "Key: value · Key: value", tool
+    decisions as what was done to each call."""
+    tools = _tool_answer(question, value)
+    if tools is not None:
+        text = tools
+    elif isinstance(value, Mapping):
         text = " · ".join(f"{_html_words(str(k))}: {_short(v, 120)}" for k, v in value.items())
     else:
         text = _short(value, limit)
@@ -175,7 +209,7 @@ class ReviewRecord:
             asked = d.asked or _readable(d.question)
             rows.append(
                 f"<tr><td {cell}>{esc(d.at[11:19])}</td><td {cell}>{esc(asked)}</td>"
-                f"<td {cell}><b>{esc(_readable(d.answer))}</b></td>"
+                f"<td {cell}><b>{esc(_readable(d.answer, question=d.question))}</b></td>"
                 f"<td {cell}>{esc(what_happened(d))}</td></tr>"
             )
         decisions = (
@@ -187,7 +221,7 @@ class ReviewRecord:
         # The live view shows the state in its State tab: once is enough there. The static
         # copy keeps it, to be read without a kernel.
         state = "" if live else (f"<details><summary>State</summary>"
-                                 f"{render_state(self.values)}</details>")
+                                 f"{render_state(for_people(self.values))}</details>")
         marker = (f'<style>.hw-record-{self.display_id}{{display:none!important}}</style>'
                   '<div class="hw-live-record"' if live
                   else f'<div class="hw-static-record hw-record-{self.display_id}"')
@@ -204,7 +238,8 @@ class ReviewRecord:
         lines = [(f"Review record · thread {self.thread_id} · assistant {self.assistant_id} "
                   f"· status {self.status}")]
         for d in self.decisions or []:
-            lines.append(f"  {d.at} {d.asked or d.node}: {_readable(d.answer, 120)} "
+            lines.append(f"  {d.at} {d.asked or d.node}: "
+                         f"{_readable(d.answer, 120, d.question)} "
                          f"({what_happened(d)})")
         if self.error:
             lines.append(f"  last error: {self.error}")

@@ -111,7 +111,7 @@ def test_typed_form_refuses_on_the_field_then_submits(page: Page, typed: Opened)
         view.locator("button.hitl-submit").first.click()
     # The next question (the starter, a TypedDict) is asked, and takes the focus.
     dish = page.get_by_role("textbox", name="Name").first
-    expect(view).to_contain_text("choose_starter", timeout=30_000)
+    expect(view).to_contain_text("One dish of the menu.", timeout=30_000)  # what it asks
     expect(dish).to_be_focused(timeout=30_000)
     _record_agrees(view, "responded", "Ada")  # a typed answer of the reviewer's own
 

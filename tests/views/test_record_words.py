@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hitl_widgets.views.record import Decision, ReviewRecord, what_happened
+from hitl_widgets.views.state_view import for_people
 
 BATCH = {"action_requests": [{"name": "send_email", "args": {}},
                              {"name": "delete_file", "args": {}}], "review_configs": []}
@@ -59,3 +60,24 @@ def test_the_record_reads_as_text_not_json() -> None:
                         {"label": "letter", "approved": True}, "accepted")
     text = ReviewRecord("t", "agent", decisions=[answered]).to_html()
     assert "Label: letter · Approved: true" in text
+
+
+def test_tool_decisions_read_as_what_was_done_to_each_call() -> None:
+    answer = {"decisions": [
+        {"type": "edit", "edited_action": {"name": "send_email", "args": {
+            "to": "team@example.com", "body": "We ship on Monday."}}},
+        {"type": "reject", "message": "Keep the file."}]}
+    decision = Decision("2026-12-04T10:00:00+00:00", "i", "n", BATCH, answer, "accepted",
+                        asked="send_email, delete_file")
+    html = ReviewRecord("t", "agent", decisions=[decision]).to_html()
+    assert ("send_email edited: To: team@example.com · Body: We ship on Monday. / "
+            "delete_file rejected: Keep the file.") in html
+    assert "edited send_email, rejected delete_file" in html
+    assert '"type"' not in html and "{" not in html.split("</style>")[-1].split("<details>")[0]
+
+
+def test_bookkeeping_keys_stay_out_of_the_readable_state() -> None:
+    values = {"messages": [], "hitl_edited_tool_calls": {"call-email": {}}}
+    assert for_people(values) == {"messages": []}
+    record = ReviewRecord("t", "agent", values=values)
+    assert "hitl_edited_tool_calls" not in record.to_html()
