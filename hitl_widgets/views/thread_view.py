@@ -29,7 +29,7 @@ from hitl_widgets.views.errors import (
 from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
 from hitl_widgets.views.notebook_display import display_view
-from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
+from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts, tool_names
 from hitl_widgets.views.progress import Progress
 from hitl_widgets.views.record import Decision, ReviewRecord, now_iso
 from hitl_widgets.views.runner import JobRunner
@@ -94,7 +94,8 @@ class ThreadView(widgets.VBox):
 
         self.header = widgets.HTML()
         self.refresh_button = widgets.Button(
-            description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"),
+            # No icon: Font Awesome comes from a CDN in some hosts (Voila), offline a box.
+            description="Refresh", layout=widgets.Layout(width="auto"),
             tooltip="Reload the thread (answered or changed elsewhere?)")
         self.progress = Progress()
         self.notice = widgets.HTML()
@@ -275,7 +276,11 @@ class ThreadView(widgets.VBox):
 
     async def _resume_job(self, resume: dict[str, Any], form: Any) -> None:
         asked = {p.id: (p.label, p.interrupt.get("value")) for p in self.pending}
-        sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer)
+        said = {p.id: p.title or ", ".join(tool_names(p)) for p in self.pending}
+        offered = {str(getattr(part, "interrupt_id", "")): getattr(part, "proposal", None)
+                   for part in getattr(form, "parts", None) or ()}
+        sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer,
+                         asked=said.get(iid, ""), proposal=offered.get(iid))
                 for iid, answer in resume.items()]
         changes = changes_by_interrupt(form)
         outcome, known = None, len(self.record.decisions)

@@ -13,6 +13,7 @@ from hitl_widgets.forms.fields.base import MISSING, FormContext
 from hitl_widgets.forms.fields.decision import DecisionListField, Spelling
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.renderers.actions import action_changes, action_panel, decision_schema
+from hitl_widgets.forms.renderers.tool_text import purpose
 from hitl_widgets.forms.schema.validate import make_validator
 
 _ALLOW = {"accept": "allow_accept", "edit": "allow_edit", "response": "allow_respond",
@@ -68,7 +69,8 @@ def human_interrupt_part(interrupt: dict[str, Any], ctx: FormContext,
     config = request["config"]
     allowed = [d for d, key in _ALLOW.items() if config.get(key)] or ["ignore"]
     field, panel = action_panel(ctx, (0,), name=name, args=args,
-                                description=request.get("description"), allowed=allowed,
+                                description=purpose(name, request.get("description")),
+                                allowed=allowed,
                                 spelling=SPELLING, default="accept")
     root = DecisionListField(ctx, (), decisions=[field], panels=[panel], wrap_key=None,
                              title="")
