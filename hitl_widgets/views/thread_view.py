@@ -89,7 +89,7 @@ class ThreadView(widgets.VBox):
         """The static record (decisions and state) shown next to the live view."""
         self._busy = False
         self._history_loaded = False
-        self._decision_hooks = DecisionHooks()  # issue 8: on_decision / decision()
+        self._decision_hooks = DecisionHooks()  # on_decision / decision()
         self._runner = JobRunner(self._report)
 
         self.header = widgets.HTML()
@@ -170,7 +170,7 @@ class ThreadView(widgets.VBox):
         """The pending parts by interrupt id (`form.parts`; the whole form if it has none)."""
         return self.form_box.parts(self.pending)
 
-    # --- carrying on after the human (issue 8) ---------------------------------------------
+    # --- carrying on after the human -----------------------------------------------------
 
     def on_decision(self, callback: DecisionCallback) -> None:
         """Call `callback(decisions)` after each submit whose fate is known: a list of
@@ -314,7 +314,7 @@ class ThreadView(widgets.VBox):
         finally:
             self._set_busy(False)
             settled = self.record.decisions[known:]
-            if settled:  # issue 8: tell listeners (the answer itself is recorded by runs)
+            if settled:  # tell listeners (the answer itself is recorded by runs)
                 self._decision_hooks.fire(settled, self._report)
 
     async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,
