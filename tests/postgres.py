@@ -85,3 +85,12 @@ def postgres_db(postgres_url: str) -> str:
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def team_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store several kernels share: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_db")
+        return url
+    return str(tmp_path / "team.sqlite")

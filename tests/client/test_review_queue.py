@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,20 +20,11 @@ from tests.graphs.scenarios import SCENARIOS
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A store a team shares (memory belongs to one kernel, so to one reviewer)."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_db")
-        return url
-    return str(tmp_path / "team.sqlite")
-
-
 @pytest.fixture
-async def team(store: str) -> AsyncIterator[tuple[Any, Any]]:
+async def team(team_store: str) -> AsyncIterator[tuple[Any, Any]]:
     """Ana's and bob's clients on one store."""
-    ana = get_client(graphs=SCENARIOS, checkpointer=store, reviewer="ana")
-    bob = get_client(graphs=SCENARIOS, checkpointer=store, reviewer="bob")
+    ana = get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer="ana")
+    bob = get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer="bob")
     yield ana, bob
     await bob.aclose()
     await ana.aclose()

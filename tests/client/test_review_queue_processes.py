@@ -36,21 +36,13 @@ ANA = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_db")
-        return url
-    return str(tmp_path / "team.sqlite")
-
-
 @pytest.mark.slow
 @pytest.mark.anyio
-async def test_a_killed_reviewers_item_returns_to_the_queue(store: str) -> None:
-    bob = get_client(graphs=SCENARIOS, checkpointer=store, reviewer="bob")
+async def test_a_killed_reviewers_item_returns_to_the_queue(team_store: str) -> None:
+    bob = get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer="bob")
     tid = (await bob.threads.create())["thread_id"]
     await bob.runs.wait(tid, "seed", input={"some_text": "invoice 7"})
-    ana = subprocess.Popen([sys.executable, "-c", ANA, store], cwd=ROOT,
+    ana = subprocess.Popen([sys.executable, "-c", ANA, team_store], cwd=ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     queue = ReviewQueue(bob)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,17 +13,9 @@ from hitl_widgets.client.agreement import fleiss_kappa, percent_agreement
 from tests.graphs.scenarios import SCENARIOS
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_db")
-        return url
-    return str(tmp_path / "team.sqlite")
-
-
 @pytest.fixture
-async def team(store: str) -> AsyncIterator[list[Any]]:
-    clients = [get_client(graphs=SCENARIOS, checkpointer=store, reviewer=name)
+async def team(team_store: str) -> AsyncIterator[list[Any]]:
+    clients = [get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer=name)
                for name in ("ana", "bob", "cy")]
     yield clients
     for client in clients:

@@ -29,14 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_db")
-        return url
-    return str(tmp_path / "team.sqlite")
-
-
 class Kernel:
     """Ana's kernel: a process printing one JSON line per step."""
 
@@ -104,14 +96,14 @@ def _released(bob: Any, tid: str, within: float) -> float:
 
 
 def test_a_live_kernel_with_a_pid_unknown_here_is_never_declared_dead(
-        store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
+        team_store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
     log = tmp_path / "actions.log"
-    ana = _ana(kernels, store, log, lease=2, pause=6, namespace="foreign-pid")
+    ana = _ana(kernels, team_store, log, lease=2, pause=6, namespace="foreign-pid")
     asked = ana.step("asked")
     assert not Path(f"/proc/{asked['pid']}").exists()  # no process here has ana's id
     tid = asked["tid"]
     ana.step("resuming")
-    with get_sync_client(graphs=GRAPHS, checkpointer=store, reviewer="bob",
+    with get_sync_client(graphs=GRAPHS, checkpointer=team_store, reviewer="bob",
                          lease_seconds=2) as bob:
         claim = _claimed_by_ana(bob, tid)
         time.sleep(3)  # longer than ana's lease: only her heartbeat keeps it
@@ -128,14 +120,14 @@ def test_a_live_kernel_with_a_pid_unknown_here_is_never_declared_dead(
 
 
 def test_a_killed_kernel_whose_pid_exists_here_is_released_after_its_lease(
-        store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
+        team_store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
     log = tmp_path / "actions.log"
-    ana = _ana(kernels, store, log, lease=2, pause=60, namespace="pid-1")
+    ana = _ana(kernels, team_store, log, lease=2, pause=60, namespace="pid-1")
     asked = ana.step("asked")
     assert asked["pid"] == 1 and Path("/proc/1").exists()  # the host has a process 1
     tid = asked["tid"]
     ana.step("resuming")
-    with get_sync_client(graphs=GRAPHS, checkpointer=store, reviewer="bob",
+    with get_sync_client(graphs=GRAPHS, checkpointer=team_store, reviewer="bob",
                          lease_seconds=2) as bob:
         iid = _claimed_by_ana(bob, tid)["interrupt_id"]
         ana.proc.send_signal(signal.SIGKILL)  # unshare's child goes with it (--kill-child)
@@ -153,12 +145,12 @@ def test_a_killed_kernel_whose_pid_exists_here_is_released_after_its_lease(
 
 
 def test_a_sigkilled_holder_frees_its_items_within_30_s_with_nobody_opening_a_client(
-        store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
+        team_store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
     log = tmp_path / "actions.log"
-    ana = _ana(kernels, store, log, lease=15, pause=60)  # the default lease
+    ana = _ana(kernels, team_store, log, lease=15, pause=60)  # the default lease
     tid = ana.step("asked")["tid"]
     ana.step("resuming")
-    with get_sync_client(graphs=GRAPHS, checkpointer=store, reviewer="bob") as bob:
+    with get_sync_client(graphs=GRAPHS, checkpointer=team_store, reviewer="bob") as bob:
         _claimed_by_ana(bob, tid)
         assert [t["thread_id"] for t in bob.threads.search(status="busy")] == [tid]
         os.kill(ana.proc.pid, signal.SIGKILL)
@@ -169,12 +161,12 @@ def test_a_sigkilled_holder_frees_its_items_within_30_s_with_nobody_opening_a_cl
 
 
 def test_a_paused_kernel_cannot_commit_after_its_lease_lapsed(
-        store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
+        team_store: str, tmp_path: Path, kernels: list[Kernel]) -> None:
     log = tmp_path / "actions.log"
-    ana = _ana(kernels, store, log, lease=2, pause=4)
+    ana = _ana(kernels, team_store, log, lease=2, pause=4)
     tid = ana.step("asked")["tid"]
     ana.step("resuming")
-    with get_sync_client(graphs=GRAPHS, checkpointer=store, reviewer="bob",
+    with get_sync_client(graphs=GRAPHS, checkpointer=team_store, reviewer="bob",
                          lease_seconds=2) as bob:
         iid = _claimed_by_ana(bob, tid)["interrupt_id"]
         time.sleep(0.5)  # ana's action is under way (it pauses 4 s)

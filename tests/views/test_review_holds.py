@@ -28,18 +28,10 @@ pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_db")
-        return url
-    return str(tmp_path / "team.sqlite")
-
-
 @pytest.fixture
-async def clients(store: str) -> AsyncIterator[tuple[Any, Any]]:
-    ana = get_client(graphs={"labeller": labeller}, checkpointer=store, reviewer="ana")
-    bob = get_client(graphs={"labeller": labeller}, checkpointer=store, reviewer="bob <b>")
+async def clients(team_store: str) -> AsyncIterator[tuple[Any, Any]]:
+    ana = get_client(graphs={"labeller": labeller}, checkpointer=team_store, reviewer="ana")
+    bob = get_client(graphs={"labeller": labeller}, checkpointer=team_store, reviewer="bob <b>")
     try:
         yield ana, bob
     finally:
@@ -115,11 +107,11 @@ HOLDER = textwrap.dedent('''
 
 
 async def test_a_killed_reviewers_hold_lapses_and_the_item_returns(
-        store: str, widget_comms: list) -> None:
-    bob = get_client(graphs={"labeller": labeller}, checkpointer=store, reviewer="bob")
+        team_store: str, widget_comms: list) -> None:
+    bob = get_client(graphs={"labeller": labeller}, checkpointer=team_store, reviewer="bob")
     try:
         ids = await _docs(bob, 2)
-        proc = subprocess.Popen([sys.executable, "-c", HOLDER, store, ids[0]], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-c", HOLDER, team_store, ids[0]], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         line = proc.stdout.readline()
