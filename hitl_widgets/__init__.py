@@ -8,13 +8,15 @@
 - ``serve(graphs)``: the same API over HTTP for the SDKs, curl and web pages (also
   ``python -m hitl_widgets serve langgraph.json`` and the Jupyter server extension).
 - ``Inbox``: the threads waiting for a human, bulk answers; ``decisions(client)``: the
-  audit log of who answered what.
+  audit log of who answered what; ``ReviewQueue``: pending items handed to several
+  reviewers one at a time, each held while they read it.
 """
 
 from typing import Any
 
 from hitl_widgets.client import get_client, get_sync_client
 from hitl_widgets.client.audit import decisions
+from hitl_widgets.client.queue import ReviewQueue
 from hitl_widgets.forms import InterruptForm, register_renderer
 from hitl_widgets.http import serve
 from hitl_widgets.runtime import GraphRunError, StorageError
@@ -24,6 +26,7 @@ __all__ = [
     "GraphRunError",
     "Inbox",
     "InterruptForm",
+    "ReviewQueue",
     "StorageError",
     "ThreadView",
     "decisions",

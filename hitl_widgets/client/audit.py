@@ -18,17 +18,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hitl_widgets.runtime.audit_trail import Verification
 from hitl_widgets.runtime.claims import CHANGES_KEY, default_reviewer
+from hitl_widgets.runtime.decisions import FORKED
 
 __all__ = [
     "CHANGES_KEY",
     "DECISION_PREFIX",
     "REVIEWED_KEY",
     "DecisionTable",
+    "audit_trail",
     "decisions",
     "is_local",
     "reviewer_of",
+    "stage_review",
     "storage_problem",
+    "verify_trail",
 ]
 
 DECISION_PREFIX = "hitl_decision:"
@@ -40,8 +45,13 @@ REVIEWED_KEY = "hitl_reviewed"
 """Thread metadata flag set on remote threads that have decisions (searchable)."""
 
 COLUMNS = ("at", "reviewer", "thread_id", "interrupt_id", "graph_id", "outcome", "value",
-           "answer", "changes", "error", "run_id", "decision_id")
-"""The columns of ``to_csv`` and ``to_dataframe``, in order."""
+           "answer", "changes", "error", "run_id", "decision_id", "verdict", "proposal",
+           "edits", "comment", "origin", "reviewer_source", "checkpoint_id", "shown_sha256",
+           "shown_matches")
+"""The columns of ``to_csv``, ``to_dataframe`` and ``to_parquet``, in order."""
+
+JSON_COLUMNS = ("value", "answer", "changes", "proposal", "edits")
+"""Columns whose cells are any JSON (written as JSON text in CSV and Parquet)."""
 
 
 class DecisionTable(list[dict[str, Any]]):
@@ -57,7 +67,7 @@ class DecisionTable(list[dict[str, Any]]):
         writer.writerow(COLUMNS)
         for d in self:
             writer.writerow([
-                json.dumps(d.get(c), ensure_ascii=False) if c in ("value", "answer", "changes")
+                json.dumps(d.get(c), ensure_ascii=False) if c in JSON_COLUMNS
                 else ("" if d.get(c) is None else d.get(c)) for c in COLUMNS
             ])
         text = out.getvalue()
@@ -76,6 +86,40 @@ class DecisionTable(list[dict[str, Any]]):
                              columns=list(COLUMNS))
         frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
         return frame
+
+    def to_jsonl(self, path: str | Path | None = None) -> str:
+        """One JSON object per line, every field as recorded; also written to ``path``."""
+        import json
+
+        text = "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n" for d in self)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_parquet(self, path: str | Path) -> None:
+        """Write a Parquet file (needs pandas and pyarrow): the ``to_dataframe`` columns, the
+        JSON ones as JSON text."""
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ImportError("to_parquet() needs pyarrow: pip install pyarrow (or use "
+                              "to_csv() / to_jsonl())")
+        import json
+
+        frame = self.to_dataframe()
+        for column in JSON_COLUMNS:
+            frame[column] = [json.dumps(v, ensure_ascii=False) for v in frame[column]]
+        frame.to_parquet(path, index=False)
+
+    def corrected(self) -> list[dict[str, Any]]:
+        """The items a reviewer corrected (verdict ``edited``, run not failed), as a data
+        set: ``{"thread_id", "interrupt_id", "input", "proposal", "answer", "edits"}``
+        where ``input`` is what the agent was asked about (the interrupt's value)."""
+        return [{"thread_id": d["thread_id"], "interrupt_id": d["interrupt_id"],
+                 "input": d.get("value"), "proposal": d.get("proposal"),
+                 "answer": d.get("answer"), "edits": d.get("edits") or []}
+                for d in self if d.get("verdict") == "edited"
+                and d.get("outcome") in ("resumed", FORKED)]
 
 
 def is_local(client: Any) -> bool:
@@ -168,3 +212,39 @@ def decisions(client: Any, thread_id: str | None = None, reviewer: str | None = 
     rows = [d for t in threads for key, d in (t.get("metadata") or {}).items()
             if key.startswith(DECISION_PREFIX) and isinstance(d, Mapping)]
     return _filtered(rows, thread_id, reviewer, stamp)
+
+
+def stage_review(client: Any, thread_id: str, interrupt_id: str, answer: Any,
+                 context: Mapping[str, Any]) -> bool:
+    """Tell an in-kernel client's decision log what a view showed for the answer it is about
+    to send (``DecisionLog.stage``: ``shown_sha256``, ``checkpoint_id``, ``comment``,
+    ``origin``, ``reviewer`` and ``reviewer_source``). Whether it was kept: a remote client
+    keeps no trail of its own, and nothing is staged there."""
+    if not is_local(client):
+        return False
+    client.runtime.backend.decision_log.stage(thread_id, interrupt_id, answer, context)
+    return True
+
+
+def _log(client: Any, what: str) -> Any:
+    if not is_local(client):
+        raise TypeError(f"{what} reads the audit trail of an in-kernel client's store (its "
+                        "SQLite file or PostgreSQL database); a remote server keeps "
+                        "decisions in thread metadata: use decisions(client)")
+    return client.runtime.backend.decision_log
+
+
+def audit_trail(client: Any, since_seq: int = 0) -> list[dict[str, Any]]:
+    """The audit trail of an in-kernel client's store, oldest first: one ``decision`` row
+    per decision and one ``outcome`` row per outcome after it, chained by hash (see
+    ``hitl_widgets.runtime.audit_trail``)."""
+    rows: list[dict[str, Any]] = _log(client, "audit_trail()").trail(since_seq=since_seq)
+    return rows
+
+
+def verify_trail(client: Any, head: str | None = None) -> Verification:
+    """Check the audit trail of an in-kernel client's store: ``{"ok", "rows", "head",
+    "problems"}``, each problem naming the row changed, removed or out of order. ``head``:
+    a hash kept from an earlier check, which must still be in the trail."""
+    found: Verification = _log(client, "verify_trail()").verify(head=head)
+    return found

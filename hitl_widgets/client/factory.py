@@ -11,20 +11,24 @@ from hitl_widgets.client.sync import SyncLocalClient
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.graphs import GraphSpec
+from hitl_widgets.runtime.leases import LEASE_SECONDS
 from hitl_widgets.runtime.runtime import Runtime
 
 __all__ = ["get_client", "get_sync_client"]
 
 
 def _runtime(
-    graphs: Mapping[str, GraphSpec] | None, checkpointer: CheckpointerSpec, reviewer: str | None
+    graphs: Mapping[str, GraphSpec] | None,
+    checkpointer: CheckpointerSpec,
+    reviewer: str | None,
+    lease_seconds: float,
 ) -> Runtime:
     if not graphs:
         raise ValueError(
             "get_client needs graphs={'agent': graph} to run in the kernel, or url=... for a "
             "deployed LangGraph Server"
         )
-    return Runtime(graphs, checkpointer, reviewer=reviewer)
+    return Runtime(graphs, checkpointer, reviewer=reviewer, lease_seconds=lease_seconds)
 
 
 def _named(client: Any, reviewer: str | None) -> Any:
@@ -39,6 +43,7 @@ def get_client(
     checkpointer: CheckpointerSpec = None,
     url: str | None = None,
     reviewer: str | None = None,
+    lease_seconds: float = LEASE_SECONDS,
     **remote: Any,
 ) -> Any:
     """An async client with ``langgraph_sdk``'s API.
@@ -53,12 +58,16 @@ def get_client(
     ``runs.wait``/``stream``/``create`` with ``command={"resume": ...}`` record each answer
     in the thread's metadata (``client.runs`` is a ``RecordingRunsClient``, a subclass of
     the SDK's ``RunsClient``); everything else is the SDK's own.
+
+    ``lease_seconds`` (in the kernel, on a shared file or database): how long this kernel's
+    runs stay its own without a heartbeat. Another kernel releases the interrupts a stopped
+    kernel was answering once its lease has run out (within this plus a third of it).
     """
     if url is not None:
         from langgraph_sdk import get_client as remote_client
 
         return _named(remote_client(url=url, **remote), reviewer)
-    return LocalClient(_runtime(graphs, checkpointer, reviewer))
+    return LocalClient(_runtime(graphs, checkpointer, reviewer, lease_seconds))
 
 
 def get_sync_client(
@@ -67,6 +76,7 @@ def get_sync_client(
     checkpointer: CheckpointerSpec = None,
     url: str | None = None,
     reviewer: str | None = None,
+    lease_seconds: float = LEASE_SECONDS,
     **remote: Any,
 ) -> Any:
     """The sync twin of :func:`get_client` (works inside a running Jupyter cell)."""
@@ -74,4 +84,4 @@ def get_sync_client(
         from langgraph_sdk import get_sync_client as remote_sync_client
 
         return _named(remote_sync_client(url=url, **remote), reviewer)
-    return SyncLocalClient(_runtime(graphs, checkpointer, reviewer))
+    return SyncLocalClient(_runtime(graphs, checkpointer, reviewer, lease_seconds))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Self
 
 from langgraph_sdk.schema import StreamPart
 
 from hitl_widgets.client.local import (
     LocalAssistantsClient,
+    LocalQueuesClient,
     LocalRunsClient,
     LocalThreadsClient,
     _Sub,
@@ -26,6 +27,7 @@ from hitl_widgets.runtime.runtime import Runtime
 __all__ = [
     "SyncLocalAssistantsClient",
     "SyncLocalClient",
+    "SyncLocalQueuesClient",
     "SyncLocalRunsClient",
     "SyncLocalThreadsClient",
 ]
@@ -39,44 +41,33 @@ def _blocking(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _iterating(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def iterate(self: _Sub, *args: Any, **kwargs: Any) -> Iterator[StreamPart]:
-        # The async twin yields on the caller's loop; here there is none, so drive the
-        # runtime's generator on the runner and hand items across a thread-safe queue.
-        name, call_args, call_kwargs = method(_Recorder(), *args, **kwargs)
-        for event, data in self._rt.door.iterate(
-            getattr(self._rt, name)(*call_args, **call_kwargs)
-        ):
-            yield StreamPart(event, data)
+class _SyncSub(_Sub):
+    """A sub-client whose streams are plain iterators: the async twin's streaming methods
+    run unchanged over this ``_iterate``."""
 
-    return iterate
-
-
-class _Recorder:
-    """Stands in for ``self`` to learn which runtime generator a streaming method calls."""
-
-    def _iterate(
-        self, op: str, /, *args: Any, **kwargs: Any
-    ) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-        return op, args, kwargs
+    def _iterate(self, events: AsyncIterator[tuple[Any, ...]]) -> Iterator[StreamPart]:  # type: ignore[override]
+        # No loop of the caller's to yield on: the runtime's generator is driven on its own
+        # loop and its items handed across a thread-safe queue.
+        self._rt.check_open()
+        for item in self._rt.door.iterate(events):
+            yield StreamPart(*item)
 
 
 def _sync_twin(async_cls: type[_Sub], name: str) -> type[_Sub]:
+    """The sync class of ``async_cls``: coroutine methods block on the runtime's loop;
+    streaming methods (plain functions returning ``self._iterate(...)``) are shared."""
     namespace: dict[str, Any] = {"__doc__": f"Sync twin of ``{async_cls.__name__}``."}
     for attr, member in vars(async_cls).items():
         if attr.startswith("_") or not callable(member):
             continue
-        if inspect.iscoroutinefunction(member):
-            namespace[attr] = _blocking(member)
-        else:
-            namespace[attr] = _iterating(member)
-    return type(name, (_Sub,), namespace)
+        namespace[attr] = _blocking(member) if inspect.iscoroutinefunction(member) else member
+    return type(name, (_SyncSub,), namespace)
 
 
 SyncLocalAssistantsClient = _sync_twin(LocalAssistantsClient, "SyncLocalAssistantsClient")
 SyncLocalThreadsClient = _sync_twin(LocalThreadsClient, "SyncLocalThreadsClient")
 SyncLocalRunsClient = _sync_twin(LocalRunsClient, "SyncLocalRunsClient")
+SyncLocalQueuesClient = _sync_twin(LocalQueuesClient, "SyncLocalQueuesClient")
 
 
 class SyncLocalClient:
@@ -90,6 +81,7 @@ class SyncLocalClient:
         self.assistants = SyncLocalAssistantsClient(runtime)
         self.threads = SyncLocalThreadsClient(runtime)
         self.runs = SyncLocalRunsClient(runtime)
+        self.queues = SyncLocalQueuesClient(runtime)
 
     def __enter__(self) -> Self:
         return self

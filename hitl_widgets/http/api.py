@@ -65,15 +65,18 @@ class Reply:
 
     status: int
     body: Any = None
-    """JSON data, or ``None`` for no body."""
+    """JSON data, or ``None`` for no body (text when ``content_type`` is given)."""
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
+    """Send ``body`` (a ``str``) as it is, with this ``Content-Type``, instead of JSON."""
 
 
 @dataclass
 class Events:
     """A server-sent-event answer: the run's ``(event, data)`` pairs."""
 
-    items: AsyncIterator[tuple[str, Any]]
+    items: AsyncIterator[tuple[Any, ...]]
+    """``(event, data)`` pairs, or ``(event, data, id)`` for a resumable run."""
     created: dict[str, str] = field(default_factory=dict)
     """``run_id`` and ``thread_id`` once the run exists (filled before the first event)."""
     stateless: bool = False
@@ -290,6 +293,26 @@ async def threads_update_state(rt: Runtime, call: Call) -> Any:
     )
 
 
+async def threads_prune(rt: Runtime, call: Call) -> Any:
+    """``POST /threads/prune``: ``{"pruned_count": n}``."""
+    body = bodies.parse(bodies.ThreadPrune, call.body)
+    count = await on_runner(
+        rt, rt.threads_prune(body["thread_ids"], body.get("strategy") or "delete")
+    )
+    return {"pruned_count": count}
+
+
+async def threads_history_get(rt: Runtime, call: Call) -> Any:
+    """``GET /threads/{thread_id}/history?limit=&before=`` (one state unless ``limit``
+    says more, as on the server)."""
+    return await on_runner(
+        rt,
+        rt.threads_get_history(
+            call.args[0], limit=call.integer("limit", 1), before=call.text("before")
+        ),
+    )
+
+
 async def threads_history(rt: Runtime, call: Call) -> Any:
     """``POST /threads/{thread_id}/history``."""
     body = bodies.parse(bodies.ThreadHistory, call.body)
@@ -297,7 +320,7 @@ async def threads_history(rt: Runtime, call: Call) -> Any:
         rt,
         rt.threads_get_history(
             call.args[0],
-            limit=body.get("limit", 10),
+            limit=body.get("limit") or 1,  # the server's default (the SDK sends 10)
             before=body.get("before"),
             metadata=body.get("metadata"),
             checkpoint=body.get("checkpoint"),

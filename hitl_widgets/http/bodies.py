@@ -7,7 +7,7 @@ Run bodies are ``hitl_widgets.runtime.RunCreate``, shared with the in-kernel cli
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Required, TypeVar
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
@@ -16,10 +16,13 @@ from hitl_widgets.runtime.requests import parse_body
 
 __all__ = [
     "AssistantSearch",
+    "AssistantVersions",
+    "RunsCancel",
     "ThreadCount",
     "ThreadCreate",
     "ThreadHistory",
     "ThreadPatch",
+    "ThreadPrune",
     "ThreadSearch",
     "ThreadStateCheckpoint",
     "ThreadStateUpdate",
@@ -45,6 +48,21 @@ class ThreadPatch(TypedDict, total=False):
 
     metadata: dict[str, Any] | None
     ttl: int | dict[str, Any] | None
+
+
+class ThreadPrune(TypedDict, total=False):
+    """``POST /threads/prune``."""
+
+    thread_ids: Required[list[str]]
+    strategy: Literal["delete", "keep_latest"] | None
+
+
+class RunsCancel(TypedDict, total=False):
+    """``POST /runs/cancel``: ``thread_id`` and ``run_ids``, or ``status``."""
+
+    thread_id: str | None
+    run_ids: list[str] | None
+    status: str | None
 
 
 class ThreadSearch(TypedDict, total=False):
@@ -101,6 +119,14 @@ class AssistantSearch(TypedDict, total=False):
     metadata: dict[str, Any] | None
     graph_id: str | None
     name: str | None
+    limit: int
+    offset: int
+
+
+class AssistantVersions(TypedDict, total=False):
+    """``POST /assistants/{assistant_id}/versions``."""
+
+    metadata: dict[str, Any] | None
     limit: int
     offset: int
 

@@ -9,7 +9,7 @@ import signal
 import threading
 from collections.abc import Sequence
 
-from hitl_widgets.http.config import load_langgraph_json
+from hitl_widgets.http.config import cors_of_langgraph_json, load_langgraph_json
 from hitl_widgets.http.server import serve
 
 __all__ = ["main"]
@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("HITL_WIDGETS_TOKEN"),
         help="API key clients must send (default: $HITL_WIDGETS_TOKEN, else a new one)",
     )
+    run.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        metavar="ORIGIN",
+        help="a browser origin allowed to call the API, e.g. http://localhost:3000 "
+        "(repeatable; default: langgraph.json's http.cors, else any origin)",
+    )
     return parser
 
 
@@ -39,10 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         graphs = load_langgraph_json(args.config)
+        cors = cors_of_langgraph_json(args.config)
+        server = serve(
+            graphs,
+            host=args.host,
+            port=args.port,
+            token=args.token,
+            checkpointer=args.db,
+            cors=cors,
+            cors_origins=args.cors_origins,
+        )
     except ValueError as error:
         print(f"error: {error}", flush=True)
         return 2
-    server = serve(graphs, host=args.host, port=args.port, token=args.token, checkpointer=args.db)
     print(
         f"hitl_widgets: serving {', '.join(sorted(graphs))} at {server.url}\n"
         f"API key (x-api-key): {server.token}\n"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_langgraph_json"]
+__all__ = ["cors_of_langgraph_json", "load_langgraph_json"]
 
 
 def load_langgraph_json(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -40,6 +40,23 @@ def load_langgraph_json(path: str | os.PathLike[str]) -> dict[str, str]:
                 sys.path.insert(0, folder)
     _load_env(config.get("env"), base)
     return {str(graph_id): _spec(spec, base, file) for graph_id, spec in graphs.items()}
+
+
+def cors_of_langgraph_json(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The ``http.cors`` mapping of a config file (the server's ``CorsConfig``), if any.
+
+    Raises ``ValueError`` naming the file when it is there but not a mapping.
+    """
+    file = Path(path).expanduser().resolve()
+    try:
+        config = json.loads(file.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read {file}: {error}") from None
+    http = config.get("http") if isinstance(config, dict) else None
+    cors = http.get("cors") if isinstance(http, dict) else None
+    if cors is not None and not isinstance(cors, dict):
+        raise ValueError(f'{file}: "http": {{"cors": ...}} must be an object, not {cors!r}')
+    return cors
 
 
 def _spec(spec: Any, base: Path, file: Path) -> str:

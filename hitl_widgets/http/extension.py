@@ -19,7 +19,7 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError
-from traitlets import Unicode
+from traitlets import List, Unicode
 from traitlets.config import Configurable
 
 from hitl_widgets.http.handler import ApiHandler, ApiSettings
@@ -43,6 +43,14 @@ class HitlWidgets(Configurable):
         help="where threads live: a SQLite file path (shared with kernels), "
         "'postgresql://...', or empty for memory",
     )
+    cors_origins = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="browser origins allowed to call /hitl/ (default: langgraph.json's http.cors, "
+        "else any origin; Jupyter's token is required all the same)",
+    )
 
 
 class JupyterApiHandler(ApiHandler, APIHandler):  # type: ignore[misc]  # jupyter_server is untyped
@@ -59,10 +67,17 @@ class JupyterApiHandler(ApiHandler, APIHandler):  # type: ignore[misc]  # jupyte
         if not self.current_user:
             raise HTTPError(403, "not authenticated with this Jupyter server (send its token)")
 
+    def set_cors_headers(self) -> None:
+        """The API's ``Access-Control-*`` headers are already set (``set_default_headers``).
+
+        Jupyter's own origin check still applies after ours: a cross-origin request is let
+        through when it carries the token, never on the browser's Jupyter cookie alone."""
+
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     """Mount the API under ``<base_url>/hitl/`` (called by Jupyter at start-up)."""
-    from hitl_widgets.http.config import load_langgraph_json
+    from hitl_widgets.http.config import cors_of_langgraph_json, load_langgraph_json
+    from hitl_widgets.http.cors import cors_from_config
     from hitl_widgets.runtime.runtime import Runtime
 
     config = HitlWidgets(parent=serverapp)
@@ -74,8 +89,9 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         )
         return
     graphs = load_langgraph_json(config.langgraph_json)
+    cors = cors_from_config(cors_of_langgraph_json(config.langgraph_json), config.cors_origins)
     runtime = Runtime(graphs, config.checkpointer or None)
-    settings = ApiSettings(runtime, token=None)
+    settings = ApiSettings(runtime, token=None, cors=cors)
     specs = handlers(settings, base.rstrip("/"), JupyterApiHandler)
     serverapp.web_app.add_handlers(".*$", specs)
     serverapp.log.info(

@@ -1,11 +1,12 @@
-"""The tornado handler every route shares: authentication, bodies, errors, JSON and SSE.
+"""The tornado handler every route shares: CORS, authentication, bodies, errors, JSON and SSE.
 
-``ApiHandler`` checks the token before anything else (``x-api-key`` as the SDKs send
-``api_key``, or ``Authorization: Bearer``): without it the answer is 401, with a wrong one
-403, and no operation runs. Bodies are read as they arrive and refused with 413 past the
-limit. Every error is ``{"detail": "..."}`` with the status the LangGraph Server uses; a
-failure we did not foresee is a 500 naming the exception, never a traceback (that goes to
-the log).
+A browser's CORS preflight is answered first, before authentication (``cors.py``); a page
+on an origin that is not allowed is refused with 403. Then ``ApiHandler`` checks the token
+(``x-api-key`` as the SDKs send ``api_key``, or ``Authorization: Bearer``): without it the
+answer is 401, with a wrong one 403, and no operation runs. Bodies are read as they arrive
+and refused with 413 past the limit. Every error is ``{"detail": "..."}`` with the status
+the LangGraph Server uses; a failure we did not foresee is a 500 naming the exception, never
+a traceback (that goes to the log).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import responses
 from typing import Any
 
@@ -23,6 +24,7 @@ from tornado.iostream import StreamClosedError
 from tornado.web import HTTPError, RequestHandler, stream_request_body
 
 from hitl_widgets.http.api import Call, Events, Operation, Reply
+from hitl_widgets.http.cors import Cors, same_origin
 from hitl_widgets.runtime.jsonable import dumps
 from hitl_widgets.runtime.runtime import Runtime
 
@@ -40,12 +42,17 @@ class ApiSettings:
     """Required on every request; ``None`` leaves authentication to the host (Jupyter)."""
     max_body_bytes: int = 10 * 2**20
     """Larger request bodies are refused with 413."""
+    cors: Cors = field(default_factory=Cors)
+    """Which pages on other origins may call the API (default: any, as the server)."""
 
 
-def sse(event: str, data: Any) -> bytes:
-    """One server-sent event, framed as the LangGraph Server frames it."""
+def sse(event: str, data: Any, id: str | None = None) -> bytes:
+    """One server-sent event, framed as the LangGraph Server frames it (``id`` last)."""
     name = event.replace("\r", "").replace("\n", "").encode()
-    return b"event: " + name + b"\r\ndata: " + dumps(data) + b"\r\n\r\n"
+    frame = b"event: " + name + b"\r\ndata: " + dumps(data) + b"\r\n"
+    if id is not None:
+        frame += b"id: " + id.replace("\r", "").replace("\n", "").encode() + b"\r\n"
+    return frame + b"\r\n"
 
 
 @stream_request_body
@@ -59,6 +66,7 @@ class ApiHandler(RequestHandler):
         """Called by tornado with the route's arguments."""
         self.settings_ = settings
         self.operations = operations
+        self.set_default_headers()  # tornado set them before the settings were known
         self._body = bytearray()
         self._too_large = False
         self._refused = False
@@ -67,14 +75,52 @@ class ApiHandler(RequestHandler):
 
     # -- before the body ----------------------------------------------------------------
 
+    def set_default_headers(self) -> None:
+        """The ``Access-Control-*`` headers of an answer to a page on another origin (set
+        again after tornado clears the headers for an error)."""
+        super().set_default_headers()
+        settings: ApiSettings | None = getattr(self, "settings_", None)
+        origin = self.request.headers.get("Origin")
+        if settings is not None and origin:
+            for name, value in settings.cors.response_headers(origin).items():
+                self.set_header(name, value)
+
     async def prepare(self) -> None:
-        """Authenticate, then refuse a body announced larger than the limit."""
+        """Answer a CORS preflight; refuse a page on a disallowed origin; authenticate;
+        then refuse a body announced larger than the limit."""
+        if self.answer_cors():
+            return
         await self.authenticate()
         if self._refused:
             return
         length = self.request.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.settings_.max_body_bytes:
             self.refuse(413, self._too_large_message())
+
+    def answer_cors(self) -> bool:
+        """Answer a preflight (before any authentication, as the server does), or refuse a
+        request from a page whose origin is not allowed; ``True`` when answered."""
+        cors = self.settings_.cors
+        headers = self.request.headers
+        origin = headers.get("Origin")
+        if not origin:
+            return False
+        if self.request.method == "OPTIONS" and "Access-Control-Request-Method" in headers:
+            self._refused = True
+            status, answer, text = cors.preflight(headers)
+            self.clear_header("Access-Control-Expose-Headers")
+            self.clear_header("Access-Control-Allow-Credentials")
+            self.clear_header("Access-Control-Allow-Origin")
+            for name, value in answer.items():
+                self.set_header(name, value)
+            self.set_status(status)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(text)
+            return True
+        if not cors.allows(origin) and not same_origin(origin, headers.get("Host", "")):
+            self.refuse(403, cors.how_to_allow(origin))
+            return True
+        return False
 
     async def authenticate(self) -> None:
         """Refuse the request (401/403) unless it carries the server's token."""
@@ -131,6 +177,10 @@ class ApiHandler(RequestHandler):
         """``PUT``."""
         await self._dispatch(args)
 
+    async def options(self, *args: str) -> None:
+        """``OPTIONS`` that is not a CORS preflight (those are answered in ``prepare``)."""
+        await self._dispatch(args)
+
     async def _dispatch(self, args: tuple[str, ...]) -> None:
         if self._too_large:
             self.refuse(413, self._too_large_message())
@@ -158,6 +208,10 @@ class ApiHandler(RequestHandler):
             self.set_status(result.status)
             if result.body is None or result.status == 204:
                 self.finish()
+                return
+            if result.content_type is not None:
+                self.set_header("Content-Type", result.content_type)
+                self.finish(result.body)
                 return
             result = result.body
         self.set_header("Content-Type", "application/json")
@@ -200,7 +254,7 @@ class ApiHandler(RequestHandler):
         (404, 409, 422 ...) is an HTTP error, as on the server."""
         items = events.items.__aiter__()
         try:
-            first: tuple[str, Any] | None = await items.__anext__()
+            first: tuple[Any, ...] | None = await items.__anext__()
         except StopAsyncIteration:
             first = None
         except Exception as error:  # noqa: BLE001 - refused before anything ran
@@ -214,8 +268,8 @@ class ApiHandler(RequestHandler):
         try:
             if first is not None:
                 await self._send(*first)
-                async for event, data in items:
-                    await self._send(event, data)
+                async for item in items:
+                    await self._send(*item)
         except StreamClosedError:
             await self._cancel_run()
             return
@@ -246,10 +300,10 @@ class ApiHandler(RequestHandler):
         except Exception as error:  # noqa: BLE001 - nobody is left to answer; log it
             log.warning("cancelling the run of a closed stream failed: %s", error)
 
-    async def _send(self, event: str, data: Any) -> None:
+    async def _send(self, event: str, data: Any, id: str | None = None) -> None:
         if event == "error" and isinstance(data, dict) and "traceback" in data:
             # The kernel's error events carry the graph's traceback; a remote client gets the
             # server's {error, message} only.
             data = {k: v for k, v in data.items() if k != "traceback"}
-        self.write(sse(event, data))
+        self.write(sse(event, data, id))
         await self.flush()

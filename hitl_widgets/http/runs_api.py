@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from hitl_widgets.http import bodies
 from hitl_widgets.http.api import Call, Events, Reply, on_runner, run_headers
-from hitl_widgets.runtime.requests import RunCreate, parse_run_create
+from hitl_widgets.runtime.requests import RunCreate, parse_body, parse_run_create
 from hitl_widgets.runtime.runtime import Runtime
 
 __all__ = [
+    "runs_batch",
     "runs_cancel",
+    "runs_cancel_many",
     "runs_create",
     "runs_delete",
     "runs_get",
@@ -103,11 +108,16 @@ async def runs_join(rt: Runtime, call: Call) -> Any:
 
 
 async def runs_join_stream(rt: Runtime, call: Call) -> Any:
-    """``GET /threads/{thread_id}/runs/{run_id}/stream?stream_mode=``."""
-    modes = [v.decode() for v in call.query.get("stream_mode", [])] or None
+    """``GET /threads/{thread_id}/runs/{run_id}/stream?stream_mode=`` (``Last-Event-ID``:
+    a resumable run's events after that one first)."""
+    # The SDK sends an empty ``stream_mode=`` when none is chosen: every mode.
+    modes = [v.decode() for v in call.query.get("stream_mode", []) if v] or None
     if modes and len(modes) == 1 and modes[0].startswith("["):
         modes = json.loads(modes[0])  # the SDK sends a list as one JSON array
-    items = rt.runner.aiterate(rt.runs_join_stream(call.args[0], call.args[1], modes))
+    last_event_id = call.headers.get("Last-Event-ID") or None
+    items = rt.runner.aiterate(
+        rt.runs_join_stream(call.args[0], call.args[1], modes, last_event_id)
+    )
     return Events(items, {"thread_id": call.args[0], "run_id": call.args[1]})
 
 
@@ -125,3 +135,30 @@ async def runs_cancel(rt: Runtime, call: Call) -> Any:
     if action == "rollback":
         return Reply(204)
     return await on_runner(rt, rt.runs_join(tid, rid))
+
+
+async def runs_cancel_many(rt: Runtime, call: Call) -> Any:
+    """``POST /runs/cancel?action=``: the runs named, or every run in a status; 204."""
+    body = bodies.parse(bodies.RunsCancel, call.body)
+    action = call.text("action") or "interrupt"
+    if action not in ("interrupt", "rollback"):
+        action = "interrupt"  # as the server does
+    await on_runner(
+        rt,
+        rt.runs_cancel_many(
+            thread_id=body.get("thread_id"),
+            run_ids=body.get("run_ids"),
+            status=body.get("status"),
+            action=action,
+        ),
+    )
+    return Reply(204)
+
+
+_BATCH = TypeAdapter(list[RunCreate])
+
+
+async def runs_batch(rt: Runtime, call: Call) -> Any:
+    """``POST /runs/batch``: a list of run requests without a thread; their runs."""
+    requests = parse_body(_BATCH, call.body or b"[]", "run batch (a JSON list of run requests)")
+    return await on_runner(rt, rt.runs_create_batch(requests))

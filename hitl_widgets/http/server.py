@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
+from hitl_widgets.http.cors import cors_from_config
 from hitl_widgets.http.handler import ApiSettings, log
 from hitl_widgets.http.routes import handlers
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
@@ -114,6 +115,8 @@ def serve(
     checkpointer: CheckpointerSpec = None,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    cors_origins: Iterable[str] | None = None,
+    cors: Mapping[str, Any] | None = None,
 ) -> LocalServer:
     """Serve graphs (or an in-kernel client's runtime) over the LangGraph Server API.
 
@@ -122,14 +125,21 @@ def serve(
     with every request, as ``x-api-key`` (``get_client(url=server.url,
     api_key=server.token)``) or ``Authorization: Bearer``. Bound to 127.0.0.1 unless
     ``host`` says otherwise.
+
+    Browser pages on other origins may call it as they call the LangGraph Server: any
+    origin by default, or only ``cors_origins`` (``["http://localhost:3000"]``); ``cors``
+    takes ``langgraph.json``'s ``http.cors`` mapping (``allow_origins``,
+    ``allow_origin_regex``, ``allow_headers``, ``expose_headers``, ``max_age`` ...). The token
+    is required from every page all the same.
     """
+    policy = cors_from_config(cors, cors_origins)  # a bad setting fails before anything opens
     runtime = runtime_of(graphs_or_client, checkpointer)
     runtime.pin_to_runner()  # requests must not wait for a busy kernel loop
     owns_runtime = runtime is not graphs_or_client and runtime is not getattr(
         graphs_or_client, "runtime", None
     )
     token = token or secrets.token_urlsafe(24)
-    settings = ApiSettings(runtime, token, max_body_bytes)
+    settings = ApiSettings(runtime, token, max_body_bytes, policy)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets = bind_sockets(port, host, family=family)
 

@@ -16,6 +16,7 @@ import os
 import threading
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,8 +30,10 @@ from hitl_widgets.runtime.checkpointers import (
     open_sqlite,
     sqlite_path,
 )
+from hitl_widgets.runtime.deadlines import DeadlineStore, MemoryDeadlines, SqlDeadlines
 from hitl_widgets.runtime.decisions import DecisionLog, MemoryDecisions
 from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.leases import LeaseStore, MemoryLeases, SqlLeases
 from hitl_widgets.runtime.postgres import (
     is_postgres_url,
     open_postgres,
@@ -40,7 +43,8 @@ from hitl_widgets.runtime.postgres import (
 from hitl_widgets.runtime.records import MemoryRecords, RecordStore
 from hitl_widgets.runtime.saver_bridge import usable_async
 from hitl_widgets.runtime.sql_decisions import PostgresDecisions, SqliteDecisions
-from hitl_widgets.runtime.sql_records import SqliteRecords
+from hitl_widgets.runtime.sql_records import SqliteRecords, SqlRecords
+from hitl_widgets.runtime.votes import MemoryVotes, SqlVotes, VoteStore
 
 if TYPE_CHECKING:
     from hitl_widgets.runtime.runs import RunHandle
@@ -88,10 +92,27 @@ class Backend:
     unsaved_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Thread id → the error that ended its last run, when storage refused to record it."""
     decisions: DecisionLog | None = None
-    """The decision log (issue 8): beside the records, in the same file or database."""
+    """The decision log: beside the records, in the same file or database."""
+    fences: dict[str, Callable[[], None]] = field(default_factory=dict)
+    """Run id → the check a fenced saver makes before each of that run's writes (the
+    saver's own dict when it is ``Fenced``; unused otherwise)."""
+    leases: LeaseStore = field(init=False)
+    """Who is alive on this store, and what they hold: beside the records too."""
+    votes: VoteStore = field(init=False)
+    """Multi-reviewer queues' answers until the team decides: beside the records too."""
+    deadlines: DeadlineStore = field(init=False)
+    """When unanswered items get their default answer or go to another reviewer."""
 
     def __post_init__(self) -> None:
-        if self.decisions is None:  # issue 8: records in memory, decisions in memory too
+        if isinstance(self.records, SqlRecords):
+            self.leases = SqlLeases(self.records)
+            self.votes = SqlVotes(self.records)
+            self.deadlines: DeadlineStore = SqlDeadlines(self.records)
+        else:
+            self.leases = MemoryLeases()
+            self.votes = MemoryVotes()
+            self.deadlines = MemoryDeadlines()
+        if self.decisions is None:  # records in memory: decisions in memory too
             if not isinstance(self.records, MemoryRecords):
                 raise TypeError("records in a database need the decision log beside them")
             self.decisions = MemoryDecisions(self.records)
@@ -187,7 +208,8 @@ def _sqlite_backend(path: Path) -> Backend:
         key=path,
         close_saver=saver.conn.close,
         file_id=_file_id(path),
-        decisions=SqliteDecisions(saver.conn, saver.lock, path),  # issue 8
+        decisions=SqliteDecisions(saver.conn, saver.lock, path),
+        fences=saver.fences,
     )
     _open[path] = backend
     return backend
@@ -195,9 +217,9 @@ def _sqlite_backend(path: Path) -> Backend:
 
 def _postgres_backend(url: str) -> Backend:
     saver, records = open_postgres(url)
-    decisions = PostgresDecisions(saver.conn, saver.lock, redact(url))  # issue 8
+    decisions = PostgresDecisions(saver.conn, saver.lock, redact(url))
     return Backend(usable_async(saver), records, key=url, close_saver=saver.conn.close,
-                   decisions=decisions)
+                   decisions=decisions, fences=saver.fences)
 
 
 def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
@@ -207,12 +229,12 @@ def _saver_backend(saver: BaseCheckpointSaver[Any]) -> Backend:
 
     if isinstance(saver, SqliteSaver):
         records: RecordStore = SqliteRecords(saver.conn, saver.lock)
-        decisions: DecisionLog = SqliteDecisions(saver.conn, saver.lock)  # issue 8
+        decisions: DecisionLog = SqliteDecisions(saver.conn, saver.lock)
         return Backend(usable_async(saver), records, decisions=decisions)
     postgres = postgres_records(saver, "of the PostgresSaver given")
     if postgres is not None:
         pg: Any = saver  # a PostgresSaver on one connection (postgres_records checked)
-        decisions = PostgresDecisions(pg.conn, pg.lock, "of the PostgresSaver given")  # issue 8
+        decisions = PostgresDecisions(pg.conn, pg.lock, "of the PostgresSaver given")
         return Backend(usable_async(saver), postgres, decisions=decisions)
     if isinstance(saver, InMemorySaver):
         return Backend(saver, MemoryRecords())

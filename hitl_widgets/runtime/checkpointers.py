@@ -27,11 +27,12 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Interrupt
 
 from hitl_widgets.runtime.errors import StorageError
+from hitl_widgets.runtime.langgraph_names import INTERRUPT
 from hitl_widgets.runtime.saver_bridge import SyncAsAsync
 
 __all__ = [
-    "INTERRUPT",
     "CheckpointerSpec",
+    "Fenced",
     "LocalMemorySaver",
     "LocalSqliteSaver",
     "SeesInterrupts",
@@ -46,9 +47,6 @@ T = TypeVar("T")
 
 CheckpointerSpec = BaseCheckpointSaver[Any] | str | os.PathLike[str] | None
 """What ``get_client(checkpointer=...)`` accepts."""
-
-INTERRUPT = "__interrupt__"
-"""The channel LangGraph writes a task's interrupts to (its own constant is private)."""
 
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process's lock before giving up with a clear error."""
@@ -74,6 +72,42 @@ class _NamesItsThread(BaseCheckpointSaver[Any]):
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
         return super().put(config, checkpoint, _with_thread_id(config, metadata), new_versions)
+
+
+class Fenced(BaseCheckpointSaver[Any]):
+    """A saver that asks a run whether it may still write before each checkpoint and write.
+
+    ``fences`` maps a run id to a check that raises when the run's owner lost its lease
+    (another kernel may have released the thread): such a run commits nothing more.
+    Writes of no registered run (``threads.update_state``, another tool) pass.
+    """
+
+    fences: dict[str, Callable[[], None]]
+
+    def _check_fence(self, config: RunnableConfig) -> None:
+        check = self.fences.get(str(config.get("configurable", {}).get("run_id")))
+        if check is not None:
+            check()
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        self._check_fence(config)
+        return super().put(config, checkpoint, metadata, new_versions)
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        self._check_fence(config)
+        super().put_writes(config, writes, task_id, task_path)
 
 
 class SeesInterrupts(BaseCheckpointSaver[Any]):
@@ -118,7 +152,7 @@ class LocalMemorySaver(_NamesItsThread, SeesInterrupts, InMemorySaver):
         self.asked = {}
 
 
-class LocalSqliteSaver(_NamesItsThread, SeesInterrupts, SyncAsAsync, SqliteSaver):
+class LocalSqliteSaver(Fenced, _NamesItsThread, SeesInterrupts, SyncAsAsync, SqliteSaver):
     """``SqliteSaver`` whose async methods run the sync ones in place, and whose checkpoint
     metadata names the thread.
 
@@ -130,6 +164,7 @@ class LocalSqliteSaver(_NamesItsThread, SeesInterrupts, SyncAsAsync, SqliteSaver
     def __init__(self, conn: sqlite3.Connection) -> None:
         super().__init__(conn)
         self.asked = {}
+        self.fences = {}
 
 
 def sqlite_path(spec: str | os.PathLike[str]) -> Path:

@@ -18,7 +18,18 @@ JSON-shaped dict::
 
 ``outcome`` is ``claimed`` while the run goes on, then ``resumed``, ``error``,
 ``cancelled`` or ``refused``; a resumed decision answered again by a fork from an earlier
-checkpoint becomes ``resumed, then forked``.
+checkpoint becomes ``resumed, then forked``. ``changes`` compares the answer with the question
+(or is what the form said the reviewer changed); ``proposal`` is what the agent proposed,
+``edits`` the change from it to the final answer and ``verdict`` what the decision was
+(``verdicts``: accepted, edited, rejected, responded, ignored, defaulted). A view stages
+what it showed before it sends the answer (``stage``): the claim then adds ``shown_sha256``
+(and ``shown_matches``: whether it is what the interrupt asked), ``checkpoint_id``,
+``comment``, ``origin`` (``form``, ``bulk``, ``code``: a decision nobody staged was made
+by code through the client) and ``reviewer_source`` (where the reviewer's name came from).
+
+Each log also keeps the audit trail (``audit_trail``): the claim appends a ``decision`` row
+and every outcome after it an ``outcome`` row, chained by hash; ``trail()`` reads it and
+``verify()`` checks it.
 """
 
 from __future__ import annotations
@@ -29,11 +40,21 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from hitl_widgets.runtime.audit_trail import (
+    GENESIS,
+    Verification,
+    chain_row,
+    verify_rows,
+)
+from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import conflict, not_found
 from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.records import MemoryRecords
+from hitl_widgets.runtime.staging import CONTEXT_FIELDS, StagedContexts
+from hitl_widgets.runtime.verdicts import final_of, judge, proposal_of
 
 __all__ = [
+    "CONTEXT_FIELDS",
     "FORKED",
     "LIVE_OUTCOMES",
     "DecisionLog",
@@ -91,7 +112,9 @@ def new_decision(
     answer: Any,
     changes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A decision row as claimed (``outcome='claimed'``)."""
+    """A decision row as claimed (``outcome='claimed'``), made by code until a view's
+    staged context says otherwise (``DecisionLog.stage``)."""
+    proposal = proposal_of(value, answer)
     return {
         "decision_id": new_id(),
         "thread_id": thread_id,
@@ -105,6 +128,16 @@ def new_decision(
         "changes": answer_changes(value, answer) if changes is None else changes,
         "outcome": "claimed",
         "error": None,
+        "proposal": proposal,
+        "edits": [] if proposal is None
+        else answer_changes(proposal, final_of(value, answer, proposal)),
+        "verdict": judge(value, answer, proposal),
+        "shown_sha256": None,
+        "shown_matches": None,
+        "checkpoint_id": None,
+        "comment": None,
+        "origin": "code",
+        "reviewer_source": "client",
     }
 
 
@@ -170,6 +203,35 @@ def _matches(d: Mapping[str, Any], thread_id: str | None, reviewer: str | None,
 class DecisionLog(ABC):
     """Where decisions live, and the claim that makes each interrupt answered once."""
 
+    def __init__(self) -> None:
+        self._staged = StagedContexts()
+
+    def stage(self, thread_id: str, interrupt_id: str, answer: Any,
+              context: Mapping[str, Any]) -> None:
+        """Keep what a view showed for the answer it is about to send (``CONTEXT_FIELDS``,
+        plus ``reviewer`` with a ``reviewer_source``, and ``verdict="defaulted"``). The
+        claim of that same answer on that interrupt takes it into its decision; an answer
+        that differs does not (the view's submit lost, code answered instead)."""
+        self._staged.stage(thread_id, interrupt_id, answer, context)
+
+    def _with_context(self, decisions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The decisions with what their views staged for them (taken: used once)."""
+        return [self._staged.apply(d) for d in decisions]
+
+    @abstractmethod
+    def trail(self, *, since_seq: int = 0) -> list[dict[str, Any]]:
+        """The audit trail's rows after ``since_seq``, oldest first (``audit_trail``)."""
+
+    def head(self) -> str:
+        """The newest row's hash (``GENESIS`` for an empty trail): keep it somewhere else,
+        and a later ``verify(head=...)`` also finds rows cut from the end."""
+        rows = self.trail()
+        return str(rows[-1]["hash"]) if rows else GENESIS
+
+    def verify(self, *, head: str | None = None) -> Verification:
+        """Check the audit trail: every row as appended, none removed, none reordered."""
+        return verify_rows(self.trail(), head=head)
+
     @abstractmethod
     def claim(self, thread_id: str, decisions: Sequence[dict[str, Any]], *,
               check_pending: bool = True) -> None:
@@ -208,6 +270,11 @@ KEPT_DECISIONS = 1_000
 answers a kernel makes. A lasting log is the SQLite file's or the database's."""
 
 
+KEPT_TRAIL_ROWS = 4 * KEPT_DECISIONS
+"""Audit-trail rows a memory log keeps (the newest; ``verify()`` then starts at the oldest
+kept row)."""
+
+
 class MemoryDecisions(DecisionLog):
     """Decisions in a list, checked against in-memory thread records (one process).
 
@@ -217,7 +284,11 @@ class MemoryDecisions(DecisionLog):
     """
 
     def __init__(self, records: MemoryRecords) -> None:
+        super().__init__()
         self._records = records
+        self._trail: deque[dict[str, Any]] = deque()
+        self._trail_cut = False
+        """Whether the oldest trail rows were dropped (memory stays flat)."""
         self._rows: deque[dict[str, Any]] = deque()
         self._by_thread: dict[str, list[dict[str, Any]]] = {}
         self._by_run: dict[str, list[dict[str, Any]]] = {}
@@ -233,16 +304,16 @@ class MemoryDecisions(DecisionLog):
                 if d["interrupt_id"] not in ids:
                     continue
                 if d["outcome"] == "claimed" and thread and thread.get("status") != "busy":
-                    d.update(outcome="error", error="its run ended without recording an "
-                             "outcome")  # a claim stands only while its run holds the thread
+                    # A claim stands only while its run holds the thread.
+                    self._outcome(d, "error", "its run ended without recording an outcome")
                 elif not check_pending and d["outcome"] in LIVE_OUTCOMES:
-                    d["outcome"] = FORKED  # a fork answers again on a new branch
+                    self._outcome(d, FORKED, d["error"])  # a fork answers on a new branch
             holder = self._holder(thread, thread_id, ids)
             if reason is not None or holder is not None:
                 raise loser_error(thread_id, ids, holder, reason or "claimed", thread)
             assert thread is not None  # _refusal said "missing" otherwise
-            for d in decisions:
-                row = dict(d)
+            for row in self._with_context(decisions):
+                self._append("decision", row, row)
                 self._rows.append(row)
                 self._by_thread.setdefault(thread_id, []).append(row)
                 self._by_run.setdefault(row["run_id"], []).append(row)
@@ -276,8 +347,30 @@ class MemoryDecisions(DecisionLog):
         return None
 
     def settle(self, run_id: str, outcome: str, error: str | None = None) -> None:
-        for d in self._by_run.get(run_id, ()):
-            d.update(outcome=outcome, error=error)
+        with self._lock:
+            for d in self._by_run.get(run_id, ()):
+                self._outcome(d, outcome, error)
+
+    def _outcome(self, d: dict[str, Any], outcome: str, error: str | None) -> None:
+        """Set a decision's outcome, and append it to the trail (under ``_lock``)."""
+        d.update(outcome=outcome, error=error)
+        self._append("outcome", d, {"outcome": outcome, "error": error})
+
+    def _append(self, kind: str, decision: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        previous = self._trail[-1] if self._trail else None
+        self._trail.append(chain_row(previous, kind=kind, decision=decision, at=now(),
+                                     data=data))
+        while len(self._trail) > KEPT_TRAIL_ROWS:
+            self._trail.popleft()
+            self._trail_cut = True
+
+    def trail(self, *, since_seq: int = 0) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self._trail if r["seq"] > since_seq]
+
+    def verify(self, *, head: str | None = None) -> Verification:
+        rows = self.trail()
+        return verify_rows(rows, head=head, start_prev=None if self._trail_cut else GENESIS)
 
     def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
                since: str | None = None) -> list[dict[str, Any]]:

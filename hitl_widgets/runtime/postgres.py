@@ -40,8 +40,9 @@ def open_postgres(url: str) -> tuple[Any, PostgresRecords]:
     where = redact(url)
     try:
         import psycopg
-        from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
+
+        from hitl_widgets.runtime.postgres_saver import LocalPostgresSaver
     except ImportError as error:
         raise StorageError(
             f"checkpointer={where!r} needs PostgreSQL support: "
@@ -57,7 +58,7 @@ def open_postgres(url: str) -> tuple[Any, PostgresRecords]:
             "is running and the URL's host, port, user and database are right"
         ) from error
     try:
-        saver = PostgresSaver(conn)
+        saver = LocalPostgresSaver(conn)
         conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
         try:
             saver.setup()

@@ -116,6 +116,15 @@ class RecordStore(ABC):
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         """The thread record, or ``None``."""
 
+    def get_thread_without_values(self, thread_id: str) -> dict[str, Any] | None:
+        """The thread record without its ``values`` key, or ``None``: for a reader that
+        needs its status, metadata or interrupts, not a whole state (a store may then
+        skip copying one)."""
+        thread = self.get_thread(thread_id)
+        if thread is not None:
+            thread.pop("values", None)
+        return thread
+
     @abstractmethod
     def delete_thread(self, thread_id: str) -> None:
         """Remove a thread and its runs."""
@@ -163,6 +172,11 @@ class RecordStore(ABC):
     def unfinished_runs(self) -> list[dict[str, Any]]:
         """Runs recorded as ``pending`` or ``running`` (after a crash, none of them is)."""
 
+    @abstractmethod
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        """Store ``run`` (ended by someone other than its owner) only while its stored record
+        is still ``pending`` or ``running``: True for the one caller that did it."""
+
     def busy_threads(self) -> list[dict[str, Any]]:
         """Threads recorded as ``busy``."""
         return self.search_threads(status="busy", limit=1_000_000)
@@ -184,11 +198,39 @@ def _copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return _copy(fields)
 
 
+_PACKED = frozenset({"values", "kwargs"})
+"""The fields that carry a whole state or input (a thread's ``values``, a run's ``kwargs``)."""
+
+
+def _pack(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` copied for the memory store, as ``_copy`` would, with its ``_PACKED``
+    fields kept as JSON bytes (``orjson.Fragment``).
+
+    Bytes are written once and parsed only when read (``_copy`` inlines them), and the
+    garbage collector has nothing to walk in them: kept as dicts, a few thousand long
+    conversations made every full collection of the kernel walk them all.
+    """
+    small = _copy_fields({k: v for k, v in record.items() if k not in _PACKED})
+    return {
+        key: orjson.Fragment(orjson.dumps(value)) if key in _PACKED else small[key]
+        for key, value in record.items()
+    }
+
+
+def _unpacked_values(thread: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored thread with its values as dicts again (for a search on values)."""
+    values = thread.get("values")
+    if isinstance(values, orjson.Fragment):
+        return {**thread, "values": orjson.loads(orjson.dumps(values))}
+    return dict(thread)
+
+
 class MemoryRecords(RecordStore):
     """Records in dicts, for ``InMemorySaver`` runtimes and savers we cannot write beside.
 
     Each record is copied in and out (through JSON, as a database would), so a thread dict
-    handed to a caller never changes when the thread moves on.
+    handed to a caller never changes when the thread moves on. A thread's values and a
+    run's input are kept as JSON bytes (``_pack``).
     """
 
     def __init__(self) -> None:
@@ -199,8 +241,8 @@ class MemoryRecords(RecordStore):
         self, *, thread: dict[str, Any] | None = None, runs: Sequence[dict[str, Any]] = ()
     ) -> None:
         # Every copy made (and every key read) before anything is stored: all or none.
-        threads = {thread["thread_id"]: _copy(thread)} if thread is not None else {}
-        copies = {run["run_id"]: _copy(run) for run in runs}
+        threads = {thread["thread_id"]: _pack(thread)} if thread is not None else {}
+        copies = {run["run_id"]: _pack(run) for run in runs}
         self._threads.update(threads)
         self._runs.update(copies)
 
@@ -212,18 +254,18 @@ class MemoryRecords(RecordStore):
         thread = self._threads.get(thread_id)
         if thread is None:
             return False
-        changes = _copy_fields(fields)
-        copies = {run["run_id"]: _copy(run) for run in runs}
+        changes = _pack(fields)
+        copies = {run["run_id"]: _pack(run) for run in runs}
         thread.update(changes)
         self._runs.update(copies)
         return True
 
     def update_run(self, run: dict[str, Any], **fields: Any) -> None:
         stored = self._runs.get(run["run_id"])
-        changes = _copy_fields(fields)
+        changes = _pack(fields)
         run.update(fields)
         if stored is None:
-            self._runs[run["run_id"]] = _copy(run)
+            self._runs[run["run_id"]] = _pack(run)
         else:
             stored.update(changes)
 
@@ -231,9 +273,16 @@ class MemoryRecords(RecordStore):
         thread = self._threads.get(thread_id)
         return None if thread is None else _copy(thread)
 
+    def get_thread_without_values(self, thread_id: str) -> dict[str, Any] | None:
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            return None
+        return _copy({k: v for k, v in thread.items() if k != "values"})
+
     def peek_thread(self, thread_id: str) -> Mapping[str, Any] | None:
         """The stored record itself, not a copy: for a check in this process that reads a
-        few fields at once and keeps nothing (the memory decision log's claim)."""
+        few fields at once and keeps nothing (the memory decision log's claim). Its
+        ``values`` are JSON bytes (an ``orjson.Fragment``), not dicts."""
         return self._threads.get(thread_id)
 
     def delete_thread(self, thread_id: str) -> None:
@@ -257,7 +306,8 @@ class MemoryRecords(RecordStore):
         found = [
             t
             for t in self._threads.values()
-            if thread_matches(t, ids=wanted, metadata=metadata, values=values, status=status)
+            if thread_matches(_unpacked_values(t) if values else t, ids=wanted,
+                              metadata=metadata, values=values, status=status)
         ]
         key = sort_key(sort_by)
         found.sort(key=lambda t: t[key], reverse=(sort_order or "desc").lower() != "asc")
@@ -271,7 +321,8 @@ class MemoryRecords(RecordStore):
         status: str | None = None,
     ) -> int:
         return sum(
-            thread_matches(t, ids=None, metadata=metadata, values=values, status=status)
+            thread_matches(_unpacked_values(t) if values else t, ids=None, metadata=metadata,
+                           values=values, status=status)
             for t in self._threads.values()
         )
 
@@ -295,5 +346,12 @@ class MemoryRecords(RecordStore):
 
     def unfinished_runs(self) -> list[dict[str, Any]]:
         return [_copy(r) for r in self._runs.values() if r["status"] in ("pending", "running")]
+
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        stored = self._runs.get(run["run_id"])
+        if stored is None or stored["status"] not in ("pending", "running"):
+            return False
+        self._runs[run["run_id"]] = _pack(run)
+        return True
 
 

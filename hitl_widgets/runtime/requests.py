@@ -52,6 +52,8 @@ class RunCreate:
     """One stream mode or several (streams and background runs)."""
     stream_subgraphs: bool = False
     """Also stream the subgraphs' events (named ``<mode>|<namespace>``)."""
+    stream_resumable: bool = False
+    """Give every event an id, and keep them for ``join_stream(last_event_id=...)``."""
     checkpoint: Mapping[str, Any] | None = None
     """Start from this checkpoint (time travel); a fork is made when the run writes."""
     checkpoint_id: str | None = None

@@ -29,13 +29,10 @@ from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointMetadata, c
 from langgraph.checkpoint.base.id import uuid6
 
 from hitl_widgets.runtime.graphs import AnyGraph
+from hitl_widgets.runtime.langgraph_names import ERROR, NULL_TASK_ID, RESUME
 
 __all__ = ["drop_conflicting_writes", "needs_stored_answers", "store_answers"]
 
-# LangGraph's reserved channel and task names (langgraph._internal._constants).
-RESUME = "__resume__"
-ERROR = "__error__"
-NULL_TASK_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def _saver(graph: AnyGraph) -> BaseCheckpointSaver[Any]:

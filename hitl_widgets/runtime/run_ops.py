@@ -8,8 +8,8 @@ what is pending, the run's task on the runner loop, and the thread record when i
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import os
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,13 +21,15 @@ from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
 from hitl_widgets.runtime.backend import ThreadRuns
-from hitl_widgets.runtime.checkpointers import INTERRUPT, SeesInterrupts
+from hitl_widgets.runtime.checkpointers import SeesInterrupts
 from hitl_widgets.runtime.claims import claim_resume, refuse_answered, settle_run
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.commands import build_command, is_resume_map
 from hitl_widgets.runtime.errors import bad_request, conflict
 from hitl_widgets.runtime.ids import new_id
 from hitl_widgets.runtime.jsonable import to_json, to_record
+from hitl_widgets.runtime.langgraph_names import INTERRUPT
+from hitl_widgets.runtime.leases import Presence
 from hitl_widgets.runtime.requests import RunCreate
 from hitl_widgets.runtime.retry import (
     drop_conflicting_writes,
@@ -70,11 +72,6 @@ def _refuse_if_busy(slot: ThreadRuns, strategy: str, thread_id: str) -> None:
 def stream_modes(stream_mode: str | list[str] | tuple[str, ...]) -> list[str]:
     """The requested stream modes as a list, or a 400 naming the ones we do not offer."""
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode)
-    if "events" in modes:
-        raise bad_request(
-            "stream mode 'events' (LangChain callback events) is not available in the kernel; "
-            "use 'messages-tuple' for tokens, 'debug' or 'tasks' for steps"
-        )
     unknown = [m for m in modes if m not in STREAM_MODES]
     if unknown:
         raise bad_request(f"unknown stream mode(s) {unknown}; choose from {sorted(STREAM_MODES)}")
@@ -86,6 +83,7 @@ class RunOps(ThreadOps):
 
     _handles: OrderedDict[str, RunHandle]
     reviewer: str
+    presence: Presence
 
     async def _open_thread(
         self, thread_id: str | None, if_not_exists: str | None
@@ -93,7 +91,7 @@ class RunOps(ThreadOps):
         if thread_id is None:
             return await self.threads_create(metadata={}), True
         if if_not_exists != "create" or self.backend.records.get_thread(str(thread_id)):
-            return self._thread(thread_id), False  # the 404 with its advice when missing
+            return self._thread(thread_id, values=False), False  # a 404 with advice if missing
         return await self.threads_create(thread_id=str(thread_id)), False
 
     async def start_run(
@@ -102,8 +100,10 @@ class RunOps(ThreadOps):
         request: RunCreate,
         *,
         on_run_created: Callable[[dict[str, str]], object] | None = None,
+        decided_by: str | None = None,
     ) -> RunHandle:
-        """Create a run and start it (or queue it behind the thread's current run)."""
+        """Create a run and start it (or queue it behind the thread's current run).
+        ``decided_by``: who its answers are recorded as given by (default: the reviewer)."""
         assistant_id, input, command = request.assistant_id, request.input, request.command
         config, context, metadata = request.config, request.context, request.metadata
         stream_mode, stream_subgraphs = request.stream_mode, request.stream_subgraphs
@@ -147,7 +147,9 @@ class RunOps(ThreadOps):
                 "stream_mode": modes,
                 "interrupt_before": interrupt_before,
                 "interrupt_after": interrupt_after,
-                "owner_pid": os.getpid(),  # so a later process knows a dead run from a live one
+                # Whose lease this run lives by: another kernel releases it only once that
+                # lease has run out (a process id would say nothing across machines).
+                "owner": self.presence.owner,
             },
         }
         run_config: dict[str, Any] = {**dict(config or {})}
@@ -182,6 +184,7 @@ class RunOps(ThreadOps):
             context=context,
             command=dict(command) if command is not None else None,
             stateless=stateless and on_completion != "keep",
+            decided_by=decided_by,
         )
         busy: dict[str, Any] = {"status": "busy", "updated_at": stamp}
         if thread["metadata"].get("graph_id") != assistant["graph_id"]:
@@ -228,7 +231,7 @@ class RunOps(ThreadOps):
         tid = handle.run["thread_id"]
         configurable = handle.config["configurable"]
         fork = "checkpoint_id" in configurable
-        thread = thread if thread is not None else self._thread(tid)
+        thread = thread if thread is not None else self._thread(tid, values=False)
         if thread["status"] == "error" and not fork:
             if await drop_conflicting_writes(self.backend.saver, thread_config(tid)):
                 # The paused nodes ask again, under new interrupt ids: an answer given for
@@ -254,10 +257,11 @@ class RunOps(ThreadOps):
             ]
             at = thread_config(tid)
             paused = thread["status"] == "interrupted"
-        refuse_answered(self.backend.decision_log, handle, thread, fork)  # issue 8
+        refuse_answered(self.backend.decision_log, handle, thread, fork)
         handle.input = build_command(tid, handle.command, pending, paused)
-        # issue 8: the claim, in one transaction with "still pending?" (409 to the loser)
-        claim_resume(self.backend.decision_log, handle, pending, reviewer=self.reviewer, fork=fork)
+        # The claim, in one transaction with "still pending?" (409 to the loser).
+        claim_resume(self.backend.decision_log, handle, pending,
+                     reviewer=handle.decided_by or self.reviewer, fork=fork)
         resume = handle.command.get("resume")
         if resume is None or not (fork or thread["status"] == "error"):
             return
@@ -297,6 +301,11 @@ class RunOps(ThreadOps):
     def _launch(self, handle: RunHandle) -> None:
         slot = self.backend.thread_runs(handle.run["thread_id"])
         slot.active = handle
+        if self.backend.leases.shared:
+            # Each checkpoint the run writes first asks whether the lease still holds.
+            self.backend.fences[handle.run_id] = functools.partial(
+                self.presence.check, handle.run["kwargs"]["owner"], handle.run_id,
+                handle.run["thread_id"])
         handle.task = asyncio.get_running_loop().create_task(self._run(handle))
 
     async def _run(self, handle: RunHandle) -> None:
@@ -338,14 +347,26 @@ class RunOps(ThreadOps):
         ``busy``, and the failure is the run's result.
         """
         tid = handle.run["thread_id"]
+        self.backend.fences.pop(handle.run_id, None)
         # The database failing under the graph (locked, full, gone) is a storage failure,
         # named as such; the graph's own misuse of a driver stays the graph's error.
         if handle.error is not None and type(handle.error).__name__ == "OperationalError":
             handle.error = self.backend.records.describe(handle.error) or handle.error
         try:
             try:
-                # issue 8: the decisions' outcome, before the thread is freed (a reader never
-                # sees it free while its claim is unsettled)
+                if self.backend.leases.shared:
+                    # A run whose lease lapsed writes nothing more: another kernel may have
+                    # released its thread and answered it already.
+                    self.presence.check(handle.run["kwargs"]["owner"], handle.run_id, tid)
+            except APIStatusError as lapsed:
+                if not isinstance(handle.error, APIStatusError):
+                    handle.fail(lapsed)
+                self._take_asked(tid)
+                self._release(handle)
+                return
+            try:
+                # The decisions' outcome, before the thread is freed (a reader never sees
+                # it free while its claim is unsettled).
                 settle_run(self.backend.decision_log, handle)
                 await self._record_end(handle)
             except Exception as error:  # noqa: BLE001 - becomes the run's (and thread's) error

@@ -14,11 +14,11 @@ import asyncio
 import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from langchain_core.messages import BaseMessageChunk
-from langchain_core.runnables import RunnableConfig
 
+from hitl_widgets.runtime.events import EVENTS, graph_stream
 from hitl_widgets.runtime.graphs import AnyGraph
 from hitl_widgets.runtime.jsonable import to_json
 from hitl_widgets.runtime.state import checkpoint_of, error_json
@@ -26,12 +26,51 @@ from hitl_widgets.runtime.state import checkpoint_of, error_json
 __all__ = ["STREAM_MODES", "RunHandle", "execute"]
 
 STREAM_MODES = frozenset(
-    {"values", "updates", "custom", "messages", "messages-tuple", "tasks", "checkpoints", "debug"}
+    {
+        "values",
+        "updates",
+        "custom",
+        "messages",
+        "messages-tuple",
+        "tasks",
+        "checkpoints",
+        "debug",
+        "events",
+    }
 )
-"""The stream modes a run accepts (the server's ``events`` — LangChain callback events — is
-not offered in the kernel; asking for it is a 400 that says so)."""
+"""The stream modes a run accepts (``events``: LangChain's callback events, ``events.py``)."""
 
 _END = object()
+_NOT_YET = object()
+
+
+class _Unread:
+    """A top-level values chunk that nobody was listening for when the graph streamed it,
+    kept as LangGraph gave it and turned into JSON only when first read.
+
+    A run that nobody streams (``runs.wait``) then converts one state, its final one, not
+    one per step: the cost of a run stays the same however large the state. A step's chunk
+    read later (``join_stream`` after the fact) is converted then, and shows its objects as
+    they are then, as a list of LangGraph's own ``astream`` chunks would.
+    """
+
+    __slots__ = ("_json", "raw")
+
+    def __init__(self, chunk: Any) -> None:
+        self.raw = chunk
+        """LangGraph's chunk until it is converted (then ``None``: only the JSON is kept)."""
+        self._json: Any = _NOT_YET
+
+    def json(self) -> Any:
+        """The chunk in the server's JSON shapes (converted once, then shared)."""
+        if self._json is _NOT_YET:
+            self._json = to_json(self.raw)
+            self.raw = None
+        return self._json
+
+
+def _read(data: Any) -> Any:
+    return data.json() if isinstance(data, _Unread) else data
 
 
 @dataclass
@@ -53,6 +92,9 @@ class RunHandle:
     """The command was checked against the thread (at creation, or when a queued run starts)."""
     stateless: bool = False
     """Created without a thread: the temporary thread goes when the run ends."""
+    decided_by: str | None = None
+    """Who its answers are recorded as given by, when not the runtime's reviewer (a
+    deadline's default answer)."""
     events: list[tuple[str, Any]] = field(default_factory=list)
     listeners: list[asyncio.Queue[Any]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -66,6 +108,8 @@ class RunHandle:
     """The run's task took its first step (a task cancelled before that runs no code)."""
     cancel_requested: bool = False
     """Cancelled before its task started: the task ends the run as cancelled at once."""
+    resumable: bool = False
+    """Started with ``stream_resumable``: its events carry ids (``resumable.py``)."""
     _values: Any = None
     _interrupt_chunks: list[Any] = field(default_factory=list)
 
@@ -115,13 +159,13 @@ class RunHandle:
             self.listeners.append(inbox)
         try:
             while (item := await inbox.get()) is not _END:
-                event, _ = item
+                event, data = item
                 if (
                     stream_mode is None
                     or event in ("metadata", "error")
                     or event.split("|")[0] in stream_mode
                 ):
-                    yield item
+                    yield (event, _read(data)) if isinstance(data, _Unread) else item
         finally:
             if inbox in self.listeners:
                 self.listeners.remove(inbox)
@@ -132,24 +176,28 @@ class RunHandle:
             return {"__error__": error_json(self.error)}
         if len(self._interrupt_chunks) > 1:
             return {
-                "__interrupt__": [i for c in self._interrupt_chunks for i in c["__interrupt__"]]
+                "__interrupt__": [
+                    i for c in self._interrupt_chunks for i in _read(c)["__interrupt__"]
+                ]
             }
         if self._interrupt_chunks:
-            return self._interrupt_chunks[-1]
-        return self._values if self._values is not None else {}
+            return _read(self._interrupt_chunks[-1])
+        return _read(self._values) if self._values is not None else {}
 
     def final_state(self) -> tuple[dict[str, Any], list[str]]:
         """The state values the run left, and the ids of the interrupts it stopped at.
 
         When the run stopped at interrupts, the values are those its interrupt chunk carried
         (a branch that finished in the same step is not applied to the state yet)."""
-        last = self._interrupt_chunks[-1] if self._interrupt_chunks else self._values
+        last = _read(self._interrupt_chunks[-1] if self._interrupt_chunks else self._values)
         values = {k: v for k, v in (last or {}).items() if k != "__interrupt__"}
-        asked = [i["id"] for c in self._interrupt_chunks for i in c["__interrupt__"]]
+        asked = [i["id"] for c in self._interrupt_chunks for i in _read(c)["__interrupt__"]]
         return values, asked
 
     def absorb_values(self, chunk: Any) -> None:
-        if isinstance(chunk, dict) and chunk.get("__interrupt__"):
+        """Keep a top-level values chunk (JSON, or ``_Unread``) for the run's final body."""
+        raw = chunk.raw if isinstance(chunk, _Unread) else chunk
+        if isinstance(raw, dict) and raw.get("__interrupt__"):
             self._interrupt_chunks.append(chunk)
         self._values = chunk
 
@@ -198,7 +246,7 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _langgraph_modes(requested: list[str]) -> list[str]:
-    modes = {"messages" if m == "messages-tuple" else m for m in requested}
+    modes = {"messages" if m == "messages-tuple" else m for m in requested if m != EVENTS}
     modes.add("values")  # the final body is built from values chunks, as on the server
     return sorted(modes)
 
@@ -215,16 +263,7 @@ async def execute(handle: RunHandle) -> None:
     messages = MessageAccumulator() if "messages" in handle.stream_mode else None
     handle.emit("metadata", {"run_id": handle.run_id, "attempt": 1})
     try:
-        stream = handle.graph.astream(
-            handle.input,
-            cast(RunnableConfig, handle.config),
-            stream_mode=cast(Any, _langgraph_modes(handle.stream_mode)),
-            subgraphs=handle.subgraphs,
-            interrupt_before=handle.interrupt_before,
-            interrupt_after=handle.interrupt_after,
-            context=handle.context,
-        )
-        async for item in stream:
+        async for item in graph_stream(handle, _langgraph_modes(handle.stream_mode)):
             parts: tuple[Any, ...] = tuple(item) if handle.subgraphs else ((), *item)
             ns: tuple[str, ...] = tuple(parts[0])
             mode: str = parts[1]
@@ -238,6 +277,12 @@ async def execute(handle: RunHandle) -> None:
                 continue
             top_values = mode == "values" and not ns
             if mode not in requested and not top_values:
+                continue
+            if top_values and not handle.listeners:
+                unread = _Unread(chunk)  # converted if read: only the last one, for most runs
+                handle.absorb_values(unread)
+                if mode in requested:
+                    handle.emit(_event_name(mode, ns), unread)
                 continue
             data = to_json(chunk)
             if mode == "debug" and data.get("type") == "checkpoint":

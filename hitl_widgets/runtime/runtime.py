@@ -7,32 +7,39 @@ clients in ``hitl_widgets.client`` are the ways in from the kernel.
 from __future__ import annotations
 
 import asyncio
-import os
+import logging
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from langgraph.errors import is_invalid_resume
 from langgraph_sdk.errors import APIStatusError
 from pydantic import ValidationError
 
+from hitl_widgets.runtime import bulk, resumable
 from hitl_widgets.runtime.backend import open_backend, release_backend
 from hitl_widgets.runtime.checkpointers import CheckpointerSpec
 from hitl_widgets.runtime.claims import default_reviewer
 from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.errors import StorageError, conflict, not_found, unprocessable
 from hitl_widgets.runtime.graphs import Graphs, GraphSpec, checkpointer_of, load_graph
+from hitl_widgets.runtime.leases import LEASE_SECONDS, Presence
 from hitl_widgets.runtime.rebuild import rebuild_records
 from hitl_widgets.runtime.records import contains
 from hitl_widgets.runtime.requests import RunCreate
+from hitl_widgets.runtime.review_queues import ReviewQueues
 from hitl_widgets.runtime.run_ops import RunOps, stream_modes
 from hitl_widgets.runtime.runner import LoopDoor, get_runner
 from hitl_widgets.runtime.runs import RunHandle
 from hitl_widgets.runtime.state import error_json
 from hitl_widgets.runtime.threads import stamp_run_end
+from hitl_widgets.runtime.upkeep import Upkeep, keep_alive
 
 __all__ = ["GraphRunError", "Runtime"]
+
+log = logging.getLogger(__name__)
 
 
 class GraphRunError(Exception):
@@ -60,8 +67,9 @@ class Runtime(RunOps):
         checkpointer: CheckpointerSpec = None,
         *,
         reviewer: str | None = None,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
-        self.reviewer = default_reviewer(reviewer)  # issue 8: who the decisions are by
+        self.reviewer = default_reviewer(reviewer)  # who the decisions are by
         loaded = {graph_id: load_graph(spec) for graph_id, spec in graphs.items()}
         self.backend = open_backend(checkpointer_of(loaded, checkpointer))
         self.closed = False
@@ -70,12 +78,26 @@ class Runtime(RunOps):
             self.runner = get_runner()
             self.door: LoopDoor = self.runner
             """Where this runtime's coroutines run: the runner, or its async client's loop."""
+            shared = self.backend.leases.shared
             # Storage nobody else shares (memory) may follow its async client onto the
-            # client's own loop (door_here); shared storage stays on the runner's one thread.
-            self._movable = self.backend.key is None and not self.backend.rebuild
+            # client's own loop (door_here); shared storage stays on the runner's one thread,
+            # where the heartbeat runs too.
+            self._movable = self.backend.key is None and not self.backend.rebuild and not shared
             self._moving = threading.Lock()
             self._handles: OrderedDict[str, RunHandle] = OrderedDict()
+            self.presence = self.runner.call(
+                _join(self.backend.leases, self.reviewer, lease_seconds))
+            """This runtime's lease on the store: its runs live as long as it does."""
+            self.queues = ReviewQueues(self.backend.leases, self.backend.votes,
+                                       self.backend.deadlines, self.presence)
+            """The review queues' holds and votes, under this runtime's reviewer."""
+            self.upkeep = Upkeep(self.backend, mend=self._mend, start_run=self.start_run,
+                                 update_thread=self.threads_update)
+            """What a shared store needs from whichever runtime is alive on it."""
             self.runner.call(self._recover())
+            self._heartbeat = (
+                self.runner.submit(keep_alive(weakref.ref(self), self.presence.interval))
+                if shared else None)
         except BaseException:
             release_backend(self.backend)
             raise
@@ -115,10 +137,26 @@ class Runtime(RunOps):
 
     def close(self) -> None:
         """Let go of the storage (the last runtime on a file or database closes it).
-        Idempotent; a closed runtime's calls fail with ``StorageError``."""
+        Idempotent; a closed runtime's calls fail with ``StorageError``. Runs still in
+        flight go on under the heartbeat, which gives the lease up when they end."""
         if not self.closed:
             self.closed = True
-            release_backend(self.backend)
+            if self._heartbeat is None or not self.running():
+                self._leave()
+
+    def running(self) -> bool:
+        """Whether a run of this runtime is still in flight."""
+        return any(not handle.done.is_set() for handle in self._handles.values())
+
+    def _leave(self) -> None:
+        """Give up the lease, stop the heartbeat, let go of the storage."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        try:
+            self.runner.call(_leave(self.presence))
+        except Exception:  # the store is gone: the lease simply runs out
+            log.warning("could not give up the lease of %s", self.presence.owner, exc_info=True)
+        release_backend(self.backend)
 
     def check_open(self) -> None:
         """Refuse calls on a closed runtime with a message that says what to do."""
@@ -129,33 +167,17 @@ class Runtime(RunOps):
             )
 
     async def _recover(self) -> None:
-        """Mend what a process that stopped mid-run left behind.
+        """Mend what a runtime that stopped mid-run left behind, when the store is opened.
 
-        Runs left ``pending``/``running`` by a process that no longer exists did not
-        finish; threads left ``busy`` with no run alive anywhere are told what they are.
-        Records kept in memory beside a saver that outlives the process are rebuilt.
+        Runs whose owner's lease ran out are released (``Upkeep``); threads left
+        ``busy`` with no run recorded at all are told what they are. Records kept in memory
+        beside a saver that outlives the process are rebuilt.
         """
         if self.backend.rebuild:
             await rebuild_records(self.backend, self.graphs)
         records = self.backend.records
-        for run in records.unfinished_runs():
-            pid = run.get("kwargs", {}).get("owner_pid")
-            if pid == os.getpid() or (pid is not None and _alive(pid)):
-                continue
-            run.update(status="error", updated_at=now())
-            records.put_run(run)
-            # issue 8: a decision whose run died with its process released its interrupt
-            self.backend.decision_log.settle(run["run_id"], "error", f"run aborted (pid {pid})")
-            if records.get_thread(run["thread_id"]) is not None:
-                await self._mend(
-                    run["thread_id"],
-                    {
-                        "error": "RunAborted",
-                        "message": f"run {run['run_id']} stopped with the process running it "
-                        f"(pid {pid}); its committed steps are kept: run again with "
-                        "input=None to continue from the last checkpoint",
-                    },
-                )
+        await self.upkeep.release_dead_runs(records.unfinished_runs())
+        await self.upkeep.apply_deadlines()  # what fell due while no kernel was running
         alive = {r["thread_id"] for r in records.unfinished_runs()}
         for thread in records.busy_threads():
             if thread["thread_id"] not in alive and not self.backend.live.get(
@@ -163,10 +185,12 @@ class Runtime(RunOps):
             ):
                 await self._mend(thread["thread_id"], None)
 
-    async def _mend(self, thread_id: str, error: dict[str, Any] | None) -> None:
-        """Recompute a thread's record after a run that did not end properly."""
+    async def _mend(self, thread_id: str, error: dict[str, Any] | None, *,
+                    reopen: bool = False) -> None:
+        """Recompute a thread's record after a run that did not end properly (``reopen``:
+        pending questions leave it ``interrupted``, the error kept as what happened)."""
         try:
-            await self.refresh_thread(thread_id, error=error)
+            await self.refresh_thread(thread_id, error=error, reopen=reopen)
         except Exception as failure:  # noqa: BLE001 - its state cannot be read: say so
             thread = self._thread(thread_id)
             thread["status"] = "error"
@@ -194,6 +218,31 @@ class Runtime(RunOps):
             and (not metadata or contains(a["metadata"], metadata))
         ]
         return found[offset : offset + limit]
+
+    async def assistants_count(
+        self,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        graph_id: str | None = None,
+        name: str | None = None,
+    ) -> int:
+        found = await self.assistants_search(
+            metadata=metadata, graph_id=graph_id, name=name, limit=len(self.graphs.assistants)
+        )
+        return len(found)
+
+    async def assistants_get_versions(
+        self,
+        assistant_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """A graph's default assistant has one version, itself (``version`` 1)."""
+        assistant = self.graphs.assistant(assistant_id)
+        versions = [{k: v for k, v in assistant.items() if k != "updated_at"}]
+        versions = [v for v in versions if not metadata or contains(v["metadata"], metadata)]
+        return versions[offset : offset + limit]
 
     async def assistants_get_graph(
         self, assistant_id: str, xray: int | bool = False
@@ -268,9 +317,10 @@ class Runtime(RunOps):
         request: RunCreate,
         *,
         on_run_created: Callable[[dict[str, str]], object] | None = None,
-    ) -> AsyncIterator[tuple[str, Any]]:
+    ) -> AsyncIterator[resumable.Item]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
-        async for item in handle.follow():
+        handle.resumable = request.stream_resumable  # before its task takes a step
+        async for item in resumable.follow(handle):
             yield item
 
     async def runs_create(
@@ -281,6 +331,7 @@ class Runtime(RunOps):
         on_run_created: Callable[[dict[str, str]], object] | None = None,
     ) -> dict[str, Any]:
         handle = await self.start_run(thread_id, request, on_run_created=on_run_created)
+        handle.resumable = request.stream_resumable
         return dict(handle.run)
 
     async def runs_join(self, thread_id: str, run_id: str) -> Any:
@@ -307,13 +358,19 @@ class Runtime(RunOps):
         return body
 
     async def runs_join_stream(
-        self, thread_id: str, run_id: str, stream_mode: Any = None
-    ) -> AsyncIterator[tuple[str, Any]]:
+        self,
+        thread_id: str,
+        run_id: str,
+        stream_mode: Any = None,
+        last_event_id: str | None = None,
+    ) -> AsyncIterator[resumable.Item]:
+        """The run's events after ``last_event_id`` (a resumable run's), else from now on
+        (``resumable.py``)."""
         handle = await self._handle(thread_id, run_id)
         if handle is None:
             return
         modes = None if stream_mode is None else stream_modes(stream_mode)
-        async for item in handle.follow(modes):
+        async for item in resumable.join(handle, modes, last_event_id):
             yield item
 
     async def runs_get(self, thread_id: str, run_id: str) -> dict[str, Any]:
@@ -353,12 +410,33 @@ class Runtime(RunOps):
         if wait:
             await handle.done.wait()
 
+    # -- many at once (bulk.py) ------------------------------------------------------------
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    async def runs_cancel_many(
+        self,
+        *,
+        thread_id: str | None = None,
+        run_ids: Sequence[str] | None = None,
+        status: str | None = None,
+        action: str = "interrupt",
+    ) -> None:
+        await bulk.cancel_many(
+            self, thread_id=thread_id, run_ids=run_ids, status=status, action=action
+        )
+
+    async def runs_create_batch(self, requests: Sequence[RunCreate]) -> list[dict[str, Any]]:
+        return await bulk.create_batch(self, requests)
+
+    async def threads_prune(self, thread_ids: Sequence[str], strategy: str = "delete") -> int:
+        return await bulk.prune(self, thread_ids, strategy)
+
+    async def run_stats(self) -> dict[str, Any]:
+        return await bulk.run_stats(self)
+
+
+async def _join(leases: Any, label: str, seconds: float) -> Presence:
+    return Presence(leases, label, seconds)
+
+
+async def _leave(presence: Presence) -> None:
+    presence.leave()

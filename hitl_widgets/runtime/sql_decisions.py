@@ -11,14 +11,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from hitl_widgets.runtime.audit_trail import chain_row
 from hitl_widgets.runtime.checkpointers import describe_sqlite_error, retry_while_locked
+from hitl_widgets.runtime.clock import now
 from hitl_widgets.runtime.decisions import (
     FORKED,
     LIVE_OUTCOMES,
@@ -46,8 +48,28 @@ CREATE UNIQUE INDEX IF NOT EXISTS hitl_decisions_once ON hitl_decisions (thread_
     WHERE outcome IN {LIVE_OUTCOMES!r};
 CREATE INDEX IF NOT EXISTS hitl_decisions_thread ON hitl_decisions (thread_id, at);
 CREATE INDEX IF NOT EXISTS hitl_decisions_run ON hitl_decisions (run_id);
-CREATE INDEX IF NOT EXISTS hitl_decisions_at ON hitl_decisions (at)
+CREATE INDEX IF NOT EXISTS hitl_decisions_at ON hitl_decisions (at);
+CREATE TABLE IF NOT EXISTS hitl_audit (
+    seq BIGINT PRIMARY KEY,
+    decision_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    record {{blob}} NOT NULL
+)
 """
+
+_SQLITE_APPEND_ONLY = """
+CREATE TRIGGER IF NOT EXISTS hitl_audit_no_update BEFORE UPDATE ON hitl_audit
+BEGIN SELECT RAISE(ABORT, 'hitl_audit is append-only: rows are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS hitl_audit_no_delete BEFORE DELETE ON hitl_audit
+BEGIN SELECT RAISE(ABORT, 'hitl_audit is append-only: rows are never removed'); END;
+"""
+"""SQLite refuses to change or remove a trail row (a mistake); ``verify()`` finds what a
+person who dropped these triggers did."""
+
+_CHAIN_LOCK = 4711044
+"""The PostgreSQL advisory lock that orders appends to the trail (one chain, one writer at a
+time); taken after the thread's row, in every transaction that appends."""
 
 _LIVE = f"outcome IN {LIVE_OUTCOMES!r}"
 
@@ -79,7 +101,21 @@ class SqlDecisions(DecisionLog):
     """What follows the claim's ``SELECT`` of the thread row to lock it."""
 
     def __init__(self, lock: threading.Lock | threading.RLock) -> None:
+        super().__init__()
         self._lock = lock
+
+    def _take_chain(self) -> None:
+        """Inside a transaction: wait for any other writer of the trail (PostgreSQL; a
+        SQLite transaction that writes holds the file's lock already)."""
+
+    def _append(self, kind: str, decision: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        """Append one trail row (inside the caller's transaction, after ``_take_chain``)."""
+        last = self._run("SELECT record FROM hitl_audit ORDER BY seq DESC LIMIT 1")
+        row = chain_row(_load(last[0][0]) if last else None, kind=kind, decision=decision,
+                        at=now(), data=data)
+        self._run("INSERT INTO hitl_audit (seq, decision_id, at, hash, record) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  (row["seq"], row["decision_id"], row["at"], row["hash"], orjson.dumps(row)))
 
     @abstractmethod
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -123,6 +159,8 @@ class SqlDecisions(DecisionLog):
             d.update(outcome=outcome, error=error)
             self._run("UPDATE hitl_decisions SET outcome = ?, record = ? WHERE decision_id = ?",
                       (outcome, orjson.dumps(d), decision_id))
+            self._take_chain()
+            self._append("outcome", d, {"outcome": outcome, "error": error})
 
     def _locked_claim(self, thread_id: str, decisions: Sequence[dict[str, Any]],
                       check_pending: bool) -> None:
@@ -145,7 +183,9 @@ class SqlDecisions(DecisionLog):
         if reason is not None or holder is not None:
             raise _Lost(loser_error(thread_id, ids, holder, reason or "claimed", thread))
         assert thread is not None  # _refusal said "missing" otherwise
-        for d in decisions:
+        self._take_chain()
+        for d in self._with_context(decisions):
+            self._append("decision", d, d)
             self._run("INSERT INTO hitl_decisions (decision_id, thread_id, interrupt_id, run_id, "
                       "reviewer, at, outcome, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       (d["decision_id"], d["thread_id"], d["interrupt_id"], d["run_id"],
@@ -189,6 +229,12 @@ class SqlDecisions(DecisionLog):
         with self._guard(), self._claim_transaction():
             self._set_outcome("run_id = ?", (run_id,), outcome, error)
 
+    def trail(self, *, since_seq: int = 0) -> list[dict[str, Any]]:
+        with self._guard():
+            rows = self._run("SELECT record FROM hitl_audit WHERE seq > ? ORDER BY seq",
+                             (since_seq,))
+        return [_load(r[0]) for r in rows]
+
     def search(self, *, thread_id: str | None = None, reviewer: str | None = None,
                since: str | None = None) -> list[dict[str, Any]]:
         clauses, params = [], []
@@ -215,7 +261,8 @@ class SqliteDecisions(SqlDecisions):
 
         def create() -> None:
             try:
-                self._conn.executescript(_SCHEMA.format(blob=self.blob_type) + ";")
+                self._conn.executescript(_SCHEMA.format(blob=self.blob_type) + ";"
+                                         + _SQLITE_APPEND_ONLY)
                 self._conn.commit()
             except sqlite3.Error:
                 if self._conn.in_transaction:
@@ -268,6 +315,9 @@ class PostgresDecisions(SqlDecisions):
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return postgres_rows(self._conn, sql, params)
+
+    def _take_chain(self) -> None:
+        self._conn.execute(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
 
     def _claim_transaction(self) -> AbstractContextManager[None]:
         transaction: AbstractContextManager[None] = self._conn.transaction()

@@ -48,7 +48,30 @@ CREATE TABLE IF NOT EXISTS hitl_runs (
     status TEXT NOT NULL,
     record {blob} NOT NULL
 );
-CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at)
+CREATE INDEX IF NOT EXISTS hitl_runs_thread ON hitl_runs (thread_id, created_at);
+CREATE INDEX IF NOT EXISTS hitl_runs_status ON hitl_runs (status);
+CREATE TABLE IF NOT EXISTS hitl_leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    label TEXT NOT NULL,
+    thread_id TEXT,
+    expires_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_leases_owner ON hitl_leases (owner);
+CREATE TABLE IF NOT EXISTS hitl_votes (
+    queue TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    answer {blob} NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (queue, thread_id, reviewer)
+);
+CREATE TABLE IF NOT EXISTS hitl_deadlines (
+    thread_id TEXT PRIMARY KEY,
+    due_at DOUBLE PRECISION NOT NULL,
+    action {blob} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hitl_deadlines_due ON hitl_deadlines (due_at)
 """
 
 # ON CONFLICT ... DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
@@ -109,6 +132,8 @@ class SqlRecords(RecordStore):
     """The SQL both databases share; subclasses say how to talk to theirs."""
 
     blob_type = "BLOB"
+    hint_sql = "instr(record, ?) > 0"
+    """True when the record's bytes hold the bytes given (a search hint, ``_hints``)."""
 
     def __init__(self, lock: threading.Lock | threading.RLock) -> None:
         self._lock = lock
@@ -148,6 +173,16 @@ class SqlRecords(RecordStore):
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._guard():
+            return self._run(sql, params)
+
+    clock_sql = ""
+    """The database's clock in seconds since the epoch, as an SQL expression (leases are
+    judged by it, so clocks of different machines never disagree)."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement (``?`` placeholders) in a transaction of its own on the shared
+        connection; the rows it returned. For the tables beside the records (leases)."""
+        with self._guard(), self._transaction():
             return self._run(sql, params)
 
     def put(
@@ -192,20 +227,30 @@ class SqlRecords(RecordStore):
     ) -> list[dict[str, Any]]:
         key = sort_key(sort_by)
         order = "ASC" if (sort_order or "desc").lower() == "asc" else "DESC"
-        where, params = _where(ids=ids, status=status)
+        where, params = _where(ids=ids, status=status,
+                               hints=(self.hint_sql, _hints(metadata, values)))
         sql = f"SELECT record FROM hitl_threads {where} ORDER BY {key} {order}"
         if not metadata and not values:
             # Everything is in SQL: the index on (status, updated_at) answers the common
             # "interrupted, newest first, one page" query without reading other rows.
             rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))
             return [_load(r[0]) for r in rows]
-        matched = []
-        for (blob,) in self._read(sql, params):
-            thread = _load(blob)
-            if thread_matches(thread, ids=None, metadata=metadata, values=values, status=None):
-                matched.append(thread)
-                if len(matched) >= offset + limit:
-                    break
+        # The hints leave (nearly) only matching rows: read as many as the page needs, then
+        # twice as many each time while some do not match exactly (a filter without hints).
+        matched: list[dict[str, Any]] = []
+        batch = max(offset + limit, 1)
+        start = 0
+        while len(matched) < offset + limit:
+            rows = self._read(f"{sql} LIMIT ? OFFSET ?", (*params, batch, start))
+            for (blob,) in rows:
+                thread = _load(blob)
+                if thread_matches(thread, ids=None, metadata=metadata, values=values,
+                                  status=None):
+                    matched.append(thread)
+            if len(rows) < batch:
+                break
+            start += batch
+            batch *= 2
         return matched[offset : offset + limit]
 
     def count_threads(
@@ -215,9 +260,11 @@ class SqlRecords(RecordStore):
         values: Mapping[str, Any] | None = None,
         status: str | None = None,
     ) -> int:
-        where, params = _where(ids=None, status=status)
         if not metadata and not values:
+            where, params = _where(ids=None, status=status)
             return int(self._read(f"SELECT count(*) FROM hitl_threads {where}", params)[0][0])
+        where, params = _where(ids=None, status=status,
+                               hints=(self.hint_sql, _hints(metadata, values)))
         return sum(
             thread_matches(_load(blob), ids=None, metadata=metadata, values=values, status=None)
             for (blob,) in self._read(f"SELECT record FROM hitl_threads {where}", params)
@@ -246,14 +293,48 @@ class SqlRecords(RecordStore):
         rows = self._read("SELECT record FROM hitl_runs WHERE status IN ('pending', 'running')")
         return [_load(r[0]) for r in rows]
 
+    def abandon_run(self, run: dict[str, Any]) -> bool:
+        return bool(self.execute(
+            "UPDATE hitl_runs SET status = ?, record = ? WHERE run_id = ? AND status IN "
+            "('pending', 'running') RETURNING run_id",
+            (run["status"], orjson.dumps(run), run["run_id"])))
+
     def busy_threads(self) -> list[dict[str, Any]]:
         rows = self._read("SELECT record FROM hitl_threads WHERE status = 'busy'")
         return [_load(r[0]) for r in rows]
 
 
-def _where(*, ids: Iterable[str] | None, status: str | None) -> tuple[str, tuple[Any, ...]]:
+def _hints(*filters: Mapping[str, Any] | None) -> list[bytes]:
+    """Byte strings every record matching the filters holds: ``"key":"text"`` for each
+    text value asked for (at any depth), as ``orjson`` wrote the record.
+
+    A match needs the value's key beside that exact text in the record's JSON, so a row
+    without the bytes cannot match; rows with them are still checked exactly
+    (``thread_matches``). Only text is hinted: a number or ``true`` may be written in more
+    than one way that the exact check still counts as equal.
+    """
+    found: list[bytes] = []
+    for wanted in filters:
+        for key, value in (wanted or {}).items():
+            if isinstance(value, Mapping):
+                found.extend(_hints(value))
+            elif isinstance(value, str):
+                found.append(orjson.dumps(key) + b":" + orjson.dumps(value))
+    return found
+
+
+def _where(
+    *,
+    ids: Iterable[str] | None,
+    status: str | None,
+    hints: tuple[str, Sequence[bytes]] = ("", ()),
+) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     params: list[Any] = []
+    hint_sql, needles = hints
+    for needle in needles:
+        clauses.append(hint_sql)
+        params.append(needle)
     if status is not None:
         clauses.append("status = ?")
         params.append(status)
@@ -266,6 +347,8 @@ def _where(*, ids: Iterable[str] | None, status: str | None) -> tuple[str, tuple
 
 class SqliteRecords(SqlRecords):
     """Records in the SQLite checkpoint file, beside LangGraph's own tables."""
+
+    clock_sql = "((julianday('now') - 2440587.5) * 86400.0)"
 
     def __init__(
         self, conn: sqlite3.Connection, lock: threading.Lock, path: Path | None = None
@@ -308,6 +391,8 @@ class PostgresRecords(SqlRecords):
     """Records in the PostgreSQL database of a ``PostgresSaver``, on its connection."""
 
     blob_type = "BYTEA"
+    hint_sql = "position(? IN record) > 0"
+    clock_sql = "extract(epoch from clock_timestamp())::double precision"
 
     def __init__(self, conn: Any, lock: threading.Lock, where: str) -> None:
         super().__init__(lock)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import CheckpointMetadata
@@ -22,6 +22,9 @@ from hitl_widgets.runtime.state import (
     snapshot_json,
     thread_status,
 )
+
+if TYPE_CHECKING:
+    from hitl_widgets.runtime.upkeep import Upkeep
 
 __all__ = ["EMPTY_STATE", "ThreadOps", "run_end_fields", "stamp_run_end", "thread_config"]
 
@@ -73,11 +76,16 @@ class ThreadOps:
 
     graphs: Graphs
     backend: Backend
+    upkeep: Upkeep
 
     # -- records -------------------------------------------------------------------------
 
-    def _thread(self, thread_id: str) -> dict[str, Any]:
-        thread = self.backend.records.get_thread(str(thread_id))
+    def _thread(self, thread_id: str, *, values: bool = True) -> dict[str, Any]:
+        """The thread's record (a 404 if it has none); ``values=False`` leaves its values
+        out, for a caller that reads only status, metadata or interrupts."""
+        records = self.backend.records
+        thread = (records.get_thread(str(thread_id)) if values
+                  else records.get_thread_without_values(str(thread_id)))
         if thread is None:
             raise not_found(
                 f"thread {thread_id} not found; create it with threads.create(), or pass "
@@ -85,7 +93,8 @@ class ThreadOps:
                 thread_id=str(thread_id),
             )
         if str(thread_id) in self.backend.unsaved_errors:
-            return self._heal(thread)
+            # Healing writes the record back: it needs all of it.
+            return self._heal(thread if values else records.get_thread(str(thread_id)) or thread)
         return thread
 
     def _patch_thread(
@@ -125,16 +134,20 @@ class ThreadOps:
         status: str | None = None,
         error: Any = None,
         runs: Sequence[dict[str, Any]] = (),
+        reopen: bool = False,
     ) -> dict[str, Any]:
         """Recompute a thread's values, interrupts and status from its checkpoints (and
-        write ``runs`` with it, in one go)."""
+        write ``runs`` with it, in one go). ``reopen``: a thread whose questions are still
+        pending is ``interrupted`` whatever the error says (a run that never applied its
+        answer leaves the question open)."""
         thread = self._thread(thread_id)
         graph = self._graph_of(thread)
         state = await graph.aget_state(thread_config(thread_id)) if graph is not None else None
         if state is not None and state.created_at is not None:
             thread["values"] = to_json(state.values)
             thread["interrupts"] = interrupts_by_task(state)
-        thread["status"] = status or thread_status(state, errored=error is not None)
+        errored = error is not None and not (reopen and state is not None and state.interrupts)
+        thread["status"] = status or thread_status(state, errored=errored)
         self.backend.records.put(thread=stamp_run_end(thread, error), runs=runs)
         return thread
 
@@ -198,7 +211,12 @@ class ThreadOps:
     async def threads_get(
         self, thread_id: str, include: Sequence[str] | None = None
     ) -> dict[str, Any]:
-        return self._thread(thread_id)
+        thread = self._thread(thread_id)
+        if thread["status"] == "busy" and not self.backend.live.get(str(thread_id)):
+            # Busy with no run of this process on it: another kernel's, maybe a dead one.
+            await self.upkeep.release_dead_runs_on(str(thread_id))
+            thread = self._thread(thread_id)
+        return thread
 
     async def threads_update(
         self,
@@ -275,7 +293,7 @@ class ThreadOps:
         checkpoint_id: str | None = None,
         subgraphs: bool = False,
     ) -> StateSnapshot | None:
-        graph = self._graph_of(self._thread(thread_id))
+        graph = self._graph_of(self._thread(thread_id, values=False))
         if graph is None:
             return None
         config = thread_config(str(thread_id), checkpoint, checkpoint_id)
@@ -365,7 +383,7 @@ class ThreadOps:
         checkpoint: Mapping[str, Any] | None = None,
         select: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        graph = self._graph_of(self._thread(thread_id))
+        graph = self._graph_of(self._thread(thread_id, values=False))
         if graph is None:
             return []
         if isinstance(before, str):

@@ -1,11 +1,12 @@
 """`Inbox`: the threads waiting for a human, a page at a time; open one to review it in place.
 
 Filters (graph, metadata, status) and the sort order on top, then the counts (pending /
-answered / failed), the page as a list to pick from, and the buttons: Open, Answer selected
-(one answer for many threads, see `bulk.py`), previous / next page. Opening a row shows its
-`ThreadView` below; once its question is over (accepted, or answered elsewhere) the inbox
-reloads and opens the next pending thread by itself (a run that failed after the answer
-stays open, its error shown).
+answered / failed), the page as a list to pick from with select all / none and the count
+selected, and the buttons: Open, previous / next page, and the safe bulk actions
+(`queue/bulk_panel.py`: accept each as proposed, or one typed answer after a preview).
+Opening a row shows its `ThreadView` below; once its question is over (accepted, or
+answered elsewhere) the inbox reloads and opens the next pending thread by itself (a run
+that failed after the answer stays open, its error shown).
 
 Like `ThreadView` it only talks to a client (in-kernel or `langgraph_sdk.get_client(url=...)`)
 and never blocks the kernel: every method returns at once; `await inbox.wait()` returns when
@@ -23,10 +24,21 @@ from typing import Any
 import ipywidgets as widgets
 from langgraph_sdk.errors import NotFoundError
 
-from hitl_widgets.client.audit import reviewer_of, storage_problem
-from hitl_widgets.views.bulk import BulkResult, apply_bulk
+from hitl_widgets.client.audit import storage_problem
+from hitl_widgets.views.bulk import BulkResult
 from hitl_widgets.views.errors import ErrorArea, ErrorInfo, error_from_exception, guarded
-from hitl_widgets.views.inbox_rows import COUNTED, InboxQuery, InboxSource, age_text
+from hitl_widgets.views.identity import Identity, IdentityProbe, reviewer_identity
+from hitl_widgets.views.inbox_rows import (
+    COUNTED,
+    STATUSES,
+    InboxQuery,
+    InboxSource,
+    counts_html,
+    parse_metadata_filter,
+    row_label,
+)
+from hitl_widgets.views.queue.bulk_panel import BulkPanel
+from hitl_widgets.views.queue.selection import SelectionBar
 from hitl_widgets.views.record import Decision
 from hitl_widgets.views.render import esc
 from hitl_widgets.views.runner import JobRunner
@@ -34,21 +46,6 @@ from hitl_widgets.views.thread_view import ThreadView
 from hitl_widgets.views.widget_tree import close_tree
 
 __all__ = ["Inbox"]
-
-STATUSES = ("interrupted", "idle", "error", "busy", "all")
-
-
-def _label(row: Mapping[str, Any]) -> str:
-    """One line per row (a `Select` option: plain text, so nothing in it is markup)."""
-    meta = ", ".join(f"{k}={v}" for k, v in list(row["metadata"].items())[:3]
-                     if k not in ("graph_id", "assistant_id"))
-    parts = [age_text(row["age_s"]).rjust(6), str(row["graph_id"] or "?"), row["summary"]]
-    if meta:
-        parts.append(f"[{meta}]")
-    if row["status"] != "interrupted":
-        parts.insert(1, str(row["status"]))
-    return " · ".join(parts)
-
 
 class Inbox(widgets.VBox):
     """The review queue over many threads of one client.
@@ -61,7 +58,7 @@ class Inbox(widgets.VBox):
     def __init__(self, client: Any, *, graph_id: str | None = None,
                  metadata: Mapping[str, Any] | None = None, status: str | None = "interrupted",
                  sort: str = "oldest", page_size: int = 25, auto_next: bool = True,
-                 load: bool = True, **kwargs: Any) -> None:
+                 load: bool = True, reviewer: str | None = None, **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
                                                    "search", None)):
             raise TypeError(  # a sync client would block the kernel's loop on every page
@@ -71,8 +68,10 @@ class Inbox(widgets.VBox):
         self.source = InboxSource(client)
         self.query = InboxQuery(graph_id=graph_id, metadata=dict(metadata or {}),
                                 status=status, sort=sort, page_size=page_size)
-        self.reviewer = reviewer_of(client)
-        """Who answers through this inbox (`get_client(..., reviewer=...)`)."""
+        self._explicit = reviewer
+        self.identity: Identity = reviewer_identity(client, reviewer)
+        """Who answers through this inbox, and where the name came from: `reviewer=`, the
+        Jupyter server's user (read by the page), `$JUPYTERHUB_USER`, or the client's."""
         self.auto_next = auto_next
         """Open the next pending thread by itself once the open one's question is over."""
         self.rows: list[dict[str, Any]] = []
@@ -105,10 +104,15 @@ class Inbox(widgets.VBox):
                                              layout=widgets.Layout(width="100%"))
         self.open_button = widgets.Button(description="Open", icon="folder-open",
                                           tooltip="Review the (first) selected thread here")
-        self.answer_editor = widgets.Textarea(placeholder='one answer for every selected '
-                                              'thread, as JSON: true, "approve", {"ok": 1}',
-                                              layout=widgets.Layout(width="50%"))
-        self.bulk_button = widgets.Button(description="Answer selected", icon="check-double")
+        self.selection = SelectionBar(self.picker)
+        self.bulk_panel = BulkPanel(
+            client, selected=lambda: self.selected, rows=lambda: self.rows,
+            schedule=self._runner.schedule, done=self._bulk_done,
+            identity=lambda: self.identity)
+        self.bulk_button = self.bulk_panel.accept_button
+        """The default bulk action: accept each selected thread's own proposal."""
+        self.probe = IdentityProbe(layout=widgets.Layout(display="none"))
+        self.probe.on_user(self._server_user)
         self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
         self.next_button = widgets.Button(description="Next", icon="arrow-right")
         self.page_html = widgets.HTML()
@@ -120,18 +124,19 @@ class Inbox(widgets.VBox):
         self.list_box = widgets.VBox([
             widgets.HBox([self.graph_filter, self.metadata_filter]),
             widgets.HBox([self.status_filter, self.sort_filter, self.apply_button]),
+            self.selection,
             self.picker,
             widgets.HBox([self.previous_button, self.page_html, self.next_button,
-                          self.open_button]),
-            widgets.HBox([self.answer_editor, self.bulk_button]),
-        ])
+                          self.open_button], layout=widgets.Layout(flex_flow="row wrap")),
+            self.bulk_panel,
+        ], layout=widgets.Layout(width="100%", overflow="hidden"))
         super().__init__(children=[self.header, self.counts_html, self.notice, self.errors,
-                                   self.list_box, self.back_button, self.view_box], **kwargs)
+                                   self.list_box, self.back_button, self.view_box,
+                                   self.probe], **kwargs)
         self.add_class("hw-inbox")
         on = guarded  # every click reports its own failure in the error area
         self.apply_button.on_click(on(self._report, "Filter", lambda _b: self._apply_filters()))
         self.open_button.on_click(on(self._report, "Open", lambda _b: self._open_selected()))
-        self.bulk_button.on_click(on(self._report, "Bulk answer", lambda _b: self._bulk_click()))
         self.previous_button.on_click(on(self._report, "Previous", lambda _b:
                                          self.previous_page()))
         self.next_button.on_click(on(self._report, "Next", lambda _b: self.next_page()))
@@ -151,6 +156,11 @@ class Inbox(widgets.VBox):
     def selected(self) -> list[str]:
         """The thread ids selected in the list."""
         return [str(v) for v in self.picker.value]
+
+    @property
+    def reviewer(self) -> str:
+        """Who answers through this inbox (see `identity`)."""
+        return self.identity.name
 
     @property
     def busy(self) -> bool:
@@ -198,6 +208,10 @@ class Inbox(widgets.VBox):
         shown = {r["thread_id"] for r in self.rows}
         self.picker.value = tuple(t for t in thread_ids if t in shown)
 
+    def select_all(self) -> None:
+        """Select every row of the current page."""
+        self.selection.select_all()
+
     def open_thread(self, thread_id: str) -> None:
         """Review one thread in place (its `ThreadView` replaces the list until Back)."""
         self._runner.schedule("Opening the thread", lambda: self._open_job(thread_id))
@@ -213,17 +227,16 @@ class Inbox(widgets.VBox):
         validated first and applied one by one: a failing thread fails alone."""
         await self.wait()
         try:
-            results = await apply_bulk(self.client, thread_ids, answer)
+            return await self.bulk_panel.apply_shared(thread_ids, answer)
         except Exception as exc:
             self._report(exc, "Bulk answer")
             raise
-        self.last_bulk = results
-        ok = sum(r["ok"] for r in results)
-        failed = [r for r in results if not r["ok"]]
-        self.notice.value = (f"<b>{ok} of {len(results)} thread(s) answered.</b>" + "".join(
-            f"<br>{esc(r['thread_id'])}: {esc(r['error'])}" for r in failed[:20]))
-        await self._load()
-        return results
+
+    async def accept_proposed(self, thread_ids: Sequence[str]) -> list[BulkResult]:
+        """Answer each thread with its own proposal, as it is (a thread with nothing to
+        accept is left for a person, its reason in the result); then the page reloads."""
+        await self.wait()
+        return await self.bulk_panel.apply_accept(thread_ids)
 
     async def wait(self) -> None:
         """Return when everything asked of the inbox (and of its open view) is shown."""
@@ -266,7 +279,7 @@ class Inbox(widgets.VBox):
                               * self.query.page_size)
             rows = await self.source.page(self.query, self.offset)
         self.rows = rows
-        self.picker.options = [(_label(r), r["thread_id"]) for r in self.rows]
+        self.picker.options = [(row_label(r), r["thread_id"]) for r in self.rows]
         self._render_page()
 
     async def _open_job(self, thread_id: str) -> None:
@@ -286,6 +299,7 @@ class Inbox(widgets.VBox):
             return
         self._drop_view()
         view = ThreadView(self.client, thread_id, str(graph_id))
+        view.session.identity = self.identity
         view.on_decision(self._after_decision)
         self.view = view
         self.view_box.children = (view,)
@@ -321,14 +335,9 @@ class Inbox(widgets.VBox):
         await self._open_job(target)
 
     def _apply_filters(self) -> None:
-        text = self.metadata_filter.value.strip()
-        try:
-            metadata = json.loads(text) if text else {}
-        except json.JSONDecodeError as exc:
-            self.notice.value = f"<b>Metadata filter is not JSON:</b> {esc(exc)}"
-            return
-        if not isinstance(metadata, dict):
-            self.notice.value = "<b>Metadata filter must be a JSON object</b>, like {\"k\": 1}"
+        metadata = parse_metadata_filter(self.metadata_filter.value)
+        if isinstance(metadata, str):
+            self.notice.value = metadata
             return
         self.notice.value = ""
         self.set_filter(graph_id=self.graph_filter.value.strip(), metadata=metadata,
@@ -340,27 +349,21 @@ class Inbox(widgets.VBox):
             return
         self.open_thread(self.selected[0])
 
-    def _bulk_click(self) -> None:
-        text = self.answer_editor.value.strip()
-        try:
-            answer = json.loads(text)
-        except json.JSONDecodeError:
-            self.notice.value = ("<b>The answer must be JSON</b> (a string needs quotes: "
-                                 "\"approve\").")
-            return
-        if not self.selected:
-            self.notice.value = "<i>Select the threads to answer first.</i>"
-            return
-        ids = self.selected
-        self._runner.schedule("Bulk answer", lambda: self._bulk_job(ids, answer))
-
-    async def _bulk_job(self, ids: list[str], answer: Any) -> None:
-        self.last_bulk = await apply_bulk(self.client, ids, answer)
-        ok = sum(r["ok"] for r in self.last_bulk)
-        self.notice.value = f"<b>{ok} of {len(self.last_bulk)} thread(s) answered.</b>" + "".join(
-            f"<br>{esc(r['thread_id'])}: {esc(r['error'])}"
-            for r in self.last_bulk if not r["ok"])
+    async def _bulk_done(self, results: list[BulkResult]) -> None:
+        self.last_bulk = results
+        ok = sum(r["ok"] for r in results)
+        failed = [r for r in results if not r["ok"]]
+        self.notice.value = (f"<b>{ok} of {len(results)} thread(s) answered.</b>" + "".join(
+            f"<br>{esc(r['thread_id'])}: {esc(r['error'])}" for r in failed[:20]))
         await self._load()
+
+    def _server_user(self, user: str) -> None:
+        """The page read the Jupyter server's user: it names this inbox's answers unless a
+        name was given explicitly."""
+        self.identity = reviewer_identity(self.client, self._explicit, server_user=user)
+        if self.view is not None:
+            self.view.session.identity = self.identity
+        self._render_header()
 
     # --- showing things -------------------------------------------------------------------
 
@@ -377,13 +380,10 @@ class Inbox(widgets.VBox):
 
     def _render_header(self) -> None:
         self.header.value = (f"<b>Review inbox</b> · reviewing as <code>{esc(self.reviewer)}"
-                             "</code>")
+                             f"</code> <small>({esc(self.identity.source)})</small>")
 
     def _render_counts(self) -> None:
-        c = self.counts
-        self.counts_html.value = (f"<b>{c.get('pending', 0)}</b> pending · "
-                                  f"<b>{c.get('answered', 0)}</b> answered · "
-                                  f"<b>{c.get('failed', 0)}</b> failed")
+        self.counts_html.value = counts_html(self.counts)
 
     def _render_page(self) -> None:
         size = self.query.page_size

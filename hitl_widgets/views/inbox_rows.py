@@ -14,8 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["COUNTED", "SELECT", "InboxQuery", "InboxSource", "age_text", "interrupt_summary",
+__all__ = ["COUNTED", "SELECT", "STATUSES", "InboxQuery", "InboxSource", "age_text",
+           "counts_html", "interrupt_summary", "parse_metadata_filter", "row_label",
            "thread_row"]
+
+STATUSES = ("interrupted", "idle", "error", "busy", "all")
+"""The status filter's choices (``all``: no filter)."""
 
 #: What the counts line shows: label → thread status.
 COUNTED = {"pending": "interrupted", "answered": "idle", "failed": "error"}
@@ -135,6 +139,39 @@ def age_text(seconds: float | None) -> str:
         if seconds < limit:
             return f"{int(seconds // size)} {unit}"
     return f"{int(seconds // 86400)} d"
+
+
+def row_label(row: Mapping[str, Any]) -> str:
+    """One line per row (a `Select` option: plain text, so nothing in it is markup)."""
+    meta = ", ".join(f"{k}={v}" for k, v in list(row["metadata"].items())[:3]
+                     if k not in ("graph_id", "assistant_id"))
+    parts = [age_text(row["age_s"]).rjust(6), str(row["graph_id"] or "?"), row["summary"]]
+    if meta:
+        parts.append(f"[{meta}]")
+    if row["status"] != "interrupted":
+        parts.insert(1, str(row["status"]))
+    return " · ".join(parts)
+
+
+def parse_metadata_filter(text: str) -> dict[str, Any] | str:
+    """The metadata filter typed by a person, or what is wrong with it (HTML, escaped)."""
+    import html
+
+    text = text.strip()
+    try:
+        metadata = json.loads(text) if text else {}
+    except json.JSONDecodeError as exc:
+        return f"<b>Metadata filter is not JSON:</b> {html.escape(str(exc))}"
+    if not isinstance(metadata, dict):
+        return "<b>Metadata filter must be a JSON object</b>, like {\"k\": 1}"
+    return metadata
+
+
+def counts_html(counts: Mapping[str, int]) -> str:
+    """The counts line: pending · answered · failed."""
+    return (f"<b>{counts.get('pending', 0)}</b> pending · "
+            f"<b>{counts.get('answered', 0)}</b> answered · "
+            f"<b>{counts.get('failed', 0)}</b> failed")
 
 
 class InboxSource:

@@ -15,7 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hitl_widgets.client.audit import stage_review
 from hitl_widgets.client.recording import Unrecorded, recording_runs
+from hitl_widgets.runtime.audit_trail import shown_digest
+from hitl_widgets.views.identity import Identity
 
 __all__ = ["RunOutcome", "ThreadSession"]
 
@@ -70,7 +73,15 @@ class ThreadSession:
         self.assistant_id = assistant_id
         self.stream_modes = list(stream_modes)
         self.xray = xray
+        self.identity: Identity | None = None
+        """Who decides through this session, for the audit trail (None: the client's)."""
+        self.origin = "form"
+        """How this session's answers are made, for the audit trail (``form``, ``bulk``)."""
+        self.comment: str | None = None
+        """A comment sent with the next answer only (then cleared)."""
         self._graph: Mapping[str, Any] | None = None
+        self._shown: dict[str, Any] = {}
+        self._checkpoint_id: str | None = None
 
     def _tid(self) -> str:
         if self.thread_id is None:
@@ -89,7 +100,39 @@ class ThreadSession:
         # Both at once: on a remote server that is one round trip of latency, not two.
         state, thread = await asyncio.gather(
             self.client.threads.get_state(tid, subgraphs=True), self.client.threads.get(tid))
+        self._remember(state, thread)
         return state, thread
+
+    def _remember(self, state: Mapping[str, Any], thread: Mapping[str, Any] | None) -> None:
+        """What the reviewer is shown now: each pending interrupt's value, and the
+        checkpoint the state was read at (staged into the audit trail with an answer)."""
+        shown: dict[str, Any] = {}
+        groups = (thread or {}).get("interrupts") or {}
+        found = [i for items in groups.values() for i in items or ()] \
+            if isinstance(groups, Mapping) else []
+        found += list(state.get("interrupts") or ())
+        for task in state.get("tasks") or ():
+            found += list(task.get("interrupts") or ()) if isinstance(task, Mapping) else []
+        for item in found:
+            if isinstance(item, Mapping) and item.get("id") is not None:
+                shown.setdefault(str(item["id"]), item.get("value"))
+        self._shown = shown
+        checkpoint = state.get("checkpoint")
+        self._checkpoint_id = (str(checkpoint["checkpoint_id"]) if isinstance(checkpoint, Mapping)
+                               and checkpoint.get("checkpoint_id") else None)
+
+    def _stage(self, resume: Mapping[str, Any]) -> None:
+        """Tell the audit trail what was shown for each answer about to be sent."""
+        comment, self.comment = self.comment, None
+        for interrupt_id, answer in resume.items():
+            context: dict[str, Any] = {"origin": self.origin, "comment": comment,
+                                       "checkpoint_id": self._checkpoint_id}
+            if interrupt_id in self._shown:
+                context["shown_sha256"] = shown_digest(interrupt_id, self._shown[interrupt_id])
+            if self.identity is not None:
+                context["reviewer"] = self.identity.name
+                context["reviewer_source"] = self.identity.source
+            stage_review(self.client, self._tid(), interrupt_id, answer, context)
 
     async def status(self) -> str:
         """The thread's status now (`idle`, `busy`, `interrupted`, `error`)."""
@@ -100,6 +143,7 @@ class ThreadSession:
         """Only the current `ThreadState` (subgraphs included)."""
         state: Mapping[str, Any] = await self.client.threads.get_state(self._tid(),
                                                                        subgraphs=True)
+        self._remember(state, None)
         return state
 
     async def run(self, on_part: Callable[[str, Any], object], **kwargs: Any) -> RunOutcome:
@@ -115,6 +159,8 @@ class ThreadSession:
         command = kwargs.get("command")
         if isinstance(command, Mapping) and "resume" in command:
             kwargs.setdefault("strict_resume", True)
+            if isinstance(command["resume"], Mapping):
+                self._stage(command["resume"])
         kwargs.setdefault("multitask_strategy", "reject")
         # No `stream_subgraphs`: it costs the in-kernel runtime about a tenth of a resume,
         # and a subgraph's progress shows as its parent node; its interrupts are still

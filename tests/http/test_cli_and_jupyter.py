@@ -183,3 +183,70 @@ def test_jupyter_threads_are_shared_with_a_kernel_on_the_same_file(
 def _count(server: JupyterServer) -> Any:
     headers = {"Authorization": f"token {server.token}"}
     return httpx.post(f"{server.url}/threads/count", headers=headers, json={}).json()
+
+
+# --- CORS in both hosts ---------------------------------------------------------------------
+
+PAGE = "http://localhost:3000"
+PREFLIGHT = {"Origin": PAGE, "Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "content-type,x-api-key"}  # fmt: skip
+
+
+def test_jupyter_answers_preflights_before_its_authentication(
+    jupyter_hitl: JupyterServer,
+) -> None:
+    response = httpx.options(jupyter_hitl.url + "/threads", headers=PREFLIGHT)
+    assert response.status_code == 200, response.text
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Headers"] == PREFLIGHT[
+        "Access-Control-Request-Headers"
+    ]
+    before = _count(jupyter_hitl)
+    refused = httpx.post(jupyter_hitl.url + "/threads", headers={"Origin": PAGE}, json={})
+    # Without the token, Jupyter's own origin check answers first ("Blocking Cross Origin
+    # API request": 404); it lets a cross-origin request through only with the token.
+    assert refused.status_code == 404 and _count(jupyter_hitl) == before
+    # With the token, the page on another origin gets its answer, readable (our headers).
+    allowed = httpx.post(jupyter_hitl.url + "/threads", json={},
+                         headers={"Origin": PAGE, "x-api-key": jupyter_hitl.token})  # fmt: skip
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cli_cors_origin_flag_wins_over_langgraph_json(tmp_path: Path) -> None:
+    config = write_langgraph_json(tmp_path)
+    settings = json.loads(config.read_text())
+    settings["http"] = {"cors": {"allow_origins": ["http://from-config:1"], "max_age": 30}}
+    config.write_text(json.dumps(settings))
+    port, log = free_port(), tmp_path / "cli.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hitl_widgets", "serve", str(config), "--port", str(port),
+             "--token", "t", "--cors-origin", PAGE],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300  # only guards against a hang (loaded workers)
+        while "API key" not in log.read_text():
+            assert proc.poll() is None, tail(log)
+            assert time.monotonic() < deadline, tail(log)
+            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/threads"
+        ours = httpx.options(url, headers=PREFLIGHT)
+        assert ours.status_code == 200 and ours.headers["Access-Control-Allow-Origin"] == PAGE
+        assert ours.headers["Access-Control-Max-Age"] == "30"  # the rest of http.cors holds
+        other = httpx.options(url, headers={**PREFLIGHT, "Origin": "http://from-config:1"})
+        assert other.status_code == 400 and "--cors-origin" in other.text
+    finally:
+        stop_group(proc)
+
+
+def test_cli_refuses_a_bad_cors_origin(tmp_path: Path) -> None:
+    config = write_langgraph_json(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "hitl_widgets", "serve", str(config), "--port", "0",
+         "--cors-origin", "localhost:3000"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "must look like 'http://localhost:3000'" in result.stdout

@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 from langgraph_sdk import get_client
-from langgraph_sdk.errors import BadRequestError
 
-from tests.runtime import flows, flows_api
+from tests.runtime import flows, flows_api, flows_routes
 from tests.runtime import test_differential as differential
 from tests.runtime import test_differential_streams as streams
 from tests.runtime.differential import Transcript, assert_same
 
-FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
+FLOWS = {**flows.FLOWS, **flows_api.FLOWS, **flows_routes.FLOWS}
 
 pytestmark = pytest.mark.anyio
 
@@ -81,11 +80,18 @@ async def test_stream_same_as_server_over_http(
     streams.assert_same_stream(graph, expected, ours, what=f"{mode} stream of {graph!r} over HTTP")
 
 
-async def test_events_mode_is_a_400_over_http(http_client: Any) -> None:
+async def test_agent_inbox_answer_streams_events_over_http(http_client: Any) -> None:
+    """Agent Inbox's Accept: the resume sent as a stream in ``events`` mode."""
     thread_id = (await http_client.threads.create())["thread_id"]
-    stream = http_client.runs.stream(
-        thread_id, "chatty", input={"messages": []}, stream_mode="events"
-    )
-    with pytest.raises(BadRequestError, match="messages-tuple"):
-        _ = [part async for part in stream]
-    assert await http_client.runs.list(thread_id) == []
+    await http_client.runs.wait(thread_id, "agent", input={"some_text": "draft"})
+    parts = [
+        (part.event, part.data)
+        async for part in http_client.runs.stream(
+            thread_id, "agent", command={"resume": "accepted"}, stream_mode="events"
+        )
+    ]
+    assert [e for e, _ in parts][:2] == ["metadata", "events"]
+    assert {e for e, _ in parts[1:]} == {"events"}
+    assert parts[-1][1]["event"] == "on_chain_end"
+    state = await http_client.threads.get_state(thread_id)
+    assert state["values"] == {"some_text": "accepted"} and state["interrupts"] == []

@@ -48,7 +48,8 @@ def test_all_is_exact_and_documented(name: str) -> None:
 
 def test_top_level_names() -> None:
     assert set(hitl_widgets.__all__) == {
-        "GraphRunError", "Inbox", "InterruptForm", "StorageError", "ThreadView", "decisions",
+        "GraphRunError", "Inbox", "InterruptForm", "ReviewQueue", "StorageError", "ThreadView",
+        "decisions",
         "get_client", "get_sync_client", "register_renderer", "review", "serve",
     }
 

@@ -227,7 +227,7 @@ class AsyncOverSync:
         attribute = getattr(self._target, name)
         if name in self.RESOURCES:
             return AsyncOverSync(attribute)
-        if name == "stream":
+        if name in ("stream", "join_stream"):
             return lambda *args, **kwargs: _drain(attribute, *args, **kwargs)
 
         async def call(*args: Any, **kwargs: Any) -> Any:

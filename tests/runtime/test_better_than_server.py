@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
+from langgraph_sdk.errors import ConflictError, NotFoundError, UnprocessableEntityError
 
 from hitl_widgets import GraphRunError
 
@@ -120,3 +120,20 @@ def test_graph_error_then_retry_with_a_new_answer(sync_client: Any) -> None:
     assert [i["id"] for i in sync_client.threads.get_state(tid)["interrupts"]] == [pending["id"]]
     assert sync_client.runs.wait(tid, "flaky", command={"resume": {pending["id"]: "fine"}}) == {"some_text": "fine"}
     assert sync_client.threads.get(tid)["status"] == "idle"
+
+
+def test_no_versions_match_is_an_empty_list(sync_client: Any) -> None:
+    """Server: ``assistants.get_versions(id, metadata=...)`` matching no version is a 404
+    "Assistant ... not found" for an assistant that exists
+    (``test_server_says_not_found_when_no_version_matches``). Ours: no versions."""
+    [assistant] = sync_client.assistants.search(graph_id="seed")
+    assert sync_client.assistants.get_versions(assistant["assistant_id"], metadata={"x": 1}) == []
+    assert [v["version"] for v in sync_client.assistants.get_versions(assistant["assistant_id"])] == [1]
+
+
+@pytest.mark.server
+def test_server_says_not_found_when_no_version_matches(reference_sync_client: Any) -> None:
+    [assistant] = reference_sync_client.assistants.search(graph_id="seed")
+    assert len(reference_sync_client.assistants.get_versions(assistant["assistant_id"])) == 1
+    with pytest.raises(NotFoundError, match="not found"):
+        reference_sync_client.assistants.get_versions(assistant["assistant_id"], metadata={"x": 1})

@@ -74,7 +74,16 @@ def test_new_decision_is_claimed_with_its_changes() -> None:
                    "value": {"text": "a"}, "answer": {"text": "b"},
                    "changes": [{"loc": ["text"], "kind": "changed", "before": "a",
                                 "after": "b"}],
-                   "outcome": "claimed", "error": None}
+                   "outcome": "claimed", "error": None,
+                   # The proposal (the field the answer shares with the question), the edit
+                   # from it to the answer, and what the decision was; made by code until a
+                   # view stages what it showed.
+                   "proposal": {"text": "a"},
+                   "edits": [{"loc": ["text"], "kind": "changed", "before": "a",
+                              "after": "b"}],
+                   "verdict": "edited", "shown_sha256": None, "shown_matches": None,
+                   "checkpoint_id": None, "comment": None, "origin": "code",
+                   "reviewer_source": "client"}
     given = new_decision(thread_id="t", interrupt_id="i", run_id="r", graph_id=None,
                          reviewer="ana", at="x", value="a", answer="b", changes=[])
     assert given["changes"] == []  # what the form said, not a diff

@@ -188,7 +188,8 @@ WORKER = textwrap.dedent('''
     import json, sys
     from hitl_widgets import get_sync_client
     from tests.runtime.review_graphs import GRAPHS
-    client = get_sync_client(graphs=GRAPHS, checkpointer=sys.argv[1], reviewer="ana")
+    client = get_sync_client(graphs=GRAPHS, checkpointer=sys.argv[1], reviewer="ana",
+                             lease_seconds=3)
     tids = []
     for i in range(5):
         tid = client.threads.create()["thread_id"]
@@ -226,16 +227,27 @@ def test_the_log_survives_a_kill_and_a_dead_claim_is_released(tmp_path: Path) ->
     assert [a["step"] for a in acknowledged] == ["answered"] * 4 + ["resuming"], (
         worker.stderr.read() if worker.stderr else "")
 
-    # A new process (this one had never opened the file) sees every decision.
+    # A new process (this one had never opened the file) sees every decision. Ana's lease
+    # has not run out yet: her claim still holds, whatever her process id says.
     bob = get_sync_client(graphs=GRAPHS, checkpointer=path, reviewer="bob")
     log = decisions(bob)
     assert [(d["thread_id"], d["reviewer"], d["outcome"]) for d in log] == [
         (a["tid"], "ana", "resumed") for a in acknowledged[:4]
-    ] + [(acknowledged[4]["tid"], "ana", "error")]
-    assert "aborted" in str(log[-1]["error"])
-    # The dead claim holds nothing: bob answers that interrupt now.
+    ] + [(acknowledged[4]["tid"], "ana", "claimed")]
     tid = acknowledged[4]["tid"]
     iid = log[-1]["interrupt_id"]
+    with pytest.raises(ConflictError, match="already answered by ana"):
+        bob.runs.wait(tid, "slow_review", command={"resume": {iid: "too early"}})
+    # Once it has, bob's heartbeat releases the claim: nobody opens another client.
+    for _ in range(100):
+        if decisions(bob, thread_id=tid)[-1]["outcome"] == "error":
+            break
+        time.sleep(0.2)
+    log = decisions(bob)
+    assert log[-1]["outcome"] == "error"
+    assert "released: reviewer ana's kernel" in str(log[-1]["error"])
+    assert bob.threads.get(tid)["status"] == "interrupted"  # the question is open again
+    # The dead claim holds nothing: bob answers that interrupt now.
     assert bob.runs.wait(tid, "slow_review", command={"resume": {iid: "bob's"}}) == {
         "item": "doc 4", "verdict": "bob's"}
     assert [d["outcome"] for d in decisions(bob, thread_id=tid)] == ["error", "resumed"]

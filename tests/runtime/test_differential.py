@@ -57,10 +57,10 @@ from typing import Any
 import pytest
 from langgraph_sdk.errors import ConflictError, UnprocessableEntityError
 
-from tests.runtime import flows, flows_api
+from tests.runtime import flows, flows_api, flows_routes
 from tests.runtime.differential import Transcript, assert_same
 
-FLOWS = {**flows.FLOWS, **flows_api.FLOWS}
+FLOWS = {**flows.FLOWS, **flows_api.FLOWS, **flows_routes.FLOWS}
 
 pytestmark = pytest.mark.anyio  # `server` marks the tests and sides that need langgraph dev
 

@@ -24,9 +24,9 @@ What the server really sends, worth knowing when reading a diff:
   interrupt each, although `runs.wait` returns them together;
 - `checkpoints` and `debug` payloads carry the run's full `config.configurable` and metadata.
 
-Intentional difference: the server also streams `events` (LangChain callback events); ours
-answers `BadRequestError` (400) saying which modes to use instead, before anything runs
-(`test_events_mode`).
+- `events` (LangChain's `astream_events` v2, what Agent Inbox streams) sends one `events`
+  event per callback event other than the root's own `on_chain_stream` (whose chunks are the
+  other modes' events); the first is the root's `on_chain_start`, under the run's id.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import re
 from typing import Any
 
 import pytest
-from langgraph_sdk.errors import BadRequestError
 
 from tests.runtime.differential import Transcript, assert_same
 
@@ -109,6 +108,15 @@ EXPECTED: dict[tuple[str, Mode, bool], tuple[str, str]] = {
     ("parallel", "checkpoints", False): (_M + "checkpoints " * 2, _M + "checkpoints " * 2),
     ("parallel", "debug", False): (_M + "debug " * 6, _M + "debug " * 6),
     ("subgraph", "debug", False): (_M + "debug " * 4, _M + "debug " * 7),
+    # LangChain callback events (Agent Inbox answers with these); the data is compared too.
+    ("chatty", "events", False): (_M + "events " * 6, _M + "events " * 8),
+    ("subgraph", "events", False): (_M + "events " * 5, _M + "events " * 13),
+    ("subgraph", "events", True): (_M + "events " * 5, _M + "events " * 13),
+    ("chatty", ("values", "messages-tuple", "events"), False): (
+        _M + "events values events events events messages values events values events",
+        _M + "events values events events events messages values events events events messages "
+        "values events",
+    ),
     ("subgraph", "debug", True): (
         _M + "debug " * 3 + "debug|child " * 4 + "debug",
         _M + "debug " * 2 + "debug|child " * 4 + "debug " * 5,
@@ -234,16 +242,20 @@ def _content(part: Any) -> str:
 
 
 async def test_events_mode(side: str, side_client: Any) -> None:
-    """`stream_mode="events"`: the server streams callback events; ours says what to use."""
+    """`stream_mode="events"`: callback events, the root's `on_chain_start` first, under the
+    run's own id, and the run ends as any other."""
     thread_id = (await side_client.threads.create())["thread_id"]
     stream = side_client.runs.stream(
         thread_id, "chatty", input={"messages": []}, stream_mode="events"
     )
-    if side == "server":
-        events = [part.event async for part in stream]
-        assert events[0] == "metadata" and set(events[1:]) == {"events"}
-    else:
-        with pytest.raises(BadRequestError, match="messages-tuple"):
-            _ = [part async for part in stream]
-        assert (await side_client.threads.get(thread_id))["status"] == "idle"
-        assert await side_client.runs.list(thread_id) == []
+    parts = [(part.event, part.data) async for part in stream]
+    events = [event for event, _ in parts]
+    assert events[0] == "metadata" and set(events[1:]) == {"events"}
+    run_id = parts[0][1]["run_id"]
+    first, last = parts[1][1], parts[-1][1]
+    assert (first["event"], first["run_id"], first["parent_ids"]) == ("on_chain_start", run_id, [])
+    assert (last["event"], last["run_id"]) == ("on_chain_end", run_id)
+    kinds = {data["event"] for _, data in parts[1:]}
+    assert "on_chain_stream" in kinds  # the nodes' own (the root's carries the other modes)
+    assert (await side_client.threads.get(thread_id))["status"] == "interrupted"
+    assert [r["status"] for r in await side_client.runs.list(thread_id)] == ["success"]

@@ -28,7 +28,7 @@ WRITER = textwrap.dedent('''
     import json, sys
     from hitl_widgets import get_sync_client
     from tests.graphs.scenarios import SCENARIOS
-    client = get_sync_client(graphs=SCENARIOS, checkpointer=sys.argv[1])
+    client = get_sync_client(graphs=SCENARIOS, checkpointer=sys.argv[1], lease_seconds=2)
     n = 0
     while True:
         tid = client.threads.create(metadata={"n": n})["thread_id"]
@@ -69,13 +69,18 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path: Path) -> None:
 
     # A new process opens the file: every acknowledged step is there, and work goes on.
     check = textwrap.dedent('''
-        import json, sys
+        import json, sys, time
         from hitl_widgets import get_sync_client
         from tests.graphs.scenarios import SCENARIOS
         client = get_sync_client(graphs=SCENARIOS, checkpointer=sys.argv[1])
         out = {}
         for tid in json.loads(sys.argv[2]):
             thread = client.threads.get(tid)
+            for _ in range(100):  # busy until the killed writer's 2 s lease has run out
+                if thread["status"] != "busy":
+                    break
+                time.sleep(0.1)
+                thread = client.threads.get(tid)  # reading it releases a dead owner's run
             state = client.threads.get_state(tid)
             out[tid] = {"status": thread["status"], "values": state["values"],
                         "pending": [i["value"] for i in state["interrupts"]],

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,10 +99,45 @@ def test_update_run_changes_the_callers_record_and_the_stored_one(store: RecordS
     assert store.get_run("r1")["kwargs"] == {"input": {"a": 1}}  # type: ignore[index]
 
 
+def test_a_record_written_again_is_stored_as_given_and_not_aliased(store: RecordStore) -> None:
+    """Writing a run again as it ends: what changed is stored type for type (``True`` is
+    not ``1``), what did not is still not the caller's."""
+    run: dict[str, object] = {"run_id": "r1", "thread_id": "t01", "created_at": "1",
+                              "status": "pending",
+                              "kwargs": {"input": {"flag": 1, "messages": [{"content": "hi"}]}}}
+    store.put_run(run)
+    again = {**run, "status": "success",
+             "kwargs": {"input": {"flag": True, "messages": [{"content": "hi"}]}}}
+    store.put(runs=[again])
+    got = store.get_run("r1")
+    assert got is not None and got["status"] == "success"
+    assert got["kwargs"]["input"]["flag"] is True
+    store.put_thread(_thread(1))
+    store.patch_thread("t01", {"status": "busy"}, runs=[again])
+    again["kwargs"]["input"]["messages"].append({"content": "changed"})  # type: ignore[index]
+    assert store.get_run("r1")["kwargs"]["input"]["messages"] == [  # type: ignore[index]
+        {"content": "hi"}]
+    thread = _thread(1)
+    store.put_thread(thread)
+    thread["values"]["nested"]["k"] = 99  # type: ignore[index]
+    assert store.get_thread("t01")["values"]["nested"] == {"k": 1}  # type: ignore[index]
+
+
 def _thread(n: int, status: str = "idle", **metadata: object) -> dict[str, object]:
     stamp = f"2026-01-01T00:00:{n:02d}+00:00"
     return {"thread_id": f"t{n:02d}", "created_at": stamp, "updated_at": stamp, "status": status,
             "metadata": dict(metadata), "values": {"n": n, "nested": {"k": n % 2}}, "interrupts": {}}
+
+
+def test_a_thread_read_without_its_values(store: RecordStore) -> None:
+    store.put_thread(_thread(1, team="a"))
+    got = store.get_thread_without_values("t01")
+    whole = store.get_thread("t01")
+    assert got is not None and whole is not None
+    assert "values" not in got and got == {k: v for k, v in whole.items() if k != "values"}
+    got["metadata"]["team"] = "changed"
+    assert store.get_thread("t01") == whole
+    assert store.get_thread_without_values("missing") is None
 
 
 def test_put_get_replace_delete(store: RecordStore) -> None:
@@ -133,6 +169,56 @@ def test_search_filters_sort_and_pages(store: RecordStore) -> None:
     assert store.count_threads(metadata={"team": "a"}) == 5
 
 
+def _many(n: int) -> list[dict[str, object]]:
+    """Threads whose metadata mixes text, numbers, booleans, nesting and escapes, and
+    whose values repeat some metadata (a match there is not a metadata match)."""
+    threads = []
+    for i in range(n):
+        thread = _thread(i % 60, "interrupted" if i % 3 else "idle")
+        thread["metadata"] = {"graph_id": f"g{i % 3}", "batch": f"b{i % 7}", "n": i % 5,
+                              "flag": i % 2 == 0,
+                              "nested": {"k": f"v{i % 4}",
+                                         "deep": {"z": 'é"q' if i % 5 else "plain"}}}
+        thread["thread_id"] = f"t{i:03d}"
+        thread["updated_at"] = f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00"
+        thread["values"] = {"graph_id": "g0", "n": i}
+        threads.append(thread)
+    return threads
+
+
+FILTERS: list[dict[str, object]] = [
+    {"metadata": {"graph_id": "g1"}},
+    {"metadata": {"graph_id": "g0"}, "status": "interrupted"},
+    {"metadata": {"batch": "b3", "n": 2}},
+    {"metadata": {"nested": {"k": "v2"}}},
+    {"metadata": {"nested": {"deep": {"z": 'é"q'}}}, "status": "idle"},
+    {"metadata": {"flag": True}},
+    {"metadata": {"n": 1}},
+    {"metadata": {"graph_id": "g9"}},
+    {"metadata": {"graph_id": 'g"1'}},
+    {"values": {"graph_id": "g0"}, "metadata": {"graph_id": "g2"}},
+]
+
+
+@pytest.mark.parametrize("found", FILTERS, ids=lambda f: repr(f))
+def test_search_with_filters_answers_as_the_memory_store(
+        store: RecordStore, found: dict[str, Any]) -> None:
+    """Filters the SQL stores narrow down in SQL answer exactly as a scan of every record
+    in memory does: every page, either order, and the count."""
+    reference = MemoryRecords()
+    for thread in _many(250):
+        store.put_thread(thread)
+        reference.put_thread(thread)
+    for offset, limit, order in [(0, 10, "desc"), (0, 300, "desc"), (95, 20, "asc"),
+                                 (110, 50, "desc")]:
+        got = store.search_threads(**found, limit=limit, offset=offset, sort_order=order)
+        want = reference.search_threads(**found, limit=limit, offset=offset, sort_order=order)
+        assert [t["thread_id"] for t in got] == [t["thread_id"] for t in want]
+        assert got == want
+    counted = {k: v for k, v in found.items() if k in ("metadata", "values", "status")}
+    assert store.count_threads(**counted) == reference.count_threads(**counted)
+
+
 def test_runs(store: RecordStore) -> None:
     for n, status in enumerate(["success", "running", "pending", "error"]):
         store.put_run({"run_id": f"r{n}", "thread_id": "t", "created_at": str(n), "status": status})
@@ -143,3 +229,17 @@ def test_runs(store: RecordStore) -> None:
     assert sorted(r["run_id"] for r in store.unfinished_runs()) == ["r1", "r2"]
     store.delete_run("r0")
     assert store.get_run("r0") is None and store.get_run("r1")["status"] == "running"  # type: ignore[index]
+
+
+def test_abandon_run_writes_only_a_run_still_unfinished(store: RecordStore) -> None:
+    """Two kernels releasing the same dead run: exactly one of them does it."""
+    store.put_thread(_thread(1))
+    run = {"run_id": "r1", "thread_id": "t01", "created_at": "2026-01-01T00:00:00+00:00",
+           "updated_at": "2026-01-01T00:00:00+00:00", "status": "running", "metadata": {},
+           "kwargs": {}}
+    store.put_run(run)
+    assert store.abandon_run({**run, "status": "error"}) is True
+    assert store.abandon_run({**run, "status": "error"}) is False
+    got = store.get_run("r1")
+    assert got is not None and got["status"] == "error"
+    assert store.abandon_run({**run, "run_id": "missing", "status": "error"}) is False

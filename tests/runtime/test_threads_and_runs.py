@@ -323,14 +323,21 @@ def test_thread_record_agrees_with_the_state(sync_client: Any, graph: str, first
     check(tid)
 
 
-def test_messages_mode_sends_whole_messages_and_events_mode_says_why_not(sync_client: Any) -> None:
+def test_messages_mode_sends_whole_messages_and_events_mode_callback_events(
+    sync_client: Any,
+) -> None:
     tid = sync_client.threads.create()["thread_id"]
     parts = list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="messages"))
     assert [p.event for p in parts] == ["metadata", "messages/metadata", "messages/complete"]
     assert list(parts[1].data) == ["ai-greet"]
     assert parts[2].data[0]["content"] == "Hello! What should I write about?"
-    with pytest.raises(BadRequestError, match="'events'.*not available in the kernel"):
-        list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="events"))
+    tid = sync_client.threads.create()["thread_id"]
+    parts = list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="events"))
+    assert {p.event for p in parts[1:]} == {"events"}
+    assert [p.data["event"] for p in parts[1:3]] == ["on_chain_start", "on_chain_start"]
+    assert [p.data["name"] for p in parts[1:3]] == ["chatty", "greet"]
+    with pytest.raises(BadRequestError, match="unknown stream mode"):
+        list(sync_client.runs.stream(tid, "chatty", input={"messages": []}, stream_mode="nope"))
 
 
 def test_update_state_at_a_past_checkpoint_forks(sync_client: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -23,6 +24,11 @@ def test_stored_without_outputs_and_with_a_kernelspec() -> None:
                for c in nb.cells if c.cell_type == "code")
 
 
+def _printed(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream")
+
+
 def test_builds_a_batch_shows_the_inbox_and_answers_from_code(tmp_path: Path) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=180,
@@ -30,8 +36,26 @@ def test_builds_a_batch_shows_the_inbox_and_answers_from_code(tmp_path: Path) ->
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "30 documents wait for a human" in _text(code[1])
     assert any(WIDGET_MIME in o.get("data", {}) for o in code[2].outputs)
-    assert _text(code[3]).strip() == "[True, True, True]"
-    lines = _text(code[4]).splitlines()
-    assert len(lines) == 4 and all(line.endswith("resumed") for line in lines[:3])
-    assert "'label': 'invoice'" in lines[0]
+    assert _printed(code[3]).strip() == "[True, True, True]"
+    lines = _printed(code[4]).splitlines()
+    assert len(lines) == 4 and all(
+        line.endswith("accepted code: bulk accept resumed") for line in lines[:3]), lines
+    # Each document kept its own proposed label (document 0 is a letter, 1 and 2 invoices):
+    # nothing relabelled by one shared answer.
+    assert sorted(line.split("'label': ")[1].split(",")[0] for line in lines[:3]) == [
+        "'invoice'", "'invoice'", "'letter'"]
     assert lines[3].startswith("at,reviewer,thread_id")
+    assert any(WIDGET_MIME in o.get("data", {}) for o in code[4].outputs)  # the trail table
+
+
+def test_under_voila_the_notebook_answers_nothing(tmp_path: Path) -> None:
+    """A Voila page's kernel (Voila sets ``VOILA_*`` in its environment) runs every cell,
+    and the one that answers from code answers nothing there."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    env = {**os.environ, "VOILA_BASE_URL": "/", "VOILA_SERVER_URL": "/"}
+    NotebookClient(nb, kernel_name="python3", timeout=180,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert _printed(code[3]).strip() == ("Served by Voila: nothing is answered from code on "
+                                         "this page.")
+    assert _printed(code[4]).splitlines() == ["at,reviewer,thread_id,interrupt_"]

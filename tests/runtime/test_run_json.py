@@ -1,0 +1,53 @@
+"""When a run's chunks become JSON: as they stream to a listener, or — nobody listening, as
+in ``runs.wait`` — only when read. Either way a reader sees the same server shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+
+FIRST = {"messages": [HumanMessage(content="hi", id="human-hi")]}
+
+
+def _values(parts: list[Any]) -> list[Any]:
+    """The values events' data, interrupt ids (which name their thread's task) left out."""
+    shown = []
+    for part in parts:
+        if part.event != "values":
+            continue
+        data = dict(part.data)
+        if "__interrupt__" in data:
+            data["__interrupt__"] = [{**i, "id": "-"} for i in data["__interrupt__"]]
+        shown.append(data)
+    return shown
+
+
+def test_a_waited_run_replays_the_steps_a_streamed_run_sends(sync_client: Any) -> None:
+    streamed = sync_client.threads.create()["thread_id"]
+    live = list(sync_client.runs.stream(streamed, "chatty", input=FIRST, stream_mode="values"))
+    waited = sync_client.threads.create()["thread_id"]
+    result = sync_client.runs.wait(waited, "chatty", input=FIRST)
+    [run] = sync_client.runs.list(waited)
+    replayed = list(sync_client.runs.join_stream(waited, run["run_id"]))
+    assert len(_values(live)) == 3  # the input, the greeting, the interrupt
+    assert _values(replayed) == _values(live)
+    assert _values(replayed)[-1] == _values([type(live[0])("values", result)])[0]
+    # The server's shapes: messages as dicts, the interrupt as {value, id, ...}.
+    assert result["messages"][0] == {**result["messages"][0], "type": "human", "content": "hi"}
+    assert {"value", "id"} <= set(result["__interrupt__"][0])
+
+
+def test_a_waited_result_is_nobodys_alias(sync_client: Any) -> None:
+    tid = sync_client.threads.create()["thread_id"]
+    result = sync_client.runs.wait(tid, "chatty", input=FIRST)
+    result["messages"][0]["content"] = "changed by the caller"
+    result["messages"].append({"type": "ai", "content": "added by the caller"})
+    values = sync_client.threads.get(tid)["values"]
+    assert [m["content"] for m in values["messages"]] == [
+        "hi", "Hello! What should I write about?"]
+    state = sync_client.threads.get_state(tid)["values"]
+    assert [m["content"] for m in state["messages"]] == [m["content"] for m in values["messages"]]
+    resumed = sync_client.runs.wait(tid, "chatty", command={"resume": "tea"})
+    assert [m["content"] for m in resumed["messages"]][:2] == [
+        "hi", "Hello! What should I write about?"]
