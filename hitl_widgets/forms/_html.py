@@ -47,19 +47,47 @@ def heading_html(text: str) -> str:
     return f'<div class="hitl-heading" style="{_LABEL};font-size:110%">{escape(text)}</div>'
 
 
-def value_html(value: Any, *, limit: int = 20_000) -> str:
-    """An interrupt value shown as context: strings as text, anything else as JSON.
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"… ({len(text) - limit:,} more characters)"
+
+
+def _cell(value: Any, limit: int) -> str:
+    if isinstance(value, str):
+        return _cut(value, limit)
+    # JSON for numbers, booleans and nested values (`true`, `null`), never a Python repr.
+    return _cut(json.dumps(value, ensure_ascii=False, default=str), limit)
+
+
+def key_words(key: str) -> str:
+    """A key as a reader says it: `proposed_label` → "Proposed label"."""
+    return " ".join(key.replace("_", " ").replace("-", " ").split()).capitalize() or key
+
+
+_CONTEXT = ("margin:2px 0;line-height:1.4;max-height:16em;overflow:auto;"
+            "white-space:pre-wrap;overflow-wrap:anywhere")
+_TD = "padding:1px 10px 1px 0;vertical-align:top;border-bottom:1px solid " \
+      "var(--jp-border-color2,#eee)"
+
+
+def value_html(value: Any, *, limit: int = 20_000, skip: frozenset[str] = frozenset()) -> str:
+    """An interrupt value shown as context: a string as text, a dict as a table of its
+    entries (keys read as words; `skip` leaves out those shown elsewhere), anything else
+    as JSON text.
 
     Cut at `limit` characters so that a megabyte payload does not become a megabyte of DOM
     in the context box (the editable field still holds all of it).
     """
-    if isinstance(value, str):
-        shown = value
-    else:
-        shown = json.dumps(value, indent=2, ensure_ascii=False, default=repr)
-    if len(shown) > limit:
-        shown = shown[:limit] + f"\n… ({len(shown) - limit} more characters)"
-    return (
-        '<pre class="hitl-context" style="white-space:pre-wrap;margin:2px 0;line-height:1.35;'
-        f'font-size:90%;max-height:16em;overflow:auto">{escape(shown)}</pre>'
-    )
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        rows = "".join(
+            f'<tr><td style="{_TD};font-weight:600;white-space:nowrap">{escape(key_words(k))}'
+            f'</td><td style="{_TD};white-space:pre-wrap;overflow-wrap:anywhere">'
+            f"{escape(_cell(v, limit))}</td></tr>" for k, v in value.items() if k not in skip)
+        if not rows:
+            return ""
+        return (f'<div class="hitl-context" style="{_CONTEXT}"><table style="border-collapse:'
+                f'collapse">{rows}</table></div>')
+    shown = _cell(value, limit) if isinstance(value, str) else _cut(
+        json.dumps(value, indent=2, ensure_ascii=False, default=str), limit)
+    return f'<div class="hitl-context" style="{_CONTEXT}">{escape(shown)}</div>'

@@ -83,9 +83,12 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     config = HitlWidgets(parent=serverapp)
     base = url_path_join(serverapp.web_app.settings["base_url"], PREFIX)
     if not config.langgraph_json:
+        # The usual case (notebooks run their graphs in the kernel): information, worded
+        # so that nobody reads it as a misconfiguration.
         serverapp.log.info(
-            "hitl_widgets: no --HitlWidgets.langgraph_json=PATH given; /%s/ is not served",
-            PREFIX,
+            "hitl_widgets: notebooks run their graphs in the kernel; to also serve graphs "
+            "over HTTP at %s/, start with --HitlWidgets.langgraph_json=langgraph.json",
+            base.rstrip("/"),
         )
         return
     graphs = load_langgraph_json(config.langgraph_json)

@@ -131,7 +131,10 @@ class RunOps(ThreadOps):
             "created_at": stamp,
             "updated_at": stamp,
             "status": "pending",
+            # The thread's metadata goes with each of its runs, under the run's own (as
+            # the server copies it into the run and so into every checkpoint).
             "metadata": {
+                **thread["metadata"],
                 **dict(metadata or {}),
                 "graph_id": assistant["graph_id"],
                 "assistant_id": assistant["assistant_id"],
@@ -165,6 +168,7 @@ class RunOps(ThreadOps):
         run_config["configurable"] = configurable
         run_config["metadata"] = {
             **run_config.get("metadata", {}),
+            **thread["metadata"],
             **dict(metadata or {}),
             "graph_id": assistant["graph_id"],
             "assistant_id": assistant["assistant_id"],

@@ -35,11 +35,11 @@ class StateEditor(widgets.VBox):
             layout=widgets.Layout(width="280px"),
         )
         self.apply_button = widgets.Button(
-            description="Apply edit", icon="pencil",
+            description="Apply edit",
             tooltip="Write these values into the thread's state (a new checkpoint)",
         )
         self.continue_button = widgets.Button(
-            description="Continue", icon="play",
+            description="Continue",
             tooltip="Run the graph on from its current state (no new input)",
         )
         self.message = widgets.HTML()

@@ -18,7 +18,7 @@ from hitl_widgets.views.errors import ErrorReporter, guarded
 from hitl_widgets.views.pending import PendingInterrupt, tool_calls
 from hitl_widgets.views.render import esc
 
-__all__ = ["FormFactory", "FormHost", "heading_html"]
+__all__ = ["FormFactory", "FormHost", "heading_html", "part_labels"]
 
 #: Parallel questions side by side: the form's parts (`.hitl-part`) wrap in a row, its
 #: status line and Submit button take a full row below. CSS only, so a front end that
@@ -30,7 +30,8 @@ SIDE_BY_SIDE_CSS = """<style>
 </style>"""
 
 FormFactory = Callable[..., Any]
-"""Builds a form: `factory(interrupts, labels={interrupt_id: node})` (`InterruptForm`)."""
+"""Builds a form: `factory(interrupts, labels={interrupt_id: heading})` (`InterruptForm`);
+each heading says what that interrupt asks (`part_labels`)."""
 
 
 def _build(factory: FormFactory, interrupts: list[dict[str, Any]],
@@ -45,16 +46,25 @@ def _build(factory: FormFactory, interrupts: list[dict[str, Any]],
 
 
 def heading_html(pending: Sequence[PendingInterrupt]) -> str:
-    """"2 questions pending · from `a`, `b`", or for tool calls "Review 2 tool calls ·
-    `send_email(to=…)`, `delete_file(path=…)`" (all escaped)."""
+    """"Review 2 tool calls" for a tool-call review (its panels name each tool once),
+    "2 questions pending" for several questions; "" for one question, which its own
+    heading states (`PendingInterrupt.title`)."""
     calls = [c for p in pending for c in tool_calls(p.interrupt.get("value"))]
     if calls and all(tool_calls(p.interrupt.get("value")) for p in pending):
-        what = ", ".join(f"<code>{esc(p.title)}</code>" for p in pending)
         n = len(calls)
-        return f"<b>Review {n} tool call{'s' if n > 1 else ''}</b> · {what}"
-    nodes = ", ".join(f"<code>{esc(p.label)}</code>" for p in pending)
+        return f"<b>Review {n} tool call{'s' if n > 1 else ''}</b>"
     n = len(pending)
-    return f"<b>{n} question{'s' if n > 1 else ''} pending</b> · from {nodes}"
+    return f"<b>{n} questions pending</b>" if n > 1 else ""
+
+
+def part_labels(pending: Sequence[PendingInterrupt]) -> dict[str, str]:
+    """Each part's heading: what it asks; "Tool call i of n" for per-call reviews side by
+    side (each panel names its tool); nothing for one batched review."""
+    labels = {p.id: p.title for p in pending}
+    if len(pending) > 1:
+        for i, p in enumerate(pending):
+            labels[p.id] = labels[p.id] or f"Tool call {i + 1} of {len(pending)}"
+    return labels
 
 
 class FormHost(widgets.VBox):
@@ -93,9 +103,9 @@ class FormHost(widgets.VBox):
             from hitl_widgets.forms import InterruptForm  # built lazily
 
             factory = InterruptForm
-        # A tool-call review is headed by the calls it would run, not by the middleware's
-        # node (`HumanInTheLoopMiddleware.after_model` says nothing to a reviewer).
-        labels = {p.id: p.title for p in pending}
+        # Headed by what is asked, never by the node (`human_node`, or the middleware's
+        # `HumanInTheLoopMiddleware.after_model`, say nothing to a reviewer).
+        labels = part_labels(pending)
         form = _build(factory, [dict(p.interrupt) for p in pending], labels)
         form.on_submit(guarded(self._report, "Submit", self._on_submit))
         self.form, self.interrupt_ids = form, ids

@@ -89,7 +89,10 @@ def _tool_calls(message: Mapping[str, Any], render_value: Callable[[Any, int], s
         args = fn.get("args", fn.get("arguments", {}))
         call_id = html.escape(str(call.get("id") or ""))
         out.append(
-            f'<div class="hw-tool-call">🔧 <b>{name}</b> '
+            # A text badge, not an emoji: it renders where no emoji font is installed.
+            f'<div class="hw-tool-call"><span class="hw-badge" style="font-size:85%;'
+            'border:1px solid currentColor;border-radius:3px;padding:0 3px;'
+            f'opacity:.75">tool call</span> <b>{name}</b> '
             f'<span class="hw-muted">{call_id}</span>{render_value(args, 2)}</div>'
         )
     return "".join(out)

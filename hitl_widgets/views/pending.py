@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PendingInterrupt", "pending_interrupts", "tool_calls"]
+__all__ = ["PendingInterrupt", "pending_interrupts", "question_of", "tool_calls", "tool_names"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,12 @@ class PendingInterrupt:
 
     @property
     def title(self) -> str:
-        """What is asked, for people: the tool call(s) a tool-call review would run
-        (`send_email(to='a@b.c', …)`), else the node path (`label`)."""
-        calls = tool_calls(self.interrupt.get("value"))
-        if not calls:
-            return self.label
-        return ", ".join(f"{name}({_short_args(args)})" for name, args in calls)
+        """What is asked, in the graph's own words: the question or description the
+        interrupt carries, else its schema's description, else its node's name read as
+        words. "" for a tool-call review: its panels name each tool and what it does."""
+        if tool_calls(self.interrupt.get("value")):
+            return ""
+        return question_of(self.interrupt, self.path)
 
     @property
     def graph_ids(self) -> tuple[str, ...]:
@@ -49,6 +49,11 @@ class PendingInterrupt:
         if not self.path:
             return ()
         return (":".join(self.path), self.path[0])
+
+
+def tool_names(pending: PendingInterrupt) -> list[str]:
+    """The tools a tool-call review asks about, by name (`[]` for other interrupts)."""
+    return [name for name, _ in tool_calls(pending.interrupt.get("value"))]
 
 
 def tool_calls(value: Any) -> list[tuple[str, Any]]:
@@ -65,11 +70,39 @@ def tool_calls(value: Any) -> list[tuple[str, Any]]:
     return []
 
 
-def _short_args(args: Any, limit: int = 60) -> str:
-    if not isinstance(args, Mapping):
-        return "" if args is None else "…"
-    text = ", ".join(f"{k}={v!r}" for k, v in args.items())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+#: Keys whose text is what the interrupt asks.
+QUESTION_KEYS = ("question", "description", "prompt", "instructions", "instruction", "ask",
+                 "query", "message")
+#: Node names that say nothing to a reviewer ("human_node", "ask_human", "interrupt").
+_GENERIC_NODE = frozenset({"human", "node", "ask", "interrupt", "review", "hitl", "input"})
+
+
+def _words(name: str) -> str:
+    return " ".join(name.replace("_", " ").replace("-", " ").split()).capitalize()
+
+
+def question_of(interrupt: Mapping[str, Any], path: Sequence[str] = ()) -> str:
+    """What an interrupt asks, for a heading (see `PendingInterrupt.title`)."""
+    value = interrupt.get("value")
+    schema = interrupt.get("response_schema")
+    if isinstance(value, Mapping):
+        for key in QUESTION_KEYS:
+            if isinstance(value.get(key), str) and value[key].strip():
+                return str(value[key]).strip()
+    if isinstance(schema, Mapping):
+        if isinstance(value, str) and value.strip():
+            return value.strip()  # with a schema, a string value is the question
+        for key in ("description", "title"):
+            if isinstance(schema.get(key), str) and schema[key].strip():
+                return str(schema[key]).strip()
+    if isinstance(value, Mapping) and len(value) == 1:
+        key = next(iter(value))
+        if isinstance(key, str) and isinstance(value[key], str):
+            return f"Review the {_words(key).lower()}"  # {"text_to_revise": "..."}
+    node = path[-1] if path else ""
+    if node and not set(node.lower().replace("-", "_").split("_")) <= _GENERIC_NODE:
+        return _words(node.split(".")[-1])
+    return "Your answer is needed"
 
 
 def _walk(tasks: Any, prefix: tuple[str, ...],

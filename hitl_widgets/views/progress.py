@@ -35,6 +35,19 @@ def _text(content: Any) -> str:
     return ""
 
 
+def token_tail(text: str, limit: int = TOKENS_SHOWN) -> str:
+    """The end of the model's text, at most about `limit` characters, starting at a whole
+    word (a reader never sees half a word such as "…d: send_email")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    if not text[-limit - 1].isspace():
+        cut = tail.find(" ")
+        tail = tail[cut + 1:] if 0 <= cut < len(tail) - 1 else tail
+    return "… " + tail
+
+
 class Progress(widgets.HTML):
     """One line: the action, the node(s) running now, the nodes done, the elapsed time —
     and, for agents, the model's text as its tokens arrive and the tools it calls.
@@ -164,17 +177,14 @@ class Progress(widgets.HTML):
             shown = list(dict.fromkeys(self.done))
             parts.append("ran " + " → ".join(f"<code>{esc(n)}</code>" for n in shown))
         if self.asking:
-            parts.append("waiting at " + ", ".join(f"<code>{esc(n)}</code>"
-                                                   for n in dict.fromkeys(self.asking)))
+            # Which node asks is the graph's business; the reviewer reads the question.
+            parts.append("waiting for your answer")
         if self.tool_calls:
             parts.append("called " + ", ".join(f"<code>{esc(n)}</code>"
                                                for n in dict.fromkeys(self.tool_calls)))
         parts.append(f"{self.elapsed:.1f} s")
         line = " · ".join(parts)
         if self.tokens.strip():
-            tail = self.tokens.strip()
-            if len(tail) > TOKENS_SHOWN:
-                tail = "…" + tail[-TOKENS_SHOWN:]
             line += (f'<div class="hw-tokens" style="opacity:.8;white-space:pre-wrap">'
-                     f"✎ {esc(tail)}</div>")
+                     f"<i>The model writes:</i> {esc(token_tail(self.tokens))}</div>")
         self.value = line

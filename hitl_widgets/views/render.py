@@ -120,9 +120,9 @@ def _render_list(value: list[Any] | tuple[Any, ...], depth: int) -> str:
     if all(v is None or isinstance(v, (bool, int, float)) for v in value) and len(value) <= 20:
         # Short lists of scalars read best inline.
         return "[" + ", ".join(render_value(v, depth + 1) for v in value) + "]"
-    rows = "".join(
+    rows = "".join(  # numbered as a person counts, from 1
         f'<tr><td class="hw-key">{i}</td><td>{render_value(item, depth + 1)}</td></tr>'
-        for i, item in enumerate(value)
+        for i, item in enumerate(value, start=1)
     )
     noun = "item" if len(value) == 1 else "items"
     return (

@@ -14,6 +14,19 @@ from hitl_widgets.views.render import STYLE, esc, render_json, render_state
 __all__ = ["StateView"]
 
 
+
+INTERNAL_KEYS = frozenset({"hitl_edited_tool_calls"})
+"""State keys a library keeps for its own bookkeeping (LangChain's HITL middleware records
+the calls a reviewer edited there): left out of the readable view, kept in its JSON."""
+
+
+def for_people(values: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The state without its bookkeeping keys (`INTERNAL_KEYS`, and `_private` ones)."""
+    if not isinstance(values, Mapping):
+        return values
+    return {k: v for k, v in values.items()
+            if not (k in INTERNAL_KEYS or (isinstance(k, str) and k.startswith("_")))}
+
 class StateView(widgets.VBox):
     """A thread's `values`, readable (folded nested blocks, chats as conversations) or JSON.
 
@@ -68,7 +81,8 @@ class StateView(widgets.VBox):
     def _render(self) -> None:
         self.title.value = f"<b>{esc(self._title_text)}</b>"
         if self._previous is not None:
-            diff = render_diff(diff_values(self._previous, self._values))
+            diff = render_diff(diff_values(for_people(self._previous),
+                                           for_people(self._values)))
             self.changes.value = (
                 f'{STYLE}<div class="hw-root"><b>Changed by the last step</b>{diff}'
                 '<hr style="border:0;border-top:1px solid var(--jp-border-color2,#ddd)">'
@@ -80,5 +94,6 @@ class StateView(widgets.VBox):
         if self._values is None:
             inner = f'<span class="hw-muted">{esc(self._empty)}</span>'
         else:
-            inner = render_json(self._values) if self.as_json else render_state(self._values)
+            inner = (render_json(self._values) if self.as_json
+                     else render_state(for_people(self._values)))
         self.body.value = f'{STYLE}<div class="hw-root">{inner}</div>'

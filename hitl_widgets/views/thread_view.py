@@ -29,7 +29,7 @@ from hitl_widgets.views.errors import (
 from hitl_widgets.views.form_host import FormFactory, FormHost
 from hitl_widgets.views.graph_picture import GraphPicture
 from hitl_widgets.views.notebook_display import display_view
-from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts
+from hitl_widgets.views.pending import PendingInterrupt, pending_interrupts, tool_names
 from hitl_widgets.views.progress import Progress
 from hitl_widgets.views.record import Decision, ReviewRecord, now_iso
 from hitl_widgets.views.runner import JobRunner
@@ -89,12 +89,13 @@ class ThreadView(widgets.VBox):
         """The static record (decisions and state) shown next to the live view."""
         self._busy = False
         self._history_loaded = False
-        self._decision_hooks = DecisionHooks()  # issue 8: on_decision / decision()
+        self._decision_hooks = DecisionHooks()  # on_decision / decision()
         self._runner = JobRunner(self._report)
 
         self.header = widgets.HTML()
         self.refresh_button = widgets.Button(
-            description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"),
+            # No icon: Font Awesome comes from a CDN in some hosts (Voila), offline a box.
+            description="Refresh", layout=widgets.Layout(width="auto"),
             tooltip="Reload the thread (answered or changed elsewhere?)")
         self.progress = Progress()
         self.notice = widgets.HTML()
@@ -169,7 +170,7 @@ class ThreadView(widgets.VBox):
         """The pending parts by interrupt id (`form.parts`; the whole form if it has none)."""
         return self.form_box.parts(self.pending)
 
-    # --- carrying on after the human (issue 8) ---------------------------------------------
+    # --- carrying on after the human -----------------------------------------------------
 
     def on_decision(self, callback: DecisionCallback) -> None:
         """Call `callback(decisions)` after each submit whose fate is known: a list of
@@ -275,7 +276,11 @@ class ThreadView(widgets.VBox):
 
     async def _resume_job(self, resume: dict[str, Any], form: Any) -> None:
         asked = {p.id: (p.label, p.interrupt.get("value")) for p in self.pending}
-        sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer)
+        said = {p.id: p.title or ", ".join(tool_names(p)) for p in self.pending}
+        offered = {str(getattr(part, "interrupt_id", "")): getattr(part, "proposal", None)
+                   for part in getattr(form, "parts", None) or ()}
+        sent = [Decision(now_iso(), iid, *asked.get(iid, ("?", None)), answer,
+                         asked=said.get(iid, ""), proposal=offered.get(iid))
                 for iid, answer in resume.items()]
         changes = changes_by_interrupt(form)
         outcome, known = None, len(self.record.decisions)
@@ -309,7 +314,7 @@ class ThreadView(widgets.VBox):
         finally:
             self._set_busy(False)
             settled = self.record.decisions[known:]
-            if settled:  # issue 8: tell listeners (the answer itself is recorded by runs)
+            if settled:  # tell listeners (the answer itself is recorded by runs)
                 self._decision_hooks.fire(settled, self._report)
 
     async def _refuse(self, sent: list[Decision], outcome: str, info: ErrorInfo | None, *,

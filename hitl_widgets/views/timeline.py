@@ -41,13 +41,19 @@ class TimelineRow:
     """The full `ThreadState` of this checkpoint."""
 
     @property
+    def number(self) -> int | None:
+        """The step as a person counts it: the input is step 1 (LangGraph's `-1`), the
+        first node's writes step 2, and so on."""
+        return None if self.step is None else self.step + 2
+
+    @property
     def label(self) -> str:
-        """One line: marker, step, node(s), time."""
+        """One line: marker, step (counted from 1), node(s), time."""
         mark = "●" if self.on_branch else "○"
         ran = ", ".join(self.ran) or "–"
         nxt = f" → {', '.join(self.next)}" if self.next else " (end)"
         clock = self.created_at[11:19] if len(self.created_at) >= 19 else self.created_at
-        step = "?" if self.step is None else str(self.step)
+        step = "?" if self.number is None else str(self.number)
         return f"{mark} step {step} · {ran}{nxt} · {clock}"
 
 
@@ -117,12 +123,15 @@ class Timeline(widgets.VBox):
             layout=widgets.Layout(width="100%", height="90px"),
         )
         self.fork_button = widgets.Button(
-            description="Fork from here", icon="code-branch", disabled=True,
+            # No icon: Font Awesome comes from a CDN in some hosts (Voila) and shows as an
+            # empty box offline.
+            description="Fork from here", disabled=True,
             tooltip="Apply the edits above to this checkpoint and continue as a new branch",
         )
         self.message = widgets.HTML()
         super().__init__(children=[self.select, self.state_view, self.edit,
                                    widgets.HBox([self.fork_button, self.message])], **kwargs)
+        self.add_class("hw-timeline")
         self.select.observe(self._on_select, names="value")
         self.fork_button.on_click(
             lambda _button: guarded(self.report, "Fork from here", self.fork)())

@@ -87,7 +87,7 @@ def test_quickstart_typed_key_by_key_and_clicked_at_once(page: Page, quickstart:
         timeout=30_000)
     expect(view.locator(".widget-html").filter(has_text="status").first).to_contain_text(
         "idle", timeout=30_000)
-    _record_agrees(view, "accepted", "status idle", ANSWER)
+    _record_agrees(view, "edited", "status idle", ANSWER)  # the proposed text, edited
     if quickstart.host == "lab" and os.environ.get("HITL_UPDATE_SCREENSHOT"):
         view.screenshot(path=str(DOCS / "quickstart.png"))
 
@@ -111,24 +111,26 @@ def test_typed_form_refuses_on_the_field_then_submits(page: Page, typed: Opened)
         view.locator("button.hitl-submit").first.click()
     # The next question (the starter, a TypedDict) is asked, and takes the focus.
     dish = page.get_by_role("textbox", name="Name").first
-    expect(view).to_contain_text("choose_starter", timeout=30_000)
+    expect(view).to_contain_text("One dish of the menu.", timeout=30_000)  # what it asks
     expect(dish).to_be_focused(timeout=30_000)
-    _record_agrees(view, "accepted", "Ada")
+    _record_agrees(view, "responded", "Ada")  # a typed answer of the reviewer's own
 
 
 def test_tool_call_review_edit_and_approve(page: Page, tools: Opened) -> None:
     view = page.locator(".hw-thread-view").first
     expect(view).to_contain_text("Review 2 tool calls", timeout=90_000)
-    expect(view).to_contain_text("send_email(to=")
+    expect(view).to_contain_text("team@example.com")  # the arguments, as a table
     decision = page.get_by_role("combobox", name="Decision").first
     decision.select_option(label="Edit the arguments")
     body = page.get_by_role("textbox", name="Body").first
     expect(body).to_have_value("We ship on Friday.", timeout=30_000)
     body.fill("We ship on Monday.")
+    # A call that deletes is never pre-selected: the reviewer chooses.
+    page.get_by_role("combobox", name="Decision").nth(1).select_option(label="Reject")
     view.locator("button.hitl-submit").first.click()
     expect(view).to_contain_text("Done. Here is what happened", timeout=30_000)
     expect(view).to_contain_text("email sent to team@example.com")
-    _record_agrees(view, "accepted", "We ship on Monday.")
+    _record_agrees(view, "edited send_email, rejected delete_file", "We ship on Monday.")
 
 
 def _thread_id(view: Locator) -> str:

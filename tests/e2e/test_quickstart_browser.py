@@ -77,7 +77,7 @@ def test_lab_run_all_edit_submit(page: Page, lab_notebook: str, jupyter_lab: Ser
     # The static record beside the widget was rewritten too (readable without a kernel).
     record = page.locator(".jp-OutputArea-output").filter(has_text="Review record").filter(
         has_text=ANSWER)
-    expect(record.first).to_contain_text("accepted", timeout=30_000)
+    expect(record.first).to_contain_text("edited", timeout=30_000)
     # Saved, the notebook keeps that record: readable without a kernel (nbconvert, GitHub).
     deadline = time.monotonic() + 45
     while True:
@@ -87,7 +87,7 @@ def test_lab_run_all_edit_submit(page: Page, lab_notebook: str, jupyter_lab: Ser
         page.get_by_role("menuitem", name=re.compile(r"^Save Notebook")).first.click()
         page.wait_for_timeout(1500)
         saved = _saved_record(jupyter_lab, lab_notebook)
-        if "accepted" in saved and html.escape(ANSWER) in saved:
+        if "edited" in saved and html.escape(ANSWER) in saved:
             break
         assert time.monotonic() < deadline, f"the saved notebook lacks the record: {saved[-800:]}"
         page.keyboard.press("Escape")

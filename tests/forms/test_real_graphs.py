@@ -262,7 +262,9 @@ def test_hitl_batched_request_edit_and_respond() -> None:
     agent = rg.hitl_agent("batched")
     form, config = _ask(agent)
     assert form.parts[0].renderer == "hitl_request"
-    assert form.value == {"decisions": [{"type": "approve"}, {"type": "approve"}]}
+    # Nothing pre-selected: the batched payload does not say what send_email does, and
+    # delete_file deletes.
+    assert form.value == {"decisions": [{"type": ""}, {"type": ""}]}
     first = form.parts[0].field.decisions[0]
     first.selector.value = first.allowed.index("edit")
     args = first.args_field
@@ -299,8 +301,8 @@ def test_hitl_per_call_two_interrupts_one_form() -> None:
     by_tool = {p.interrupt["value"]["name"]: p for p in form.parts}  # order is not promised
     email, delete = by_tool["send_email"], by_tool["delete_file"]
     assert email.value == {"type": "approve"}
-    union = email.field
-    union.selector.value = next(i for i, v in enumerate(union.variants) if v[2] == "edit")
+    decision = email.field
+    decision.selector.value = decision.allowed.index("edit")
     assert email.value == {"type": "edit", "edited_action": {"name": "send_email",
                                                              "args": rg.PROPOSED_EMAIL}}
     email.value = {"type": "edit", "edited_action": {"name": "send_email",

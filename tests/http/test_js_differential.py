@@ -113,8 +113,6 @@ def test_sdk_calls_answer_the_same_on_both(
     assert_same(theirs, ours, what="the JavaScript SDK's answers")
 
 
-@pytest.mark.xfail(strict=True, reason="a thread's metadata is not copied into its runs' "
-                   "metadata nor its checkpoints' metadata, as the server copies it")
 def test_sdk_calls_on_a_thread_with_metadata_answer_the_same_on_both(
     reference_url: str, served: Any, js_sdk: Path, tmp_path: Path
 ) -> None:

@@ -1,5 +1,6 @@
 """When a run's chunks become JSON: as they stream to a listener, or — nobody listening, as
-in ``runs.wait`` — only when read. Either way a reader sees the same server shapes."""
+in ``runs.wait`` or ``runs.create`` — only when read (the final body; a replay of a resumable
+run). Either way a reader sees the same server shapes."""
 
 from __future__ import annotations
 
@@ -23,16 +24,18 @@ def _values(parts: list[Any]) -> list[Any]:
     return shown
 
 
-def test_a_waited_run_replays_the_steps_a_streamed_run_sends(sync_client: Any) -> None:
+def test_a_run_nobody_streamed_replays_the_steps_a_streamed_run_sends(sync_client: Any) -> None:
     streamed = sync_client.threads.create()["thread_id"]
     live = list(sync_client.runs.stream(streamed, "chatty", input=FIRST, stream_mode="values"))
-    waited = sync_client.threads.create()["thread_id"]
-    result = sync_client.runs.wait(waited, "chatty", input=FIRST)
-    [run] = sync_client.runs.list(waited)
-    replayed = list(sync_client.runs.join_stream(waited, run["run_id"]))
+    quiet = sync_client.threads.create()["thread_id"]
+    run = sync_client.runs.create(quiet, "chatty", input=FIRST, stream_resumable=True)
+    sync_client.runs.join(quiet, run["run_id"])
+    replayed = list(sync_client.runs.join_stream(quiet, run["run_id"], last_event_id="-1"))
     assert len(_values(live)) == 3  # the input, the greeting, the interrupt
     assert _values(replayed) == _values(live)
-    assert _values(replayed)[-1] == _values([type(live[0])("values", result)])[0]
+    waited = sync_client.threads.create()["thread_id"]
+    result = sync_client.runs.wait(waited, "chatty", input=FIRST)
+    assert _values([type(live[0])("values", result)])[0] == _values(live)[-1]
     # The server's shapes: messages as dicts, the interrupt as {value, id, ...}.
     assert result["messages"][0] == {**result["messages"][0], "type": "human", "content": "hi"}
     assert {"value", "id"} <= set(result["__interrupt__"][0])

@@ -98,5 +98,6 @@ def test_a_whole_message_and_a_new_message_replace_the_text() -> None:
         {"type": "text", "text": "Bye"}], "tool_calls": [{"name": "search", "args": {}}]}, {}])
     assert progress.tokens == "Bye" and progress.tool_calls == ["search"]
     progress.finish("done")
-    assert "✎ Bye" in progress.value and "called <code>search</code>" in progress.value
+    assert "The model writes:</i> Bye" in progress.value
+    assert "called <code>search</code>" in progress.value
     progress.close()

@@ -68,7 +68,10 @@ def test_timeline_rows_name_the_node_that_ran_and_the_branch() -> None:
     assert [r.checkpoint_id for r in rows] == ["c2b", "c2", "c1", "c0"]
     assert rows[0].ran == ("human_node",) and rows[3].ran == ("input",)
     assert [r.on_branch for r in rows] == [True, False, True, True]
-    assert rows[0].label.startswith("● step 1 · human_node (end)")
+    # Steps as a person counts them (LangGraph's -1, 0, 1 read 1, 2, 3): never "step -1".
+    assert rows[0].label.startswith("● step 3 · human_node (end)")
+    assert [r.number for r in rows] == [3, 3, 2, 1]
+    assert rows[3].label.startswith("● step 1 · input")
 
 
 def test_timeline_select_shows_that_state_and_fork_hands_over_edits(widget_comms: list) -> None:

@@ -49,6 +49,6 @@ def test_views_leave_a_static_record_next_to_the_widget(
     [record] = _html_outputs(waiting)
     assert "Review record" in record
     [answered] = _html_outputs(auto)
-    assert "Edited text" in answered and "accepted" in answered and "idle" in answered
+    assert "Edited text" in answered and "edited" in answered and "idle" in answered
     assert "<script" not in answered
     assert executed.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]

@@ -49,21 +49,22 @@ async def test_review_a_graph_shows_the_view_and_a_record(widget_comms: list,
     updates = [obj for kind, obj, kw in shown
                if kind == "update" and kw["display_id"] == kwargs["display_id"]]
     final = updates[-1]._repr_mimebundle_()
-    assert "Edited text" in final["text/html"] and "accepted" in final["text/html"]
+    # Named for what happened: the proposed text was edited (not "accepted").
+    assert "Edited text" in final["text/html"] and "edited" in final["text/html"]
     assert WIDGET_MIME not in final and "<script" not in final["text/html"]
     assert "status idle" in final["text/plain"]
     # The live view carries the same record as a widget, updated in place (Voila does not
     # apply display updates sent after the cell ended), and hides the static copy it
     # supersedes by that copy's own marker class.
     live = view.record_view.value
-    assert "Edited text" in live and "accepted" in live and view.thread_id in live
+    assert "Edited text" in live and "edited" in live and view.thread_id in live
     marker = f"hw-record-{kwargs['display_id']}"
     assert marker in final["text/html"] and f".{marker}{{display:none" in live
     assert marker not in live.split("</style>", 1)[1]
     sent = [m["data"]["state"]["value"] for c in widget_comms
             if c.comm_id == view.record_view.model_id for m in c.messages
             if m["data"] and "value" in m["data"].get("state", {})]
-    assert "accepted" in sent[-1]  # what reached the browser
+    assert "edited" in sent[-1]  # what reached the browser
 
 
 async def test_review_opens_an_existing_thread_on_a_client(client: Any,
@@ -176,7 +177,8 @@ async def test_any_form_keeping_the_contract_can_host_the_questions(
     view.start({"topic": "t"})
     await view.wait()
     [form] = built
-    assert sorted(form.labels.values()) == ["left", "right"]
+    # Each question's heading: what it asks (here, its node's name read as words).
+    assert sorted(form.labels.values()) == ["Left", "Right"]
     view.submit()
     await view.wait()
     assert view.status == "idle" and len(view.values["answers"]) == 2

@@ -31,7 +31,9 @@ async def test_seed_flow(client: Any, widget_comms: list) -> None:
     view = await open_view(client, "seed", {"some_text": "original text"})
     assert view.status == "interrupted" and len(view.pending) == 1
     assert view.form.value == "original text"  # the inferred form, pre-filled
-    assert "human_node" in view.form_box.children[0].value
+    # Headed by what is asked, not by the node that asks.
+    assert view.form.parts[0].label == "Review the text to revise"
+    assert "human_node" not in view.form_box.children[0].value
     view.form.value = "Edited text"
     view.submit()
     assert view.busy and view.form.disabled  # returned at once; the resume runs as a task

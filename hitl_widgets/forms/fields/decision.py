@@ -72,6 +72,12 @@ class _Step(Field):
         self.target.set(value)
 
 
+CHOOSE = "Choose a decision…"
+"""The selector's placeholder when no decision is pre-selected."""
+NO_DECISION = -1
+"""The placeholder's value in the selector."""
+
+
 class DecisionField(Field):
     """One action's decision: a selector, and the arguments or message that decision needs."""
 
@@ -87,10 +93,15 @@ class DecisionField(Field):
         self._build_args = build_args
         self.args_field: Field | None = None
         self.message: StringField | None = None
-        start = default if default in allowed else allowed[0]
-        self.selector = W.Dropdown(
-            options=[(spelling.labels.get(d, d), i) for i, d in enumerate(allowed)],
-            value=allowed.index(start), layout=ctx.full)
+        # No default: the reviewer must choose (a call that deletes, one nobody described).
+        # The placeholder stays listed, so the choice can be taken back before Submit.
+        options = [(spelling.labels.get(d, d), i) for i, d in enumerate(allowed)]
+        if default is None:
+            options.insert(0, (CHOOSE, NO_DECISION))
+            start = NO_DECISION
+        else:
+            start = allowed.index(default if default in allowed else allowed[0])
+        self.selector = W.Dropdown(options=options, value=start, layout=ctx.full)
         self.leaf(self.selector, self._apply)
         if any(d in spelling.message for d in allowed):
             self.message = StringField(ctx, (*loc, "message"), title="Message", multiline=True)
@@ -100,8 +111,14 @@ class DecisionField(Field):
 
     @property
     def decision(self) -> str:
-        """The selected decision type."""
-        return self.allowed[int(self.selector.value)]
+        """The selected decision type ("" while none is chosen)."""
+        index = int(self.selector.value)
+        return "" if index == NO_DECISION else self.allowed[index]
+
+    def local_errors(self) -> list[tuple[Loc, str]]:
+        if not self.decision:
+            return [(self.loc, f"Choose what to do with {self.action_name}.")]
+        return super().local_errors()
 
     def _args(self) -> Field:
         if self.args_field is None:
@@ -120,8 +137,9 @@ class DecisionField(Field):
     def control_widget(self) -> W.Widget:
         return W.VBox([self.selector, self._slot], layout=self.ctx.full)
 
-    def selected_variant(self) -> int:
-        return int(self.selector.value)
+    def selected_variant(self) -> int | None:
+        index = int(self.selector.value)
+        return None if index == NO_DECISION else index
 
     def children(self) -> list[Field]:
         d = self.decision
@@ -160,9 +178,12 @@ class DecisionField(Field):
         self.selector.value = self.allowed.index(d)
 
     def _apply(self, dom: dict[str, Any]) -> None:
+        # The browser sends the option's position; with a placeholder first, position 0
+        # is "no decision" and position i is decision i - 1.
         index = dom.get("index")
-        if isinstance(index, int) and 0 <= index < len(self.allowed):
-            self.selector.value = index
+        options = list(self.selector.options)
+        if isinstance(index, int) and 0 <= index < len(options):
+            self.selector.value = options[index][1]
 
 
 class DecisionListField(Field):

@@ -10,7 +10,7 @@ import ipywidgets as W
 from hitl_widgets.forms.changes import diff
 from hitl_widgets.forms.fields.base import MISSING, Field, FormContext, Loc
 from hitl_widgets.forms.fields.decision import DecisionField, Spelling
-from hitl_widgets.forms.renderers.tool_approval import call_widgets
+from hitl_widgets.forms.renderers.tool_text import args_table_html, tool_heading_html
 from hitl_widgets.forms.schema.build import SchemaBuilder
 from hitl_widgets.forms.types import Change
 
@@ -26,10 +26,18 @@ def args_builder(ctx: FormContext, args: Any,
     return build
 
 
+def call_widgets(name: str, args: Any, what: str | None, ctx: FormContext) -> list[W.Widget]:
+    """The tool's name and purpose, then the proposed arguments as a table (all escaped):
+    each said once."""
+    return [W.HTML(tool_heading_html(name, what) + args_table_html(args), layout=ctx.full)]
+
+
 def action_panel(ctx: FormContext, loc: Loc, *, name: str, args: Any, description: str | None,
                  allowed: list[str], spelling: Spelling, default: str | None,
                  args_schema: dict[str, Any] | None = None) -> tuple[DecisionField, W.Widget]:
-    """The decision field for one action and the panel that shows it with its context."""
+    """The decision field for one action and the panel that shows it with its context
+    (`description`: what the action does, already made readable; `default` None: nothing
+    pre-selected)."""
     field = DecisionField(ctx, loc, allowed=allowed, spelling=spelling, action_name=name,
                           build_args=args_builder(ctx, args, args_schema), default=default,
                           title="Decision")
@@ -80,7 +88,7 @@ def action_changes(actions: list[tuple[str, Any]], spelling: Spelling, *, approv
         for i, ((name, args), answer) in enumerate(zip(actions, answers, strict=False)):
             kind, new_name, new_args, _ = spelling.decode(answer)
             loc = (*path, i)
-            if kind != approve:
+            if kind not in (approve, ""):  # "": nothing chosen yet, nothing changed
                 out.append(Change(interrupt_id=interrupt_id, loc=(*loc, "type"), kind="changed",
                                   before=approve, after=kind, diff=None))
             if new_args is not MISSING:

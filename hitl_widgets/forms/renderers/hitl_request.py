@@ -12,6 +12,7 @@ from hitl_widgets.forms.fields.base import MISSING, FormContext
 from hitl_widgets.forms.fields.decision import DecisionListField, Spelling
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.renderers.actions import action_changes, action_panel, decision_schema
+from hitl_widgets.forms.renderers.tool_text import preselected, purpose
 from hitl_widgets.forms.schema.validate import make_validator
 
 _ALL = ["approve", "edit", "reject", "respond"]
@@ -70,10 +71,11 @@ def hitl_request_part(interrupt: dict[str, Any], ctx: FormContext,
         args = request.get("args", {})
         config = _config_for(i, name, value["review_configs"], len(requests))
         allowed = [d for d in config.get("allowed_decisions", _ALL) if d in _ALL] or ["approve"]
+        what = purpose(name, request.get("description"), config.get("args_schema"))
         field, panel = action_panel(
-            ctx, ("decisions", i), name=name, args=args,
-            description=request.get("description"), allowed=allowed, spelling=SPELLING,
-            default="approve", args_schema=config.get("args_schema"))
+            ctx, ("decisions", i), name=name, args=args, description=what, allowed=allowed,
+            spelling=SPELLING, default=preselected(name, what, "approve"),
+            args_schema=config.get("args_schema"))
         fields.append(field)
         panels.append(panel)
         actions.append((name, args))

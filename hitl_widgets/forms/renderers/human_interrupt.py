@@ -13,6 +13,7 @@ from hitl_widgets.forms.fields.base import MISSING, FormContext
 from hitl_widgets.forms.fields.decision import DecisionListField, Spelling
 from hitl_widgets.forms.part import InterruptPart
 from hitl_widgets.forms.renderers.actions import action_changes, action_panel, decision_schema
+from hitl_widgets.forms.renderers.tool_text import preselected, purpose
 from hitl_widgets.forms.schema.validate import make_validator
 
 _ALLOW = {"accept": "allow_accept", "edit": "allow_edit", "response": "allow_respond",
@@ -67,9 +68,11 @@ def human_interrupt_part(interrupt: dict[str, Any], ctx: FormContext,
     args = action.get("args", {})
     config = request["config"]
     allowed = [d for d, key in _ALLOW.items() if config.get(key)] or ["ignore"]
-    field, panel = action_panel(ctx, (0,), name=name, args=args,
-                                description=request.get("description"), allowed=allowed,
-                                spelling=SPELLING, default="accept")
+    what = purpose(name, request.get("description"))
+    # As for tool calls: accepted in advance only when described and harmless.
+    default = preselected(name, what, "accept") if "accept" in allowed else None
+    field, panel = action_panel(ctx, (0,), name=name, args=args, description=what,
+                                allowed=allowed, spelling=SPELLING, default=default)
     root = DecisionListField(ctx, (), decisions=[field], panels=[panel], wrap_key=None,
                              title="")
     one = decision_schema(SPELLING, allowed, name, None, tag="type", edit_path=("args",),

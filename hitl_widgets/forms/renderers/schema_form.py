@@ -22,11 +22,46 @@ def has_schema(interrupt: dict[str, Any]) -> bool:
     return isinstance(interrupt.get("response_schema"), dict)
 
 
-def context_widgets(value: Any, ctx: FormContext) -> list[W.Widget]:
-    """The interrupt value as read-only context (escaped); nothing for None."""
+def context_widgets(value: Any, ctx: FormContext,
+                    skip: frozenset[str] = frozenset()) -> list[W.Widget]:
+    """The interrupt value as read-only context (escaped; entries in `skip` are shown
+    elsewhere); nothing for None."""
     if value is None:
         return []
-    return [W.HTML(_html.value_html(value), layout=ctx.full)]
+    html = _html.value_html(value, skip=skip)
+    return [W.HTML(html, layout=ctx.full)] if html else []
+
+
+_PROPOSED = ("proposed_", "suggested_", "proposal_")
+"""`{"proposed_label": "letter"}` proposes the answer's `label`."""
+
+
+def proposal_of(value: Any, schema: dict[str, Any],
+                builder: SchemaBuilder) -> tuple[dict[str, Any], frozenset[str]]:
+    """The answer fields the value proposes — its entries named like a property (or
+    `proposed_<property>`) whose value that property accepts — and the keys they came
+    from. An untouched form answers with them."""
+    props = schema.get("properties")
+    if not isinstance(value, dict) or not isinstance(props, dict):
+        return {}, frozenset()
+    found: dict[str, Any] = {}
+    used: set[str] = set()
+    for key, item in value.items():
+        if not isinstance(key, str):
+            continue
+        prop = next((key.removeprefix(p) for p in _PROPOSED if key.startswith(p)), key)
+        sub = props.get(prop)
+        if isinstance(sub, dict) and builder.matches(sub, item):
+            found[prop] = item
+            used.add(key)
+    return found, frozenset(used)
+
+
+def _asked(label: str | None, value: Any) -> frozenset[str]:
+    """The value's entries whose text is the part's heading (said once, up there)."""
+    if not label or not isinstance(value, dict):
+        return frozenset()
+    return frozenset(k for k, v in value.items() if isinstance(v, str) and v.strip() == label)
 
 
 def _is_draft(value: Any, schema: dict[str, Any], builder: SchemaBuilder) -> bool:
@@ -46,8 +81,17 @@ def schema_part(interrupt: dict[str, Any], ctx: FormContext, label: str | None) 
     builder = SchemaBuilder(schema, ctx)
     value = interrupt.get("value")
     draft = value if value is not None and _is_draft(value, schema, builder) else MISSING
+    proposed, used = ({}, frozenset()) if draft is not MISSING else proposal_of(
+        value, schema, builder)
     title = str(schema.get("title") or ("" if schema.get("type") == "object" else "Answer"))
-    field = builder.build(schema, (), title=title, default=draft)
+    shown = schema
+    if label and label in (schema.get("description"), schema.get("title")):
+        # The heading already says it: the form does not say it again.
+        shown = {k: v for k, v in schema.items() if k not in ("title", "description")}
+        title = "" if schema.get("type") == "object" else "Answer"
+    field = builder.build(shown, (), title=title, default=draft if draft is not MISSING
+                          else (proposed or MISSING))
+    context = (context_widgets(value, ctx, used | _asked(label, value)) if draft is MISSING
+               else [])
     return InterruptPart(interrupt, field, ctx, renderer="schema", label=label,
-                         validator=builder.validator,
-                         context=context_widgets(value, ctx) if draft is MISSING else [])
+                         validator=builder.validator, context=context)

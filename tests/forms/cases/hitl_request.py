@@ -20,7 +20,10 @@ CASE = {
     "interrupt": {"value": VALUE, "id": "i-hitl", "response_schema": None},
     "renderer": "hitl_request",
     "kinds": {(): "decisions", ("decisions", 0): "decision", ("decisions", 1): "decision"},
-    "untouched": {"decisions": [{"type": "approve"}, {"type": "approve"}]},
+    # Nothing pre-selected: send_email's purpose is not given (the middleware's generic
+    # text) and delete_file deletes; the reviewer chooses (tests/forms/test_tool_defaults.py).
+    "untouched": {"decisions": [{"type": ""}, {"type": ""}]},
+    "valid_untouched": False,
     "valid": [
         {"decisions": [EDITED, {"type": "respond", "message": "File kept."}]},
         {"decisions": [{"type": "reject", "message": "no"}, {"type": "reject"}]},

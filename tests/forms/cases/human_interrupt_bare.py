@@ -8,8 +8,11 @@ CASE = {
                   "id": "i-inbox-bare", "response_schema": None},
     "renderer": "human_interrupt",
     "kinds": {(0,): "decision"},
-    "untouched": [{"type": "accept", "args": None}],
-    "valid": [[{"type": "ignore", "args": None}]],
+    # Nothing pre-selected: nobody said what "ping" does, so the reviewer chooses (a
+    # described, harmless action such as human_interrupt.py's write_file is accepted).
+    "untouched": [{"type": "", "args": None}],
+    "valid_untouched": False,
+    "valid": [[{"type": "accept", "args": None}], [{"type": "ignore", "args": None}]],
     "refused": [([{"type": "edit", "args": {"action": "ping", "args": {"n": 2}}}], (0,),
                  "not allowed", ValueError)],
 }

@@ -34,7 +34,8 @@ VALUE = {"type": "tool_approval", "tool_call_id": "c1", "name": "send_email",
 CASE = {
     "interrupt": {"value": VALUE, "id": "i-call", "response_schema": SCHEMA},
     "renderer": "tool_approval",
-    "kinds": {(): "union"},
+    # The batched form's decision field: the same choices, labels and pre-selection.
+    "kinds": {(): "decision"},
     "untouched": {"type": "approve"},
     "valid": [
         {"type": "edit", "edited_action": {"name": "send_email",
