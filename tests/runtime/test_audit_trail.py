@@ -15,6 +15,7 @@ from hitl_widgets import decisions, get_sync_client
 from hitl_widgets.client.audit import audit_trail, stage_review, verify_trail
 from hitl_widgets.runtime.audit_trail import shown_digest
 from hitl_widgets.runtime.verdicts import judge, proposal_of
+from tests.ci import require_module
 from tests.graphs.scenarios import SCENARIOS
 
 LABEL = {"document": "total due 120 EUR", "proposed_label": "invoice"}
@@ -220,16 +221,24 @@ def test_exports_jsonl_csv_and_the_corrected_items(client: Any, tmp_path: Path) 
         ({"text_to_revise": t}, t, t.upper()) for t in "abc"]
 
 
-def test_parquet_needs_pyarrow_and_says_so(client: Any, tmp_path: Path) -> None:
+def test_parquet_without_pyarrow_says_how_to_get_it(client: Any, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
     _three_decisions(client)
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="pip install pyarrow"):
-            decisions(client).to_parquet(tmp_path / "log.parquet")
-        return
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None
+                        if name == "pyarrow" else real_find_spec(name, *rest))
+    with pytest.raises(ImportError, match=r"^to_parquet\(\) needs pyarrow: pip install pyarrow"):
+        decisions(client).to_parquet(tmp_path / "log.parquet")
+    assert not (tmp_path / "log.parquet").exists()
+
+
+def test_parquet_holds_the_decisions(client: Any, tmp_path: Path) -> None:
+    require_module("pyarrow", "pip install -e '.[test]' (it holds pyarrow)")
     import pandas as pd
 
+    _three_decisions(client)
     decisions(client).to_parquet(tmp_path / "log.parquet")
     frame = pd.read_parquet(tmp_path / "log.parquet")
     assert [json.loads(v) for v in frame["answer"]] == ["A", "B", "C"]

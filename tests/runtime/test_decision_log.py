@@ -124,6 +124,8 @@ def test_a_loser_hears_who_answered_and_when() -> None:
     assert error.body == {"detail": str(error), "thread_id": "t", "interrupt_ids": ["1"],
                           "pending_interrupt_ids": ["2", "3"], "answered_by": "ana",
                           "answered_at": "2026-12-04T10:42:07.5+00:00"}
+    exact = loser_error("t", ["1"], {**holder, "at": "2026-12-04T10:42:07"}, "busy", None)
+    assert "at 10:42:07 UTC" in str(exact)  # 19 characters: the clock part still
     short = loser_error("t", ["1"], {**holder, "at": "10:42"}, "busy", None)
     assert "at 10:42 UTC" in str(short) and "pending: none." in str(short)
 
@@ -224,6 +226,26 @@ def test_search_filters_by_thread_reviewer_and_time() -> None:
     assert runs(thread_id="t", reviewer="bob") == []
 
 
+def test_a_memory_log_keeps_the_newest_settled_decisions_and_every_claim() -> None:
+    from hitl_widgets.runtime.decisions import KEPT_DECISIONS
+
+    threads = [{**_thread(a=["1"]), "thread_id": f"t{n}"} for n in range(KEPT_DECISIONS + 2)]
+    records, log = _log(*threads)
+    log.claim("t0", [_row("1", "r0", thread_id="t0")])  # never settled: its run holds it
+    for n in range(1, KEPT_DECISIONS + 1):
+        log.claim(f"t{n}", [_row("1", f"r{n}", thread_id=f"t{n}")])
+        log.settle(f"r{n}", "resumed")
+    kept = [d["run_id"] for d in log.search()]
+    assert len(kept) == KEPT_DECISIONS + 1 and kept[0] == "r0"  # the oldest is a live claim
+    log.settle("r0", "resumed")
+    last = KEPT_DECISIONS + 1
+    log.claim(f"t{last}", [_row("1", f"r{last}", thread_id=f"t{last}")])
+    kept = [d["run_id"] for d in log.search()]
+    assert len(kept) == KEPT_DECISIONS and kept[0] == "r2" and kept[-1] == f"r{last}"
+    assert log.search(thread_id="t1") == [] and log.holder("t0", ["1"]) is None
+    assert records.get_thread(f"t{last}")["status"] == "busy"  # type: ignore[index]
+
+
 # --- the reviewer's name --------------------------------------------------------------------
 
 
@@ -240,6 +262,23 @@ def test_a_reviewer_is_kept_as_given_but_trimmed() -> None:
 
 
 # --- how a resume's run ended, through a client ----------------------------------------------
+
+
+def test_answering_an_answered_question_names_who_answered_it_and_starts_no_run() -> None:
+    from hitl_widgets import get_sync_client
+    from tests.graphs.scenarios import SCENARIOS
+
+    client = get_sync_client(graphs=SCENARIOS, reviewer="ana")
+    tid = client.threads.create()["thread_id"]
+    [first] = client.runs.wait(tid, "double", input={})["__interrupt__"]
+    [second] = client.runs.wait(tid, "double",
+                                command={"resume": {first["id"]: "Ada"}})["__interrupt__"]
+    with pytest.raises(ConflictError, match=rf"^thread {tid}: interrupt\(s\) {first['id']} are "
+                       r"not pending: already answered by ana at \d\d:\d\d:\d\d UTC "
+                       rf"\(resumed\); pending: {second['id']}\.") as refused:
+        client.runs.wait(tid, "double", command={"resume": {first["id"]: 99}})
+    assert refused.value.body["answered_by"] == "ana"
+    assert len(client.runs.list(tid)) == 2
 
 
 def test_a_cancelled_resume_is_recorded_as_cancelled() -> None:
