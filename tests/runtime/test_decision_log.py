@@ -301,3 +301,63 @@ def test_a_cancelled_resume_is_recorded_as_cancelled() -> None:
     assert (decision["interrupt_id"], decision["run_id"], decision["outcome"],
             decision["error"]) == (asked["id"], run["run_id"], "cancelled",
                                    "the run was cancelled")
+
+
+def test_a_fork_answers_again_and_the_old_decision_says_forked() -> None:
+    """A resume map on a fork is not refused as "already answered": the old decision is
+    marked forked, the new one records the question as the fork's state asked it."""
+    from hitl_widgets import decisions, get_sync_client
+    from tests.graphs.scenarios import SCENARIOS
+
+    client = get_sync_client(graphs=SCENARIOS, reviewer="ana")
+    tid = client.threads.create()["thread_id"]
+    [asked] = client.runs.wait(tid, "seed", input={"some_text": "draft"})["__interrupt__"]
+    client.runs.wait(tid, "seed", command={"resume": {asked["id"]: "first"}})
+    [paused] = [h for h in client.threads.get_history(tid, limit=10) if h["interrupts"]]
+    fork = paused["checkpoint"]["checkpoint_id"]
+    result = client.runs.wait(tid, "seed", checkpoint_id=fork,
+                              command={"resume": {asked["id"]: "second"}})
+    assert result == {"some_text": "second"}
+    log = decisions(client, thread_id=tid)
+    assert [(d["answer"], d["outcome"]) for d in log] == [("first", FORKED),
+                                                          ("second", "resumed")]
+    assert log[1]["value"] == {"text_to_revise": "draft"}
+
+
+def test_the_changes_a_view_sends_are_recorded_as_given() -> None:
+    from hitl_widgets import decisions, get_sync_client
+    from hitl_widgets.runtime.claims import CHANGES_KEY
+    from tests.graphs.scenarios import SCENARIOS
+
+    client = get_sync_client(graphs=SCENARIOS, reviewer="ana")
+    tid = client.threads.create()["thread_id"]
+    [asked] = client.runs.wait(tid, "seed", input={"some_text": "draft"})["__interrupt__"]
+    given = [{"loc": ["text"], "kind": "changed", "before": "draft", "after": "final"}]
+    client.runs.wait(tid, "seed", command={"resume": {asked["id"]: "final"}},
+                     metadata={CHANGES_KEY: {asked["id"]: given}})
+    [decision] = decisions(client, thread_id=tid)
+    assert decision["changes"] == given  # not a diff of the question and the answer
+
+
+def test_a_resume_whose_graph_answers_a_status_error_is_recorded_refused() -> None:
+    from langgraph.graph import START, StateGraph
+    from langgraph.types import interrupt
+
+    from hitl_widgets import decisions, get_sync_client
+    from hitl_widgets.runtime.errors import conflict
+
+    def ask(state: dict[str, Any]) -> dict[str, Any]:
+        interrupt("send it?")
+        raise conflict("the mail server refused the message")
+
+    builder = StateGraph(dict)
+    builder.add_node("ask", ask)
+    builder.add_edge(START, "ask")
+    client = get_sync_client(graphs={"mail": builder.compile()}, reviewer="ana")
+    tid = client.threads.create()["thread_id"]
+    [asked] = client.runs.wait(tid, "mail", input={"x": 1})["__interrupt__"]
+    with pytest.raises(ConflictError, match="the mail server refused the message"):
+        client.runs.wait(tid, "mail", command={"resume": {asked["id"]: "yes"}})
+    [decision] = decisions(client, thread_id=tid)
+    assert (decision["outcome"], decision["error"]) == (
+        "refused", "the mail server refused the message")
