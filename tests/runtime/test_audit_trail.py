@@ -13,7 +13,7 @@ import pytest
 
 from hitl_widgets import decisions, get_sync_client
 from hitl_widgets.client.audit import audit_trail, stage_review, verify_trail
-from hitl_widgets.runtime.audit_trail import shown_digest
+from hitl_widgets.runtime.audit_trail import GENESIS, shown_digest
 from hitl_widgets.runtime.verdicts import judge, proposal_of
 from tests.ci import require_module
 from tests.graphs.scenarios import SCENARIOS
@@ -278,3 +278,35 @@ def test_two_processes_racing_leave_one_unbroken_chain(tmp_path: Path, database:
         [(t, "decision") for t in tids] + [(t, "outcome") for t in tids])
     assert verify_trail(setup)["ok"]
     setup.close()
+
+
+def test_the_head_is_the_newest_rows_hash() -> None:
+    with get_sync_client(graphs=SCENARIOS, reviewer="ana") as client:
+        log = client.runtime.backend.decision_log
+        assert log.head() == GENESIS
+        for text in ("one", "two"):
+            tid, iid = _asked(client, text)
+            client.runs.wait(tid, "seed", command={"resume": {iid: text}})
+        rows = log.trail()
+        assert log.head() == rows[-1]["hash"] != rows[-2]["hash"]
+
+
+def test_a_memory_trail_that_lost_its_first_row_fails_unless_it_dropped_it_itself(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hitl_widgets.runtime import decisions as log_module
+
+    with get_sync_client(graphs=SCENARIOS, reviewer="ana") as client:
+        log = client.runtime.backend.decision_log
+        tid, iid = _asked(client, "one")
+        client.runs.wait(tid, "seed", command={"resume": {iid: "one"}})
+        log._trail.popleft()  # someone removed the oldest row
+        assert not log.verify()["ok"]
+    monkeypatch.setattr(log_module, "KEPT_TRAIL_ROWS", 3)
+    with get_sync_client(graphs=SCENARIOS, reviewer="ana") as client:
+        log = client.runtime.backend.decision_log
+        for text in ("one", "two"):
+            tid, iid = _asked(client, text)
+            client.runs.wait(tid, "seed", command={"resume": {iid: text}})
+        rows = log.trail()
+        assert [r["seq"] for r in rows] == [2, 3, 4]  # memory keeps the newest rows only
+        assert log.verify()["ok"]  # the log dropped them itself, and says nothing is wrong
