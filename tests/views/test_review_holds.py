@@ -133,3 +133,34 @@ async def test_a_killed_reviewers_hold_lapses_and_the_item_returns(
         await screen.leave()
     finally:
         await bob.aclose()
+
+
+async def test_screens_follow_each_others_holds_and_decisions_without_refresh(
+        clients: tuple[Any, Any], widget_comms: list) -> None:
+    """Two reviewers' screens, as in two kernels: what one does shows on the other within
+    about a second (LIVE_SECONDS), nobody pressing Refresh."""
+    import asyncio
+
+    ana, bob = clients
+    ids = await _docs(ana, 3)
+    b = ReviewScreen(bob)
+    await b.wait()
+    assert b.current is not None and b.current["thread_id"] == ids[0]
+    a = ReviewScreen(ana)
+    await a.wait()
+    assert a.current is not None and a.current["thread_id"] == ids[1]
+
+    async def until(check: Any) -> None:
+        for _ in range(100):  # a hang guard, not a bound on speed
+            if check():
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"the other screen never showed it: {b.table.states}")
+
+    await until(lambda: b.table.states.get(ids[1]) == "held by ana")  # ana's hold
+    a.act("accept")
+    await a.wait()
+    await until(lambda: ids[1] not in b.table.states)  # ana's decision
+    assert b.current is not None and b.current["thread_id"] == ids[0]  # bob's item stays
+    await a.leave()
+    await b.leave()

@@ -45,7 +45,7 @@ from hitl_widgets.views.render import esc
 from hitl_widgets.views.runner import JobRunner
 from hitl_widgets.views.widget_tree import close_tree
 
-__all__ = ["KEYS", "ReviewScreen"]
+__all__ = ["KEYS", "LIVE_SECONDS", "ReviewScreen"]
 
 KEYS = {"a": "accept", "x": "reject", "e": "edit", "n": "next", "s": "skip"}
 """The screen's keys and what each does."""
@@ -53,6 +53,10 @@ KEYS = {"a": "accept", "x": "reject", "e": "edit", "n": "next", "s": "skip"}
 HELP = "Keys: a accept · x reject · e send the form as edited · n next · s skip"
 
 VERDICT_WORDS = {"accept": "Accepted", "reject": "Rejected", "edit": "Sent as edited"}
+
+
+LIVE_SECONDS = 1.0
+"""How often a screen reads the queue again on its own (others' holds and decisions)."""
 
 
 class ReviewScreen(widgets.VBox):
@@ -65,7 +69,8 @@ class ReviewScreen(widgets.VBox):
     def __init__(self, client: Any, *, instructions: str = "", graph_id: str | None = None,
                  metadata: Mapping[str, Any] | None = None, reviewer: str | None = None,
                  page_size: int = 25, queue: str = "review",
-                 hold_seconds: float = HOLD_SECONDS, load: bool = True, **kwargs: Any) -> None:
+                 hold_seconds: float = HOLD_SECONDS, load: bool = True, live: bool = True,
+                 **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(getattr(getattr(client, "threads", None),
                                                    "search", None)):
             raise TypeError("ReviewScreen needs an async client: hitl_widgets.get_client(...) "
@@ -131,8 +136,11 @@ class ReviewScreen(widgets.VBox):
             layout=widgets.Layout(width="100%", overflow="hidden")), self.hotkeys], **kwargs)
         self.add_class("hw-review-screen")
         self.add_class("hw-hotkeys-scope")  # the keys act while the focus is in the screen
+        self._following: asyncio.Task[None] | None = None
         if load:
             self.refresh()
+        if live:
+            self.follow()
 
     # --- what a reviewer does (each button and key has its method) -------------------------
 
@@ -156,8 +164,23 @@ class ReviewScreen(widgets.VBox):
         """Return when everything asked of the screen is done and shown."""
         await self._runner.wait()
 
+    def follow(self) -> None:
+        """Keep the table current without Refresh: every ``LIVE_SECONDS`` the screen reads
+        the queue again, so other reviewers' holds and decisions show within about a second
+        (in another kernel, in another Voila page). Started by the constructor when a loop
+        runs (a notebook, Voila); a script without one refreshes by hand."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._following is None or self._following.done():
+            self._following = loop.create_task(self._follow_others())
+
     def close(self) -> None:
         """Stop and close every widget of the screen."""
+        following = getattr(self, "_following", None)
+        if following is not None:
+            following.cancel()
         if hasattr(self, "_runner"):
             self._runner.cancel()
             if self.holds.until:  # given up in the background; else they lapse on their own
@@ -208,15 +231,12 @@ class ReviewScreen(widgets.VBox):
         if self.form is not None:
             self.form.close()
             self.form = None
-        states = {r["thread_id"]: "skipped" if r["thread_id"] in self.skipped else "pending"
-                  for r in self.items}
-        states.update({t: f"held by {who}" for t, who in self.held_by.items() if t in states})
+        states = self._states()
         if self.current is None:
             self.heading.value = "<b>Nothing left to review.</b>"
             self.context.value = ""
             self.form_box.children = ()
         else:
-            states[self.current["thread_id"]] = "reviewing"
             asked = self.current["interrupts"]
             value = asked[0].get("value") if asked else None
             self.heading.value = f"<h3 style='margin:4px 0'>{esc(heading_of(value))}</h3>"
@@ -300,6 +320,28 @@ class ReviewScreen(widgets.VBox):
     async def _load_page_only(self) -> None:
         self.items = await self.source.page(self.query, 0)
 
+    async def _follow_others(self) -> None:
+        while True:
+            await asyncio.sleep(LIVE_SECONDS)
+            if not self._runner.busy:  # a reviewer's own action comes first
+                self._runner.schedule("Following the queue", self._sync)
+
+    async def _sync(self) -> None:
+        """Read the queue again; an item under review that someone else answered gives way
+        to the next one."""
+        self.items = await self.source.page(self.query, 0)
+        self.pending = await self.source.count(self.query)
+        self.held_by = await self.holds.others()
+        current = self.current
+        if current is not None and all(r["thread_id"] != current["thread_id"]
+                                       for r in self.items):
+            self.confirmation.value = ("<b>That item was answered elsewhere;</b> here is the "
+                                       "next one.")
+            await self._move(current, skip=False)
+            return
+        self.table.show(self.items, self._states())
+        self._render_header()
+
     async def _bulk_done(self, results: list[BulkResult]) -> None:
         ok = sum(r["ok"] for r in results)
         self.decided += ok
@@ -310,6 +352,15 @@ class ReviewScreen(widgets.VBox):
         await self._load()
 
     # --- showing things --------------------------------------------------------------------
+
+    def _states(self) -> dict[str, str]:
+        """Each listed item's state: reviewing (here), held by someone, skipped, pending."""
+        states = {r["thread_id"]: "skipped" if r["thread_id"] in self.skipped else "pending"
+                  for r in self.items}
+        states.update({t: f"held by {who}" for t, who in self.held_by.items() if t in states})
+        if self.current is not None and self.current["thread_id"] in states:
+            states[self.current["thread_id"]] = "reviewing"
+        return states
 
     def _render_header(self) -> None:
         total = self.decided + self.pending
