@@ -142,18 +142,19 @@ class Runtime(RunOps):
         if not self.closed:
             self.closed = True
             if self._heartbeat is None or not self.running():
-                self._leave()
+                self.leave()
 
     def running(self) -> bool:
         """Whether a run of this runtime is still in flight."""
         return any(not handle.done.is_set() for handle in self._handles.values())
 
-    def _leave(self) -> None:
-        """Give up the lease, stop the heartbeat, let go of the storage."""
+    def leave(self) -> None:
+        """Give up the lease, stop the heartbeat, let go of the storage (what ``close`` does
+        once no run of this runtime is in flight)."""
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         try:
-            self.runner.call(_leave(self.presence))
+            self.runner.call(_give_up(self.presence))
         except Exception:  # the store is gone: the lease simply runs out
             log.warning("could not give up the lease of %s", self.presence.owner, exc_info=True)
         release_backend(self.backend)
@@ -438,5 +439,5 @@ async def _join(leases: Any, label: str, seconds: float) -> Presence:
     return Presence(leases, label, seconds)
 
 
-async def _leave(presence: Presence) -> None:
+async def _give_up(presence: Presence) -> None:
     presence.leave()

@@ -80,11 +80,10 @@ class Upkeep:
             request = RunCreate(assistant_id=thread["metadata"]["graph_id"],
                                 command={"resume": action["resume"]})
             try:
-                handle = await self._start_run(thread_id, request, decided_by=DEADLINE_REVIEWER)
+                # Started, not awaited: the heartbeat must not wait for a graph to finish.
+                await self._start_run(thread_id, request, decided_by=DEADLINE_REVIEWER)
             except APIStatusError as refused:  # answered a moment ago by someone
                 log.info("deadline of thread %s not applied: %s", thread_id, refused)
-                continue
-            await handle.done.wait()
 
     async def release_dead_runs_on(self, thread_id: str) -> None:
         """``release_dead_runs`` for one busy thread (when it is read)."""
@@ -112,19 +111,18 @@ class Upkeep:
             }, reopen=True)
 
 
-
 async def keep_alive(ref: weakref.ref[Runtime], interval: float) -> None:
-    """The heartbeat, on the runner's loop: renew the lease and release runs whose owner's
-    lease ran out, every ``interval`` seconds, while the runtime lives (a closed one's until
-    its last run ends). Holds only a weak reference: a runtime nobody keeps is let go, and
-    its lease runs out."""
+    """The heartbeat, on the runner's loop: every ``interval`` seconds, renew the runtime's
+    lease, release the runs of owners whose lease ran out and apply the deadlines that fell
+    due — while the runtime lives (a closed one's until its last run ends). Holds only a
+    weak reference: a runtime nobody keeps is let go, and its lease runs out."""
     while True:
         await asyncio.sleep(interval)
         runtime = ref()
         if runtime is None:
             return
         if runtime.closed and not runtime.running():
-            runtime._leave()
+            runtime.leave()
             return
         try:
             runtime.presence.beat()

@@ -78,8 +78,15 @@ async def test_what_fell_due_with_no_kernel_open_is_applied_by_the_next(team_sto
     await ReviewQueue(first).set_deadline(tid, 0.2, default="no answer came")
     await first.aclose()
     await asyncio.sleep(0.4)
-    nxt = get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer="bob")  # default lease
-    assert (await nxt.threads.get_state(tid))["values"] == {"some_text": "no answer came"}
+    # A long lease: its first heartbeat comes after 20 s, so only opening the store applies it.
+    nxt = get_client(graphs=SCENARIOS, checkpointer=team_store, reviewer="bob",
+                     lease_seconds=60)
+
+    async def answered() -> bool:
+        state = await nxt.threads.get_state(tid)
+        return bool(state["values"] == {"some_text": "no answer came"})
+
+    await _until(answered)
     assert [d["reviewer"] for d in decisions(nxt, thread_id=tid)] == ["deadline"]
     await nxt.aclose()
 
