@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
+from tests.e2e.hosts import local_only
 from tests.e2e.jupyter_servers import Server
 
 pytestmark = pytest.mark.e2e
@@ -21,16 +22,6 @@ pytestmark = pytest.mark.e2e
 LAB_NOTEBOOK = VOILA_NOTEBOOK = Path(__file__).parents[2] / "notebooks" / "quickstart.ipynb"
 LONG = 90_000  # Lab's JavaScript takes 6-9 s to load on 2 busy cores
 ANSWER = "Edited in the browser <b>not bold</b>"
-
-
-def _local_only(page: Page) -> None:
-    def route(r: Route) -> None:
-        if re.match(r"https?://127\.0\.0\.1[:/]", r.request.url):
-            r.continue_()
-        else:
-            r.abort()
-
-    page.route("**/*", route)
 
 
 def _answer_and_check(page: Page, typed: bool) -> None:
@@ -63,7 +54,7 @@ def _saved_record(server: Server, url: str) -> str:
 
 
 def test_lab_run_all_edit_submit(page: Page, lab_notebook: str, jupyter_lab: Server) -> None:
-    _local_only(page)
+    local_only(page)
     page.goto(lab_notebook)
     expect(page.locator("#jp-main-statusbar")).to_contain_text(
         "Python 3 (ipykernel) | Idle", timeout=LONG)
@@ -94,7 +85,7 @@ def test_lab_run_all_edit_submit(page: Page, lab_notebook: str, jupyter_lab: Ser
 
 
 def test_voila_typed_key_by_key_is_what_is_sent(page: Page, voila_app: Server) -> None:
-    _local_only(page)
+    local_only(page)
     page.goto(f"{voila_app.base_url}/?token={voila_app.token}")
     _answer_and_check(page, typed=True)
     # The graph picture's fallback drawing shows where Mermaid does not (Voila).

@@ -9,14 +9,14 @@ decisions are in the file's audit trail as made on the screen.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
+from tests.e2e.hosts import local_only
 from tests.e2e.jupyter_servers import REVIEW_DB, REVIEWER, Server
 
 pytestmark = pytest.mark.e2e
@@ -25,18 +25,8 @@ VOILA_NOTEBOOK = Path(__file__).parents[2] / "notebooks" / "team_review.ipynb"
 LONG = 90_000
 
 
-def _local_only(page: Page) -> None:
-    def route(r: Route) -> None:
-        if re.match(r"https?://127\.0\.0\.1[:/]", r.request.url):
-            r.continue_()
-        else:
-            r.abort()
-
-    page.route("**/*", route)
-
-
 def test_keys_decide_on_the_voila_page(page: Page, voila_app: Server) -> None:
-    _local_only(page)
+    local_only(page)
     page.goto(f"{voila_app.base_url}/?token={voila_app.token}")
     screen = page.locator(".hw-review-screen").first
     expect(screen).to_contain_text("0 of 12", timeout=LONG)  # the page load answered nothing
